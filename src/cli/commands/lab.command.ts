@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
 
-/** `shakedown lab …`: filled in by its own issue. */
+/** `shakedown lab …`: the simulated lab, inventories, host health and hardware. */
 export function registerLabCommands(program: Command): void {
-  program.command('lab').description('(not built yet)');
+  const lab = program.command('lab').description('run a simulated lab; inspect and check an inventory');
+  registerLabUpCommand(lab);
 }
