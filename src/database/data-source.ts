@@ -1,0 +1,27 @@
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { migrations } from 'src/database/migrations';
+
+export interface DataSourceOptions {
+  url: string;
+  entities?: MixedList<string | (new (...args: never[]) => unknown) | EntitySchema>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * The one way Shakedown builds a TypeORM DataSource. The schema comes from migrations only
+ * (`synchronize` stays off): several processes share one database and must agree on it.
+ */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities ?? [],
+    migrations,
+    migrationsTableName: 'shakedown_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'shakedown' },
+  });
+}
