@@ -6,7 +6,8 @@ const MIGRATION_LOCK_KEY = 7_384_001;
 /**
  * Runs pending migrations under a PostgreSQL advisory lock, so that several processes starting at
  * once (API, workers) apply them exactly once; the others wait, then find nothing to do.
- * TypeORM has no lock of its own across processes (typeorm/typeorm#4588).
+ * TypeORM has no lock of its own across processes (typeorm/typeorm#4588). Needs two pooled
+ * connections: one holds the lock while TypeORM runs the migrations on another.
  */
 export async function migrateUnderLock(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();

@@ -43,7 +43,7 @@ async function ensureTemplate(admin: Client): Promise<void> {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE]);
     if (found.rowCount) return;
     await admin.query(`CREATE DATABASE ${TEMPLATE}`);
-    const ds = createDataSource({ url: databaseUrl(TEMPLATE), poolSize: 1 });
+    const ds = createDataSource({ url: databaseUrl(TEMPLATE), poolSize: 2 });
     await ds.initialize();
     try {
       await migrateUnderLock(ds);
