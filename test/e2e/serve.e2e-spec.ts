@@ -1,0 +1,106 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { Writable } from 'node:stream';
+import { createHttpApp } from 'src/app/create-http-app';
+import { createRootLogger } from 'src/common/logging/logger';
+import { AppConfig } from 'src/config/config';
+import { runCli, startCli } from 'test/utils/cli';
+import { createTestDatabase, TestDatabase } from 'test/utils/database';
+
+describe('shakedown serve', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+    app = await createHttpApp({ config: AppConfig.fromEnv({}), databaseUrl: db.url, logger: createRootLogger('info', sink) });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  it('should answer the health check with the database state', async () => {
+    const res = await request(app.getHttpServer()).get('/api/v1/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', database: 'ok', migrations: 1 });
+  });
+
+  it('should publish its OpenAPI document', async () => {
+    const res = await request(app.getHttpServer()).get('/api/docs/openapi.json').expect(200);
+    expect(res.body.paths).toHaveProperty('/api/v1/health');
+  });
+
+  it('should log each request as JSON with the request id it echoes', async () => {
+    const res = await request(app.getHttpServer()).get('/api/v1/health').set('x-request-id', 'abc-123').expect(200);
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.req?.id === 'abc-123');
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/api/v1/health' }, res: { statusCode: 200 } });
+  });
+
+  it('should answer unknown API routes with the one JSON error shape', async () => {
+    const res = await request(app.getHttpServer()).get('/api/v1/nothing-here').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'NOT_FOUND' });
+    expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('should start two processes at once on one fresh database and migrate it once', async () => {
+    const fresh = await createTestDatabase();
+    // A database with no schema at all: drop what the template gave, so both processes race to migrate.
+    await fresh.dataSource.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const env = { DATABASE_URL: fresh.url, LOG_LEVEL: 'info', PORT: '0' };
+    const a = startCli(['serve'], env);
+    const b = startCli(['serve'], env);
+    try {
+      const [ma, mb] = await Promise.all([a.waitFor(/serving on (\S+)/), b.waitFor(/serving on (\S+)/)]);
+      for (const url of [ma[1], mb[1]]) {
+        const res = await fetch(`${url}/api/v1/health`);
+        expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok' });
+      }
+      const rows = await fresh.dataSource.query('SELECT name FROM shakedown_migrations');
+      expect(rows).toHaveLength(1);
+      const migratedBy = [a, b].filter((p) => p.output().stdout.includes('database migrated'));
+      expect(migratedBy).toHaveLength(1);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await fresh.close();
+    }
+  });
+
+  it('should stop with one clear line and exit 1 when the database cannot be reached', async () => {
+    const res = await runCli(['serve'], { DATABASE_URL: 'postgres://someone:s3cret@127.0.0.1:1/nowhere', PORT: '0' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/^shakedown: cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere: ECONNREFUSED/);
+    expect(res.stderr).not.toContain('s3cret');
+  });
+
+  it('should name the variable and exit 1 when a setting is wrong', async () => {
+    const res = await runCli(['serve'], { PORT: 'eighty', DATABASE_URL: db.url });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toMatch(/^shakedown: invalid configuration: PORT="eighty": .* \[CONFIG_INVALID\]$/);
+  });
+
+  it('should say so in one line when the port is taken', async () => {
+    const first = startCli(['serve'], { DATABASE_URL: db.url, PORT: '0' });
+    try {
+      const [, url] = await first.waitFor(/serving on (\S+)/);
+      const port = new URL(url!).port;
+      const res = await runCli(['serve'], { DATABASE_URL: db.url, PORT: port });
+      expect(res.code).toBe(1);
+      expect(res.stderr.trim()).toBe(`shakedown: cannot listen on 127.0.0.1:${port}: address already in use`);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('should exit 2 on a usage error and 0 on --help', async () => {
+    expect((await runCli(['serve', '--no-such-flag'])).code).toBe(2);
+    expect((await runCli(['no-such-command'])).code).toBe(2);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('serve');
+  });
+});
