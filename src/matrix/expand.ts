@@ -1,0 +1,221 @@
+import { valueEquals, valueText } from 'src/matrix/canonical';
+import { verifyCoverage } from 'src/matrix/coverage';
+import { generateCovering } from 'src/matrix/covering';
+import { type Expr, evaluate, parseExpression, referencedNames } from 'src/matrix/expression';
+import { applyIncludes } from 'src/matrix/ga-include';
+import { type IndexedModel, canComplete, compileExclude, compileRule, rowValid } from 'src/matrix/indexed-model';
+import { MatrixError, MatrixErrorCode } from 'src/matrix/matrix.errors';
+import type { Expectation, MatrixExpansion, MatrixSpec, Params, Strategy, Value } from 'src/matrix/matrix.types';
+
+/** Beyond this a full expansion is refused: a campaign that large is a mistake, use pairwise. */
+export const MAX_FULL_COMBINATIONS = 5_000_000;
+/** Valid combinations are counted by enumeration up to this product size. */
+const MAX_COUNTED = 2_000_000;
+
+export function strengthOf(strategy: Strategy | undefined): number | 'full' {
+  if (strategy === undefined || strategy === 'full') return 'full';
+  if (strategy === 'pairwise') return 2;
+  return strategy.nwise;
+}
+
+/** Builds the index form of a matrix: axes, constraints and excludes compiled. */
+export function buildIndexedModel(spec: MatrixSpec, warnings: string[] = []): IndexedModel {
+  const names = Object.keys(spec.axes);
+  const values = names.map((n) => spec.axes[n] as Value[]);
+  names.forEach((name, i) => {
+    const axis = values[i] as Value[];
+    if (axis.length === 0)
+      throw new MatrixError(`axis '${name}' has no values`, MatrixErrorCode.InvalidSpec, `axes.${name}`);
+    const seen = new Set<string>();
+    for (const v of axis) {
+      const text = valueText(v);
+      if (seen.has(text)) {
+        throw new MatrixError(`axis '${name}' lists ${text} twice`, MatrixErrorCode.InvalidSpec, `axes.${name}`);
+      }
+      seen.add(text);
+    }
+  });
+  const base = { names, values, levels: values.map((v) => v.length) };
+  const constraints = [
+    ...(spec.constraints ?? []).map((rule, i) => compileRule(rule, base, `constraints[${i}]`)),
+    ...(spec.exclude ?? []).map((entry, i) => compileExclude(entry, base, `exclude[${i}]`, warnings)),
+  ];
+  return { ...base, constraints };
+}
+
+/** Maps a (possibly partial) combination to value indexes, -1 for absent axes. */
+export function rowOf(model: IndexedModel, params: Params, where: string): Int32Array {
+  const row = new Int32Array(model.names.length).fill(-1);
+  for (const [key, value] of Object.entries(params)) {
+    const axis = model.names.indexOf(key);
+    if (axis < 0) {
+      throw new MatrixError(
+        `'${key}' is not an axis of the matrix (axes: ${model.names.join(', ')})`,
+        MatrixErrorCode.UnknownParameter,
+        where,
+      );
+    }
+    const index = (model.values[axis] as Value[]).findIndex((v) => valueEquals(v, value));
+    if (index < 0) {
+      throw new MatrixError(`${valueText(value)} is not a value of ${key}`, MatrixErrorCode.UnknownValue, where);
+    }
+    row[axis] = index;
+  }
+  return row;
+}
+
+function product(levels: readonly number[]): number {
+  return levels.reduce((p, l) => p * l, 1);
+}
+
+/** Every valid row of the full product, in GitHub Actions order (first axis varies slowest). */
+function enumerateValid(model: IndexedModel, limit: number): Int32Array[] {
+  const k = model.levels.length;
+  const rows: Int32Array[] = [];
+  const row = new Int32Array(k);
+  if (model.levels.some((l) => l === 0)) return rows;
+  const checkEach = model.constraints.length > 0;
+  for (;;) {
+    if (!checkEach || rowValid(model, row)) {
+      if (rows.length >= limit) {
+        throw new MatrixError(
+          `more than ${limit} combinations: use strategy pairwise or nwise`,
+          MatrixErrorCode.TooLarge,
+          'strategy',
+        );
+      }
+      rows.push(Int32Array.from(row));
+    }
+    let c = k - 1;
+    while (c >= 0) {
+      if (++row[c]! < (model.levels[c] as number)) break;
+      row[c] = 0;
+      c--;
+    }
+    if (c < 0) return rows;
+  }
+}
+
+function countValid(model: IndexedModel): number | null {
+  const full = product(model.levels);
+  if (model.constraints.length === 0) return full;
+  if (full > MAX_COUNTED) return null;
+  const k = model.levels.length;
+  const row = new Int32Array(k);
+  let count = 0;
+  for (;;) {
+    if (rowValid(model, row)) count++;
+    let c = k - 1;
+    while (c >= 0) {
+      if (++row[c]! < (model.levels[c] as number)) break;
+      row[c] = 0;
+      c--;
+    }
+    if (c < 0) return count;
+  }
+}
+
+interface CompiledExpectation {
+  when?: Expr;
+  expectation: Expectation;
+}
+
+function compileExpectations(spec: MatrixSpec, known: ReadonlySet<string>): CompiledExpectation[] {
+  return (spec.expect ?? []).map((rule, i) => {
+    const where = `expect[${i}]`;
+    let when: Expr | undefined;
+    if (rule.when !== undefined) {
+      try {
+        when = parseExpression(rule.when);
+      } catch (err) {
+        if (err instanceof MatrixError) throw new MatrixError(err.message, err.code, where, err.offset);
+        throw err;
+      }
+      for (const name of referencedNames(when)) {
+        const head = name.split('.')[0] as string;
+        if (!known.has(name) && !known.has(head)) {
+          throw new MatrixError(
+            `unknown parameter '${name}' (known: ${[...known].join(', ') || 'none'})`,
+            MatrixErrorCode.UnknownParameter,
+            where,
+          );
+        }
+      }
+    }
+    const expectation: Expectation = { outcome: 'fail' };
+    if (rule.error !== undefined) expectation.error = rule.error;
+    if (rule.reason !== undefined) expectation.reason = rule.reason;
+    return { when, expectation };
+  });
+}
+
+export interface ExpandOptions {
+  /** Refuse full expansions beyond this many valid combinations. */
+  maxCombinations?: number;
+}
+
+/**
+ * Expands a matrix: Cartesian product of the axes, exclude and constraints, the strategy (every
+ * valid combination, or a covering set of valid ones containing the seed rows), then GitHub
+ * Actions' include, then expectations (the first rule that matches a combination wins).
+ */
+export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): MatrixExpansion {
+  const warnings: string[] = [];
+  const model = buildIndexedModel(spec, warnings);
+  const strength = strengthOf(spec.strategy);
+  if (strength !== 'full' && (!Number.isInteger(strength) || strength < 1)) {
+    throw new MatrixError(
+      `nwise strength must be a whole number ≥ 1, got ${strength}`,
+      MatrixErrorCode.InvalidSpec,
+      'strategy',
+    );
+  }
+  const k = model.names.length;
+  const seedRows = (spec.seed_rows ?? []).map((r, i) => rowOf(model, r, `seed_rows[${i}]`));
+  seedRows.forEach((row, i) => {
+    if (!canComplete(model, Int32Array.from(row))) {
+      throw new MatrixError(
+        `seed row ${i + 1} breaks the constraints or an exclude`,
+        MatrixErrorCode.SeedRowInvalid,
+        `seed_rows[${i}]`,
+      );
+    }
+  });
+
+  let rows: Int32Array[];
+  let valid: number | null;
+  if (k === 0) {
+    rows = (spec.include ?? []).length > 0 ? [] : [new Int32Array(0)];
+    valid = rows.length;
+  } else if (strength === 'full') {
+    rows = enumerateValid(model, options.maxCombinations ?? MAX_FULL_COMBINATIONS);
+    valid = rows.length;
+  } else {
+    rows = generateCovering(model, { strength, seedRows, seed: spec.seed ?? 1 }).rows;
+    valid = countValid(model);
+  }
+  if (k > 0 && rows.length === 0) warnings.push('exclude and constraints leave no combination of the axes');
+
+  const report = verifyCoverage(model, rows, strength === 'full' ? 2 : strength);
+  const base = rows.map((row) => {
+    const params: Params = {};
+    for (let c = 0; c < k; c++)
+      params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;
+    return params;
+  });
+  const combos = applyIncludes(base, new Set(model.names), spec.include ?? []);
+  const known = new Set([...model.names, ...(spec.include ?? []).flatMap((e) => Object.keys(e))]);
+  const expectations = compileExpectations(spec, known);
+  const combinations = combos.map(({ params, origin }) => {
+    const rule = expectations.find((e) => e.when === undefined || evaluate(e.when, params));
+    return { params, origin, expectation: rule ? { ...rule.expectation } : ({ outcome: 'pass' } as Expectation) };
+  });
+  return {
+    full: k === 0 ? 1 : product(model.levels),
+    valid,
+    selected: combinations.length,
+    coverage: { strength: report.strength, required: report.required, covered: report.covered, ratio: report.ratio },
+    combinations,
+    warnings,
+  };
+}
