@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { apiFeatures } from 'src/app/api-features';
 import { createHttpApp } from 'src/app/create-http-app';
 import { CliError } from 'src/cli/cli-error';
 import { createRootLogger } from 'src/common/logging/logger';
@@ -27,7 +28,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
   const logger = createRootLogger(config.get('LOG_LEVEL'));
   const database = await prepareDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
   if (database.appliedMigrations.length) logger.info({ migrations: database.appliedMigrations }, 'database migrated');
-  const app = await createHttpApp({ config, databaseUrl: database.url, logger });
+  const app = await createHttpApp({ config, databaseUrl: database.url, logger, features: apiFeatures });
   const host = config.get('HOST');
   const port = config.get('PORT');
   try {

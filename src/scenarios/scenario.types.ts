@@ -1,0 +1,114 @@
+import { CommandRunner } from 'src/remote/exec-result';
+import { SshTarget } from 'src/remote/ssh-target';
+
+/**
+ * The contract between the execution engine and the scenarios. A scenario turns one case (scenario
+ * id + parameters) into steps on leased hosts; it declares what it needs, acts only through the
+ * context (so every command is recorded as a step), records what it creates (so teardown can remove
+ * it whatever happens), and hands back measurements. It never touches the database.
+ */
+
+export type CaseParams = Record<string, unknown>;
+
+/** What one pool of a case must offer. Pools of a case are leased whole and exclusively. */
+export interface PoolNeed {
+  /** How the case refers to this pool in its steps ("source", "destination", …). */
+  role: string;
+  minHosts: number;
+  /** SR types that must be present in the pool (e.g. ['nfs'] for shared storage, ['ext'] local). */
+  srKinds?: string[];
+  /** Every host of the pool runs this version (e.g. the campaign's release or baseline). */
+  version?: string;
+  /** The pool is mid-upgrade: its hosts run different versions. */
+  mixedVersions?: boolean;
+  /** Inventory tags every host must carry (hardware classes, `nested`, …). */
+  tags?: string[];
+}
+
+export interface ScenarioNeeds {
+  pools: PoolNeed[];
+}
+
+/** Campaign-level facts a scenario may need to decide what it needs or checks. */
+export interface CampaignFacts {
+  release: string;
+  baseline?: string;
+}
+
+export interface MetricSpec {
+  metric: string;
+  unit: string;
+  direction: 'higher' | 'lower';
+  description?: string;
+}
+
+export interface MeasurementInput extends MetricSpec {
+  /** One value per repetition; a single measurement is one sample. */
+  samples: number[];
+  context?: Record<string, unknown>;
+}
+
+export type StepPhase = 'prepare' | 'act' | 'verify' | 'cleanup';
+
+/** A leased host as a scenario sees it. */
+export interface HostHandle {
+  name: string;
+  address: string;
+  version?: string;
+  target: SshTarget;
+}
+
+export interface PoolHandle {
+  role: string;
+  name: string;
+  master: HostHandle;
+  hosts: HostHandle[];
+}
+
+export type CreatedKind = 'vm' | 'vdi' | 'file' | 'nested-host' | 'other';
+
+export interface ScenarioContext {
+  readonly caseKey: string;
+  readonly params: CaseParams;
+  /** The suite's settings (repeat, thresholds, fio size, timeouts, …) as the campaign wrote them. */
+  readonly settings: Record<string, unknown>;
+  readonly campaign: CampaignFacts;
+  readonly pools: PoolHandle[];
+  /** Aborted on cancellation or when the case's time is up: stop promptly, teardown still runs. */
+  readonly signal: AbortSignal;
+
+  /** The pool leased for `role` (throws a clear error when the scenario asks for one it did not declare). */
+  pool(role: string): PoolHandle;
+  /** Runs commands on a host; each command is recorded (command, output, exit code, time) in the current step. */
+  runner(host: HostHandle): CommandRunner;
+  /** Runs commands inside a guest reachable over SSH (its address from the VM's `networks`). */
+  guestRunner(name: string, target: SshTarget): CommandRunner;
+  /** Groups what happens in `fn` as one named step; a throw marks the step failed and propagates. */
+  step<T>(name: string, fn: () => Promise<T>, options?: { phase?: StepPhase; timeoutMs?: number }): Promise<T>;
+  /** Records an object created on a host before using it, so teardown removes it whatever happens. */
+  track(kind: CreatedKind, ref: string, host: HostHandle, label?: string): Promise<void>;
+  /** The scenario removed it itself. */
+  untrack(kind: CreatedKind, ref: string): Promise<void>;
+  measure(measurement: MeasurementInput): void;
+  artifact(name: string, content: string | Buffer, mediaType?: string): Promise<void>;
+  log(message: string): void;
+  /** Waits, honouring cancellation; for polling a host's state, never as synchronisation in tests. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface ScenarioDefinition {
+  /** Matches the campaign's `scenario:` (e.g. `migration.live`). */
+  id: string;
+  family: string;
+  title: string;
+  /** Manual checks wait for a person (outcome manual-pending until recorded). */
+  kind: 'automated' | 'manual';
+  /** Checklist shown to the tester for manual scenarios. */
+  checklist?: string[];
+  /** Metrics this scenario may record, for reports to label them before any run. */
+  metrics?: MetricSpec[];
+  needs(params: CaseParams, campaign: CampaignFacts, settings: Record<string, unknown>): ScenarioNeeds;
+  /** Several cases of this scenario may share a pool (read-only checks). Default: exclusive. */
+  sharesPool?: boolean;
+  run(ctx: ScenarioContext): Promise<void>;
+}
