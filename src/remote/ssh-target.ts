@@ -1,0 +1,32 @@
+/**
+ * Where a secret lives, never the secret. Resolved at connect time only (see credentials.ts).
+ * Mirrors the inventory's `credentials:` forms.
+ */
+export type CredentialRef =
+  | { passwordEnv: string }
+  | { passwordFile: string }
+  | { keyFile: string; passphraseEnv?: string }
+  | { agent: true; socket?: string };
+
+/** One SSH endpoint: a pool host, or a guest. */
+export interface SshTarget {
+  /** Stable name: pins the host key and names the host in errors. */
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  credential: CredentialRef;
+  /** Expected host key fingerprint ("SHA256:…"). Without it, the first key seen is pinned. */
+  hostKey?: string;
+}
+
+export function targetKey(t: SshTarget): string {
+  return `${t.name}|${t.username}@${t.address}:${t.port}`;
+}
+
+export function describeCredential(ref: CredentialRef): string {
+  if ('passwordEnv' in ref) return `password from environment variable ${ref.passwordEnv}`;
+  if ('passwordFile' in ref) return `password from file ${ref.passwordFile}`;
+  if ('keyFile' in ref) return `private key ${ref.keyFile}`;
+  return 'ssh-agent';
+}

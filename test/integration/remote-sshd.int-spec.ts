@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryHostKeyStore } from 'src/remote/host-key';
+import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
+import { SshPool } from 'src/remote/ssh-pool';
+import { SshTarget } from 'src/remote/ssh-target';
+import { SshdInstance, startSshd } from 'test/utils/sshd';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function poll(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('SshPool against a real OpenSSH sshd', () => {
+  let sshd: SshdInstance;
+  let pool: SshPool;
+  let store: InMemoryHostKeyStore;
+  let target: SshTarget;
+  let scratch: string;
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    scratch = mkdtempSync(join(tmpdir(), 'shakedown-sshd-scratch-'));
+  });
+  afterAll(async () => {
+    await sshd.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    store = new InMemoryHostKeyStore();
+    pool = new SshPool({ hostKeys: store, defaultTimeoutMs: 15_000 });
+    target = {
+      name: 'sshd-host',
+      address: sshd.address,
+      port: sshd.port,
+      username: sshd.user,
+      credential: { keyFile: sshd.clientKeyPath },
+    };
+  });
+  afterEach(async () => {
+    await pool.close();
+  });
+
+  it('runs shell commands with separate streams, exit codes and signals', async () => {
+    const r = await pool.exec(target, 'echo out; echo err >&2; exit 7');
+    expect(r).toMatchObject({ exitCode: 7, stdout: 'out\n', stderr: 'err\n' });
+    const killed = await pool.exec(target, 'kill -TERM $$');
+    expect(killed.exitCode).toBeNull();
+    expect(killed.signal).toBe('SIGTERM');
+    expect(await store.get('sshd-host')).toEqual({ fingerprint: sshd.hostKeyFingerprint, source: 'first-use' });
+  });
+
+  it('runs many commands concurrently over one connection', async () => {
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => pool.exec(target, `echo ${i}`)));
+    expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 25 }, (_, i) => String(i)));
+    expect(pool.stats()).toMatchObject({ open: 1, connects: 1 });
+  });
+
+  it('caps a large output and says so', async () => {
+    const r = await pool.exec(target, 'head -c 200000 /dev/zero | tr "\\0" x', { maxOutputBytes: 4096 });
+    expect(r.stdout).toHaveLength(4096);
+    expect(r.truncated.stdout).toBe(true);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('times out a hanging command and kills it on the host', async () => {
+    const pidFile = join(scratch, 'hang.pid');
+    const err = await pool
+      .exec(target, `echo $$ > ${pidFile}; exec sleep 300`, { timeoutMs: 500, killRemoteOnCancel: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err).toMatchObject({ code: RemoteErrorCode.Timeout });
+    await poll(() => existsSync(pidFile), 'the pid file');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await poll(() => !processAlive(pid), `remote process ${pid} to be killed`);
+    expect((await pool.exec(target, 'echo alive')).stdout).toBe('alive\n');
+  });
+
+  it('keeps stderr intact when it learns the remote pid', async () => {
+    const r = await pool.exec(target, 'echo one >&2; echo two >&2; echo out', { killRemoteOnCancel: true });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'out\n', stderr: 'one\ntwo\n' });
+  });
+
+  it('aborts a running command', async () => {
+    const controller = new AbortController();
+    const marker = join(scratch, 'abort.started');
+    const pending = pool
+      .exec(target, `touch ${marker}; sleep 300`, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await poll(() => existsSync(marker), 'the command to start');
+    controller.abort();
+    expect(await pending).toMatchObject({ code: RemoteErrorCode.Aborted });
+  });
+
+  it('survives a dropped connection: the command in flight fails, the next one reconnects', async () => {
+    await pool.exec(target, 'true');
+    // $PPID of the remote shell is sshd's per-connection process: killing it drops the connection.
+    const err = await pool.exec(target, 'kill -9 $PPID; sleep 5').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: RemoteErrorCode.ConnectionLost, retryable: true });
+    const r = await pool.exec(target, 'echo again');
+    expect(r.stdout).toBe('again\n');
+    expect(pool.stats().connects).toBe(2);
+  });
+
+  it('refuses a changed host key, naming host, expected and offered fingerprints', async () => {
+    await pool.exec(target, 'true');
+    const old = sshd.hostKeyFingerprint;
+    const offered = await sshd.restartWithNewHostKey();
+    pool.disconnect(target);
+    const err = await pool.exec(target, 'touch /tmp/should-not-run').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: RemoteErrorCode.HostKeyMismatch, retryable: false });
+    const msg = (err as Error).message;
+    expect(msg).toContain('sshd-host');
+    expect(msg).toContain(old);
+    expect(msg).toContain(offered);
+  });
+});
