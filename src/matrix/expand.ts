@@ -24,8 +24,9 @@ export function buildIndexedModel(spec: MatrixSpec, warnings: string[] = []): In
   const values = names.map((n) => spec.axes[n] as Value[]);
   names.forEach((name, i) => {
     const axis = values[i] as Value[];
-    if (axis.length === 0)
+    if (axis.length === 0) {
       throw new MatrixError(`axis '${name}' has no values`, MatrixErrorCode.InvalidSpec, `axes.${name}`);
+    }
     const seen = new Set<string>();
     for (const v of axis) {
       const text = valueText(v);
@@ -199,8 +200,9 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
   const report = verifyCoverage(model, rows, strength === 'full' ? 2 : strength);
   const base = rows.map((row) => {
     const params: Params = {};
-    for (let c = 0; c < k; c++)
+    for (let c = 0; c < k; c++) {
       params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;
+    }
     return params;
   });
   const combos = applyIncludes(base, new Set(model.names), spec.include ?? []);
@@ -208,7 +210,7 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
   const expectations = compileExpectations(spec, known);
   const combinations = combos.map(({ params, origin }) => {
     const rule = expectations.find((e) => e.when === undefined || evaluate(e.when, params));
-    return { params, origin, expectation: rule ? { ...rule.expectation } : ({ outcome: 'pass' } as Expectation) };
+    return { params, origin, expectation: rule ? { ...rule.expectation } : { outcome: 'pass' } };
   });
   return {
     full: k === 0 ? 1 : product(model.levels),

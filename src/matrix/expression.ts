@@ -159,8 +159,9 @@ class Parser {
       this.pos++;
       const inner = this.parseExpr();
       const close = this.peek();
-      if (close.type !== 'punct' || close.text !== ')')
+      if (close.type !== 'punct' || close.text !== ')') {
         throw syntax(`expected ')' but found ${describe(close)}`, close.offset);
+      }
       this.pos++;
       return inner;
     }
@@ -180,8 +181,9 @@ class Parser {
     if (this.isKeyword('NOT')) {
       this.pos++;
       negated = true;
-      if (!this.isKeyword('IN'))
+      if (!this.isKeyword('IN')) {
         throw syntax(`expected IN after NOT but found ${describe(this.peek())}`, this.peek().offset);
+      }
     }
     if (this.isKeyword('IN')) {
       this.pos++;

@@ -154,10 +154,11 @@ export function compileExclude(
     }
     const values = model.values[axis] as Value[];
     const match = Uint8Array.from(values, (v) => (valueEquals(v, wanted) ? 1 : 0));
-    if (!match.includes(1))
+    if (!match.includes(1)) {
       warnings.push(
         `${where}: ${key}=${valueText(wanted)} is not a value of the matrix, so this exclude removes nothing`,
       );
+    }
     tables.push({ axis, match });
   }
   const test: RowTest = (row) => {

@@ -30,8 +30,9 @@ export class TupleSpace {
       const rec = (start: number): void => {
         if (cur.length === t) {
           combos.push([...cur]);
-          if (combos.length > MAX_TUPLES)
+          if (combos.length > MAX_TUPLES) {
             throw new MatrixError('too many column combinations', MatrixErrorCode.TooLarge);
+          }
           return;
         }
         for (let c = start; c <= k - (t - cur.length); c++) {
