@@ -112,7 +112,10 @@ export interface MeasuredValue {
  * Gathers single values of repeated runs into measurements (one per metric, samples in order).
  * Metrics must agree on unit and direction across repetitions; a mismatch is a programming error.
  */
-export function gatherSamples(repetitions: readonly (readonly MeasuredValue[])[], context?: MeasurementContext): Measurement[] {
+export function gatherSamples(
+  repetitions: readonly (readonly MeasuredValue[])[],
+  context?: MeasurementContext,
+): Measurement[] {
   const byMetric = new Map<string, { unit: string; direction: Direction; samples: number[] }>();
   for (const values of repetitions) {
     for (const v of values) {

@@ -32,7 +32,7 @@ export function fioMeasurements(result: FioResult, opts: FioMeasurementOptions =
   const out: MeasuredValue[] = [];
   const jobs = result.jobs;
   if (jobs.length === 1) {
-    pushJob(out, "fio", jobs[0]!);
+    pushJob(out, 'fio', jobs[0]!);
     return out;
   }
   if (jobs.length === 0) return out;

@@ -5,7 +5,8 @@ import { fioMeasurements } from 'src/results/fio/fio-measurements';
 import { ResultsError } from 'src/results/results.errors';
 
 const fixture = (name: string) => readFileSync(join(process.cwd(), 'test/fixtures/fio', name), 'utf8');
-const byMetric = (values: { metric: string; value: number }[]) => Object.fromEntries(values.map((v) => [v.metric, v.value]));
+const byMetric = (values: { metric: string; value: number }[]) =>
+  Object.fromEntries(values.map((v) => [v.metric, v.value]));
 
 describe('parseFioOutput on recorded fio 3.33 output', () => {
   it('reads the seed random-read shape (gtod_reduce: no latency timing)', () => {
@@ -49,12 +50,30 @@ describe('parseFioOutput on recorded fio 3.33 output', () => {
   it('reads a mixed randrw json+ report: both directions, latencies, percentiles and bins', () => {
     const r = parseFioOutput(fixture('randrw-jsonplus.json'));
     const { read, write } = r.jobs[0]!;
-    expect(read).toMatchObject({ iops: 43359.32034, bwKib: 173437, bwBytes: 177599776, ioBytes: 355377152, totalIos: 86762 });
-    expect(write).toMatchObject({ iops: 18526.236882, bwKib: 74104, bwBytes: 75883466, ioBytes: 151842816, totalIos: 37071 });
+    expect(read).toMatchObject({
+      iops: 43359.32034,
+      bwKib: 173437,
+      bwBytes: 177599776,
+      ioBytes: 355377152,
+      totalIos: 86762,
+    });
+    expect(write).toMatchObject({
+      iops: 18526.236882,
+      bwKib: 74104,
+      bwBytes: 75883466,
+      ioBytes: 151842816,
+      totalIos: 37071,
+    });
     expect(read.clat).toMatchObject({ meanNs: 238127.44667, count: 86762 });
     expect(read.clat!.percentilesNs['99.000000']).toBe(444416);
     expect(Object.keys(read.clat!.percentilesNs)).toHaveLength(17);
-    expect(read.lat).toMatchObject({ minNs: 72866, maxNs: 3112786, meanNs: 244592.321627, stddevNs: 69210.70763, count: 86762 });
+    expect(read.lat).toMatchObject({
+      minNs: 72866,
+      maxNs: 3112786,
+      meanNs: 244592.321627,
+      stddevNs: 69210.70763,
+      count: 86762,
+    });
     expect(read.slat).toMatchObject({ minNs: 3927, maxNs: 321901, meanNs: 6464.874957, stddevNs: 7395.514849 });
     expect(write.clat!.percentilesNs['99.000000']).toBe(569344);
     expect(Object.keys(read.clat!.bins!)).toHaveLength(249);
@@ -73,9 +92,17 @@ describe('parseFioOutput on recorded fio 3.33 output', () => {
     expect(m['fio.read.lat_mean_us']).toBeCloseTo(244.592321627, 9);
     expect(m['fio.read.slat_mean_us']).toBeCloseTo(6.464874957, 9);
     expect(Object.keys(m)).toEqual(
-      expect.arrayContaining(['fio.read.clat_p50_us', 'fio.read.clat_p99_9_us', 'fio.read.clat_p99_99_us', 'fio.write.clat_mean_us']),
+      expect.arrayContaining([
+        'fio.read.clat_p50_us',
+        'fio.read.clat_p99_9_us',
+        'fio.read.clat_p99_99_us',
+        'fio.write.clat_mean_us',
+      ]),
     );
-    expect(fioMeasurements(r).find((v) => v.metric === 'fio.read.clat_p99_us')).toMatchObject({ unit: 'us', direction: 'lower' });
+    expect(fioMeasurements(r).find((v) => v.metric === 'fio.read.clat_p99_us')).toMatchObject({
+      unit: 'us',
+      direction: 'lower',
+    });
   });
 
   it('reads a group_reporting run of two jobs as one job', () => {
@@ -96,7 +123,10 @@ describe('parseFioOutput on recorded fio 3.33 output', () => {
     const m = byMetric(fioMeasurements(r));
     expect(m['fio.read.iops']).toBeCloseTo(26881.55922 + 26846.076962, 6);
     expect(m['fio.read.bw_bytes']).toBe(110106866 + 109961531);
-    expect(m['fio.read.clat_mean_us']).toBeCloseTo((288241.377412 * 53790 + 288466.115992 * 53719) / (53790 + 53719) / 1000, 9);
+    expect(m['fio.read.clat_mean_us']).toBeCloseTo(
+      (288241.377412 * 53790 + 288466.115992 * 53719) / (53790 + 53719) / 1000,
+      9,
+    );
     expect(m['fio.read.clat_p99_us']).toBeUndefined();
     expect(m['fio.jobs.job1.read.clat_p99_us']).toBe(528.384);
     expect(m['fio.jobs.job2.read.clat_p99_us']).toBe(544.768);
@@ -135,7 +165,18 @@ describe('parseFioOutput on recorded fio 3.33 output', () => {
   it('converts fio 2 microsecond latency fields to ns', () => {
     const doc = {
       'fio version': 'fio-2.2.10',
-      jobs: [{ jobname: 'old', read: { bw: 4, iops: 1, total_ios: 1, io_bytes: 4096, clat: { mean: 2.5, N: 1, percentile: { '99.000000': 3 } } } }],
+      jobs: [
+        {
+          jobname: 'old',
+          read: {
+            bw: 4,
+            iops: 1,
+            total_ios: 1,
+            io_bytes: 4096,
+            clat: { mean: 2.5, N: 1, percentile: { '99.000000': 3 } },
+          },
+        },
+      ],
     };
     const r = parseFioDocument(doc);
     expect(r.jobs[0]!.read.clat).toMatchObject({ meanNs: 2500, percentilesNs: { '99.000000': 3000 } });
@@ -145,7 +186,9 @@ describe('parseFioOutput on recorded fio 3.33 output', () => {
   it('says where the JSON is wrong', () => {
     const doc = JSON.parse(fixture('seed-randread.json'));
     doc.jobs[0].read.iops = 'fast';
-    expect(() => parseFioDocument(doc, 'vm1/fio.json')).toThrow('vm1/fio.json: jobs[0].read.iops: expected a number, got "fast"');
+    expect(() => parseFioDocument(doc, 'vm1/fio.json')).toThrow(
+      'vm1/fio.json: jobs[0].read.iops: expected a number, got "fast"',
+    );
     expect(() => parseFioDocument({ 'fio version': 'x' })).toThrow('jobs: expected an array of jobs');
   });
 

@@ -19,10 +19,15 @@ export function parseFioOutput(text: string, source = 'fio output'): FioResult {
   const docs = extractFioDocuments(text);
   const last = docs[docs.length - 1];
   if (!last) {
-    const hint = text.trim().length === 0 ? 'the output is empty' : `it starts with ${JSON.stringify(text.slice(0, 80))}`;
-    throw new ResultsError(`${source}: no fio JSON document found (${hint}); was fio run with --output-format=json?`, ResultsErrorCode.FioNoJson, {
-      source,
-    });
+    const hint =
+      text.trim().length === 0 ? 'the output is empty' : `it starts with ${JSON.stringify(text.slice(0, 80))}`;
+    throw new ResultsError(
+      `${source}: no fio JSON document found (${hint}); was fio run with --output-format=json?`,
+      ResultsErrorCode.FioNoJson,
+      {
+        source,
+      },
+    );
   }
   return parseFioDocument(last.value, source);
 }
@@ -112,7 +117,12 @@ function direction(job: Obj, dir: FioDirection, source: string, jobPath: string)
 }
 
 /** fio 3 writes `<kind>_ns`; fio 2 wrote `<kind>` in microseconds, converted here to ns. */
-function latency(parent: Obj, kind: 'slat' | 'clat' | 'lat', source: string, parentPath: string): FioLatency | undefined {
+function latency(
+  parent: Obj,
+  kind: 'slat' | 'clat' | 'lat',
+  source: string,
+  parentPath: string,
+): FioLatency | undefined {
   let key = `${kind}_ns`;
   let scale = 1;
   if (parent[key] === undefined) {
@@ -184,7 +194,9 @@ function obj(value: unknown, source: string, path: string): Obj {
 function numberAt(value: unknown, source: string, path: string): number {
   // fio prints some large counters as strings in old versions; accept numeric strings.
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) fail(source, path, `expected a number, got ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    fail(source, path, `expected a number, got ${JSON.stringify(value)}`);
+  }
   return n;
 }
 
