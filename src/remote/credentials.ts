@@ -31,8 +31,9 @@ async function readSecretFile(host: string, path: string, what: string): Promise
 
 function fromEnv(host: string, env: Env, variable: string, what: string): string {
   const value = env[variable];
-  if (value === undefined || value === '')
-    {throw unavailable(host, `${what} environment variable ${variable} is not set`);}
+  if (value === undefined || value === '') {
+    throw unavailable(host, `${what} environment variable ${variable} is not set`);
+  }
   return value;
 }
 
