@@ -155,12 +155,15 @@ export interface ExpandOptions {
   maxCombinations?: number;
 }
 
-/**
- * Expands a matrix: Cartesian product of the axes, exclude and constraints, the strategy (every
- * valid combination, or a covering set of valid ones containing the seed rows), then GitHub
- * Actions' include, then expectations (the first rule that matches a combination wins).
- */
-export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): MatrixExpansion {
+interface PreparedMatrix {
+  model: IndexedModel;
+  strength: number | 'full';
+  seedRows: Int32Array[];
+  expectations: CompiledExpectation[];
+  warnings: string[];
+}
+
+function prepare(spec: MatrixSpec): PreparedMatrix {
   const warnings: string[] = [];
   const model = buildIndexedModel(spec, warnings);
   const strength = strengthOf(spec.strategy);
@@ -171,7 +174,6 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
       'strategy',
     );
   }
-  const k = model.names.length;
   const seedRows = (spec.seed_rows ?? []).map((r, i) => rowOf(model, r, `seed_rows[${i}]`));
   seedRows.forEach((row, i) => {
     if (!canComplete(model, Int32Array.from(row))) {
@@ -182,6 +184,27 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
       );
     }
   });
+  const known = new Set([...model.names, ...(spec.include ?? []).flatMap((e) => Object.keys(e))]);
+  const expectations = compileExpectations(spec, known);
+  return { model, strength, seedRows, expectations, warnings };
+}
+
+/**
+ * Checks a matrix without expanding it: axes, constraints, excludes, seed rows and expectations.
+ * Returns the warnings; throws MatrixError (with `where`/`offset`) on the first error.
+ */
+export function checkMatrix(spec: MatrixSpec): string[] {
+  return prepare(spec).warnings;
+}
+
+/**
+ * Expands a matrix: Cartesian product of the axes, exclude and constraints, the strategy (every
+ * valid combination, or a covering set of valid ones containing the seed rows), then GitHub
+ * Actions' include, then expectations (the first rule that matches a combination wins).
+ */
+export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): MatrixExpansion {
+  const { model, strength, seedRows, expectations, warnings } = prepare(spec);
+  const k = model.names.length;
 
   let rows: Int32Array[];
   let valid: number | null;
@@ -200,17 +223,14 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
   const report = verifyCoverage(model, rows, strength === 'full' ? 2 : strength);
   const base = rows.map((row) => {
     const params: Params = {};
-    for (let c = 0; c < k; c++) {
-      params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;
-    }
+    for (let c = 0; c < k; c++)
+      {params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;}
     return params;
   });
   const combos = applyIncludes(base, new Set(model.names), spec.include ?? []);
-  const known = new Set([...model.names, ...(spec.include ?? []).flatMap((e) => Object.keys(e))]);
-  const expectations = compileExpectations(spec, known);
   const combinations = combos.map(({ params, origin }) => {
     const rule = expectations.find((e) => e.when === undefined || evaluate(e.when, params));
-    return { params, origin, expectation: rule ? { ...rule.expectation } : { outcome: 'pass' } };
+    return { params, origin, expectation: rule ? { ...rule.expectation } : ({ outcome: 'pass' }) };
   });
   return {
     full: k === 0 ? 1 : product(model.levels),

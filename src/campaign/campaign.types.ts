@@ -1,0 +1,92 @@
+import type { Coverage, Expectation, MatrixSpec, Params, Value } from 'src/matrix/matrix.types';
+
+/** What a suite (or one of its cases) needs from the lab; the planner matches it to pools and hosts. */
+export interface Requirements {
+  pools?: number;
+  hosts_per_pool?: number;
+  sr_kinds?: string[];
+  /** Releases that must be installed somewhere in the lab (`baseline`, `candidate` or a version). */
+  versions?: string[];
+  /** Hardware tags every host used must carry. */
+  hardware?: string[];
+}
+
+export interface SuiteSettings {
+  repeat: number;
+  /** Repeat until the coefficient of variation (percent) is at most `cv`, never beyond `max` runs. */
+  adaptive?: { max: number; cv: number };
+  /** Seconds. */
+  timeout: number;
+  /** Seconds. */
+  step_timeout: number;
+  /** Metric → smallest change (percent) that counts as a regression or an improvement. */
+  thresholds: Record<string, number>;
+  /** Collect a full status report (xen-bugtool) when a case fails. */
+  status_report: boolean;
+}
+
+export interface Suite {
+  id: string;
+  scenario: string;
+  title: string;
+  /** The seed bullet(s) of the test plan this suite covers. */
+  covers: string[];
+  matrix: MatrixSpec;
+  settings: SuiteSettings;
+  requires: Requirements;
+  /** Extra requirements for the cases matching `when` (same expression language as constraints). */
+  requires_when: Array<{ when: string; requires: Requirements }>;
+  manual: boolean;
+  checklist: string[];
+  /** Scenario settings; strings may use ${name} for a parameter or another scalar setting. */
+  with: Record<string, Value>;
+}
+
+export interface Campaign {
+  file: string;
+  name: string;
+  release: string;
+  baseline: string;
+  description: string;
+  defaults: SuiteSettings;
+  suites: Suite[];
+  updates?: { enablerepo: string; packages: string[] };
+  schedule?: { cron: string; priority: number };
+}
+
+export interface CaseSettings extends SuiteSettings {
+  requires: Requirements;
+  with: Record<string, Value>;
+  checklist?: string[];
+}
+
+export interface CampaignCase {
+  caseKey: string;
+  caseHash: string;
+  suite: string;
+  scenario: string;
+  params: Params;
+  expectation: Expectation;
+  settings: CaseSettings;
+  manual: boolean;
+}
+
+export interface SuiteExpansion {
+  suite: string;
+  scenario: string;
+  title: string;
+  full: number;
+  valid: number | null;
+  selected: number;
+  coverage: Coverage;
+  warnings: string[];
+  cases: CampaignCase[];
+}
+
+export interface CampaignExpansion {
+  campaign: string;
+  release: string;
+  baseline: string;
+  suites: SuiteExpansion[];
+  total: number;
+}
