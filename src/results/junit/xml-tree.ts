@@ -1,0 +1,183 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ResultsError, ResultsErrorCode } from 'src/results/results.errors';
+
+/** A parsed XML element with decoded attributes and text (text and CDATA joined in order). */
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+  /** Where it sits, e.g. `testsuites/testsuite[1]/testcase[3]`, for error messages. */
+  path: string;
+}
+
+export interface ParseXmlOptions {
+  /** Named in error messages (a file name, a submission id). */
+  source?: string;
+  /** Refuse larger documents before parsing (default 64 MiB). */
+  maxBytes?: number;
+}
+
+type OrderedNode = Record<string, unknown>;
+
+// Entities are decoded here, not by the parser: one pass, only the five XML entities and character
+// references, so no document can make the parser expand anything (billion laughs, external entities).
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: '#cdata',
+  commentPropName: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/** Parses a whole XML document into a tree; errors name the source, line, column and element path. */
+export function parseXmlTree(xml: string, opts: ParseXmlOptions = {}): XmlElement {
+  const source = opts.source ?? 'XML';
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  if (Buffer.byteLength(xml, 'utf8') > maxBytes) {
+    throw new ResultsError(`${source}: document is larger than ${maxBytes} bytes`, ResultsErrorCode.JunitUnsafe, {
+      source,
+    });
+  }
+  const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) {
+    const { line, col } = lineCol(text, doctype.index);
+    throw new ResultsError(
+      `${source}:${line}:${col}: DOCTYPE declarations are refused (they can define entities that expand without bound); JUnit XML never needs one`,
+      ResultsErrorCode.JunitUnsafe,
+      { source, line, col },
+    );
+  }
+  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (valid !== true) {
+    const { line, col, msg } = valid.err;
+    const path = elementPathAt(text, offsetOf(text, line, col));
+    throw new ResultsError(
+      `${source}:${line}:${col}: malformed XML${path ? ` in ${path}` : ''}: ${msg}`,
+      ResultsErrorCode.JunitMalformed,
+      { source, line, col, path },
+    );
+  }
+  const nodes = parser.parse(text) as OrderedNode[];
+  const roots = toElements(nodes, '', source);
+  if (roots.length !== 1) {
+    throw new ResultsError(
+      `${source}: expected one root element, found ${roots.length}`,
+      ResultsErrorCode.JunitMalformed,
+      { source },
+    );
+  }
+  return roots[0]!;
+}
+
+function toElements(nodes: readonly OrderedNode[], parentPath: string, source: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  const seen = new Map<string, number>();
+  for (const node of nodes) {
+    const name = Object.keys(node).find((k) => k !== ':@');
+    if (name === undefined || name === '#text' || name === '#cdata') continue;
+    const index = (seen.get(name) ?? 0) + 1;
+    seen.set(name, index);
+    const path = `${parentPath ? `${parentPath}/` : ''}${name}[${index}]`;
+    const rawAttrs = (node[':@'] ?? {}) as Record<string, unknown>;
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rawAttrs)) {
+      // XML attribute-value normalisation: literal whitespace becomes a space; &#10; stays a newline.
+      attrs[k] = decodeEntities(String(v).replace(/[\t\n\r]/g, ' '), source, `${path}/@${k}`);
+    }
+    const children = (node[name] ?? []) as OrderedNode[];
+    let text = '';
+    for (const child of children) {
+      if ('#text' in child) text += decodeEntities(String(child['#text']), source, path);
+      else if ('#cdata' in child) text += cdataText(child['#cdata']);
+    }
+    out.push({ name, attrs, children: toElements(children, path, source), text, path: shortPath(path) });
+  }
+  return out;
+}
+
+function cdataText(value: unknown): string {
+  if (!Array.isArray(value)) return String(value ?? '');
+  return value.map((v) => String((v as Record<string, unknown>)['#text'] ?? '')).join('');
+}
+
+/** `testsuites[1]/testsuite[2]` → `testsuites/testsuite[2]`: index 1 of a lone root adds nothing. */
+function shortPath(path: string): string {
+  return path.replace(/^([^/[]+)\[1\]/, '$1');
+}
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+export function decodeEntities(text: string, source: string, path: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&\s]*);?/g, (whole, ref: string) => {
+    if (!whole.endsWith(';')) fail(source, path, `bare "&" (write &amp;)`);
+    const named = NAMED[ref];
+    if (named !== undefined) return named;
+    const m = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(ref);
+    if (!m) fail(source, path, `unknown entity &${ref};`);
+    const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2]!, 10);
+    if (code > 0x10ffff || code === 0) fail(source, path, `invalid character reference &${ref};`);
+    return String.fromCodePoint(code);
+  });
+}
+
+function fail(source: string, path: string, what: string): never {
+  throw new ResultsError(`${source}: ${shortPath(path)}: ${what}`, ResultsErrorCode.JunitMalformed, {
+    source,
+    path: shortPath(path),
+  });
+}
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, col: offset - last };
+}
+
+function offsetOf(text: string, line: number, col: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return Math.min(text.length, offset + Math.max(0, col - 1));
+}
+
+/** The path of open elements at an offset, by a light scan of tags (used only to explain errors). */
+export function elementPathAt(text: string, offset: number): string {
+  const stack: { name: string; index: number; counts: Map<string, number> }[] = [];
+  const rootCounts = new Map<string, number>();
+  const tag =
+    /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
+  let m: RegExpExecArray | null;
+  while ((m = tag.exec(text)) !== null && m.index < offset) {
+    const name = m[2];
+    if (name === undefined) continue;
+    if (m[1] === '/') {
+      const i = stack.map((s) => s.name).lastIndexOf(name);
+      if (i >= 0) stack.length = i;
+      continue;
+    }
+    const counts = stack[stack.length - 1]?.counts ?? rootCounts;
+    const index = (counts.get(name) ?? 0) + 1;
+    counts.set(name, index);
+    if (m[4] !== '/') stack.push({ name, index, counts: new Map() });
+  }
+  return shortPath(stack.map((s) => `${s.name}[${s.index}]`).join('/'));
+}
