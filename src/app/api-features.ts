@@ -1,6 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
+import { AuthModule } from 'src/auth/auth.module';
 
 /**
  * The domain modules the API process serves, besides health. Each domain adds its module here.
  */
-export const apiFeatures: Array<Type | DynamicModule> = [];
+export const apiFeatures: Array<Type | DynamicModule> = [AuthModule];

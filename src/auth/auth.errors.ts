@@ -1,0 +1,12 @@
+import { DomainError } from 'src/common/errors/domain-error';
+
+export enum AuthErrorCode {
+  Unauthorized = 'AUTH_UNAUTHORIZED',
+  Forbidden = 'AUTH_FORBIDDEN',
+  TokenNotFound = 'TOKEN_NOT_FOUND',
+  TokenState = 'TOKEN_STATE',
+  TokenInvalid = 'TOKEN_INVALID',
+  RegistrationRateLimited = 'REGISTRATION_RATE_LIMITED',
+}
+
+export class AuthError extends DomainError<AuthErrorCode> {}
