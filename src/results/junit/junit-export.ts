@@ -137,8 +137,8 @@ function seconds(ms: number): string {
  * Characters XML 1.0 cannot carry at all (most C0 controls: ANSI colour escapes in logs, NULs),
  * lone surrogates and U+FFFE/U+FFFF. Shown as `\xNN` so the log still says something was there.
  */
- 
 const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function xmlSafe(text: string): string {

@@ -125,7 +125,7 @@ function parseCase(el: XmlElement, suite: string, source: string): JunitCase {
 }
 
 function skipOutcome(type: string | undefined): Outcome {
-  switch (type) {
+  switch (type ?? '') {
     case 'pytest.xfail':
     case 'xfailed':
       return 'xfailed';

@@ -105,8 +105,14 @@ function toElements(nodes: readonly OrderedNode[], parentPath: string, source: s
 }
 
 function cdataText(value: unknown): string {
-  if (!Array.isArray(value)) return String(value ?? '');
-  return value.map((v) => String((v as Record<string, unknown>)['#text'] ?? '')).join('');
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return '';
+  return value
+    .map((v) => {
+      const t = (v as Record<string, unknown>)['#text'];
+      return typeof t === 'string' ? t : '';
+    })
+    .join('');
 }
 
 /** `testsuites[1]/testsuite[2]` → `testsuites/testsuite[2]`: index 1 of a lone root adds nothing. */
