@@ -175,13 +175,15 @@ export const suiteSchema = object(
         `${what}: scenario ${scenario} is a manual check: set manual: true and a checklist`,
       );
     }
-    if (suite.manual === true && !suite.checklist)
-      {ctx.error(node, `${what}: manual: true needs a checklist (the steps a person follows)`);}
-    if (suite.checklist && suite.manual !== true)
-      {ctx.error(
+    if (suite.manual === true && !suite.checklist) {
+      ctx.error(node, `${what}: manual: true needs a checklist (the steps a person follows)`);
+    }
+    if (suite.checklist && suite.manual !== true) {
+      ctx.error(
         nodeAt(node, ['checklist'], ctx),
         `${what}.checklist: only manual suites have a checklist (add manual: true)`,
-      );}
+      );
+    }
     (suite.requires_when ?? []).forEach((rule, i) =>
       checkExpression(
         rule.when as string,

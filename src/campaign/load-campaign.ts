@@ -106,8 +106,8 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
     return { diagnostics: ctx.diagnostics };
   }
   const root = doc.contents;
-  if (root === null)
-    {return {
+  if (root === null) {
+    return {
       diagnostics: [
         {
           file: filename,
@@ -116,7 +116,8 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
           message: 'the file is empty: expected a campaign map (name, release, baseline, suites)',
         },
       ],
-    };}
+    };
+  }
   const value = campaignSchema(root, ctx, 'campaign');
   if (value === BAD || ctx.diagnostics.length > 0) {
     return {
@@ -136,10 +137,12 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
     defaults,
     suites: (value.suites ?? []).map((s) => toSuite(s, defaults)),
   };
-  if (value.updates)
-    {campaign.updates = { enablerepo: value.updates.enablerepo as string, packages: value.updates.packages as string[] };}
-  if (value.schedule)
-    {campaign.schedule = { cron: value.schedule.cron as string, priority: value.schedule.priority ?? 50 };}
+  if (value.updates) {
+    campaign.updates = { enablerepo: value.updates.enablerepo as string, packages: value.updates.packages as string[] };
+  }
+  if (value.schedule) {
+    campaign.schedule = { cron: value.schedule.cron as string, priority: value.schedule.priority ?? 50 };
+  }
   return { campaign, diagnostics: [] };
 }
 

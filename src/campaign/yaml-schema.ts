@@ -226,8 +226,9 @@ export const strings = (): Validator<string[]> => (raw, ctx, what) => {
 };
 
 function keyText(key: unknown): string | null {
-  if (key instanceof Scalar && (typeof key.value === 'string' || typeof key.value === 'number'))
-    {return String(key.value);}
+  if (key instanceof Scalar && (typeof key.value === 'string' || typeof key.value === 'number')) {
+    return String(key.value);
+  }
   return null;
 }
 

@@ -5,7 +5,15 @@ import { type Expr, evaluate, parseExpression, referencedNames } from 'src/matri
 import { applyIncludes } from 'src/matrix/ga-include';
 import { type IndexedModel, canComplete, compileExclude, compileRule, rowValid } from 'src/matrix/indexed-model';
 import { MatrixError, MatrixErrorCode } from 'src/matrix/matrix.errors';
-import type { Expectation, MatrixExpansion, MatrixSpec, Params, Strategy, Value } from 'src/matrix/matrix.types';
+import type {
+  ExpandedCombination,
+  Expectation,
+  MatrixExpansion,
+  MatrixSpec,
+  Params,
+  Strategy,
+  Value,
+} from 'src/matrix/matrix.types';
 
 /** Beyond this a full expansion is refused: a campaign that large is a mistake, use pairwise. */
 export const MAX_FULL_COMBINATIONS = 5_000_000;
@@ -223,14 +231,16 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
   const report = verifyCoverage(model, rows, strength === 'full' ? 2 : strength);
   const base = rows.map((row) => {
     const params: Params = {};
-    for (let c = 0; c < k; c++)
-      {params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;}
+    for (let c = 0; c < k; c++) {
+      params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;
+    }
     return params;
   });
   const combos = applyIncludes(base, new Set(model.names), spec.include ?? []);
-  const combinations = combos.map(({ params, origin }) => {
+  const combinations = combos.map(({ params, origin }): ExpandedCombination => {
     const rule = expectations.find((e) => e.when === undefined || evaluate(e.when, params));
-    return { params, origin, expectation: rule ? { ...rule.expectation } : ({ outcome: 'pass' }) };
+    const expectation: Expectation = rule ? { ...rule.expectation } : { outcome: 'pass' };
+    return { params, origin, expectation };
   });
   return {
     full: k === 0 ? 1 : product(model.levels),
