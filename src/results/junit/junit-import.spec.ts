@@ -5,8 +5,6 @@ import { junitCaseKey, pytestNodeId, xcpNgTestsCaseKey } from 'src/results/junit
 import { ResultsError, ResultsErrorCode } from 'src/results/results.errors';
 
 const fixture = (name: string) => readFileSync(join(process.cwd(), 'test/fixtures/junit', name), 'utf8');
-const outcomeOf = (report: ReturnType<typeof parseJunitXml>, id: string) =>
-  report.cases.find((c) => c.id === id)?.outcome;
 
 describe('parseJunitXml on real pytest 9 output', () => {
   // pytest's own summary: 4 failed, 5 passed, 2 skipped, 2 xfailed, 1 xpassed, 3 errors (15 tests,
