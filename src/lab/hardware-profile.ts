@@ -1,0 +1,137 @@
+/** What a host is made of, as ordinary Linux tools report it. Every field may be missing. */
+export interface HardwareProfile {
+  cpuModel?: string;
+  cpuCount?: number;
+  memoryBytes?: number;
+  systemProduct?: string;
+  nics: NicInfo[];
+  storageControllers: StorageControllerInfo[];
+}
+
+export interface NicInfo {
+  name: string;
+  driver?: string;
+  driverVersion?: string;
+  firmwareVersion?: string;
+  pciSlot?: string;
+}
+
+export interface StorageControllerInfo {
+  pciSlot: string;
+  description: string;
+  driver?: string;
+  driverVersion?: string;
+}
+
+/** `Key: value` lines (lscpu, /proc/meminfo, ethtool -i), keys as printed. */
+function colonPairs(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const at = line.indexOf(':');
+    if (at <= 0) continue;
+    const key = line.slice(0, at).trim();
+    if (!out.has(key)) out.set(key, line.slice(at + 1).trim());
+  }
+  return out;
+}
+
+export function parseLscpu(text: string): Pick<HardwareProfile, 'cpuModel' | 'cpuCount'> {
+  const pairs = colonPairs(text);
+  const model = pairs.get('Model name');
+  const count = Number(pairs.get('CPU(s)'));
+  return {
+    ...(model ? { cpuModel: model.replace(/\s+/g, ' ') } : {}),
+    ...(Number.isInteger(count) && count > 0 ? { cpuCount: count } : {}),
+  };
+}
+
+export function parseMeminfo(text: string): number | undefined {
+  const m = /^MemTotal:\s+(\d+)\s*kB/m.exec(text);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/** dmidecode prints placeholders when the firmware leaves the field empty. */
+export function parseProductName(text: string): string | undefined {
+  const line = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'));
+  if (!line || /^(to be filled by o\.e\.m\.|not specified|default string|system product name)$/i.test(line)) {
+    return undefined;
+  }
+  return line;
+}
+
+interface PciDevice {
+  slot: string;
+  cls: string;
+  description: string;
+  driver?: string;
+}
+
+export function parseLspciK(text: string): PciDevice[] {
+  const devices: PciDevice[] = [];
+  let current: PciDevice | undefined;
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-fA-F:.]+)\s+([^:]+):\s+(.*)$/.exec(line);
+    if (head) {
+      current = { slot: head[1]!, cls: head[2]!.trim(), description: head[3]!.trim() };
+      devices.push(current);
+      continue;
+    }
+    const driver = /^\s+Kernel driver in use:\s*(\S+)/.exec(line);
+    if (driver && current) current.driver = driver[1]!;
+  }
+  return devices;
+}
+
+const STORAGE_CLASS =
+  /RAID|SATA|SAS|SCSI|Serial Attached|Non-Volatile memory|NVMe|IDE interface|Mass storage|storage controller/i;
+
+export function storageControllers(devices: readonly PciDevice[]): StorageControllerInfo[] {
+  return devices
+    .filter((d) => STORAGE_CLASS.test(d.cls))
+    .map((d) => ({ pciSlot: d.slot, description: d.description, ...(d.driver ? { driver: d.driver } : {}) }));
+}
+
+export function parseEthtoolI(name: string, text: string): NicInfo {
+  const pairs = colonPairs(text);
+  const get = (k: string) => {
+    const v = pairs.get(k);
+    return v && v !== 'N/A' ? v : undefined;
+  };
+  const driver = get('driver');
+  const version = get('version');
+  const firmware = get('firmware-version');
+  const bus = get('bus-info');
+  return {
+    name,
+    ...(driver ? { driver } : {}),
+    ...(version ? { driverVersion: version } : {}),
+    ...(firmware ? { firmwareVersion: firmware } : {}),
+    ...(bus ? { pciSlot: bus } : {}),
+  };
+}
+
+/** Physical NIC names from `ls /sys/class/net` (loopback, bridges and virtual interfaces left out). */
+export function physicalNicNames(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .map((s) => s.trim())
+    .filter((n) => /^(eth|en|eno|ens|enp|em|p\d)/.test(n) && !n.includes('.'));
+}
+
+/** A short, stable label for grouping results by hardware: "<cpu vendor family>/<nic driver>/<storage driver>". */
+export function hardwareClass(p: HardwareProfile): string {
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+  const cpu = p.cpuModel ? slug(p.cpuModel) : 'unknown-cpu';
+  const nic = [...new Set(p.nics.map((n) => n.driver).filter(Boolean))].sort()[0] ?? 'unknown-nic';
+  const storage =
+    [...new Set(p.storageControllers.map((s) => s.driver).filter(Boolean))].sort()[0] ?? 'unknown-storage';
+  return `${cpu}/${nic}/${storage}`;
+}

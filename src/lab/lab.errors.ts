@@ -1,0 +1,12 @@
+import { DomainError } from 'src/common/errors/domain-error';
+
+export enum LabErrorCode {
+  InventoryUnreadable = 'LAB_INVENTORY_UNREADABLE',
+  InventoryInvalid = 'LAB_INVENTORY_INVALID',
+  UnknownHost = 'LAB_UNKNOWN_HOST',
+  UnknownPool = 'LAB_UNKNOWN_POOL',
+  LeaseUnavailable = 'LAB_LEASE_UNAVAILABLE',
+  LeaseLost = 'LAB_LEASE_LOST',
+}
+
+export class LabError extends DomainError<LabErrorCode> {}
