@@ -1,4 +1,5 @@
 import { CommandRunner } from 'src/remote/exec-result';
+import { XeClient } from 'src/remote/xe/xe-client';
 import { SshTarget } from 'src/remote/ssh-target';
 
 /**
@@ -79,10 +80,15 @@ export interface ScenarioContext {
 
   /** The pool leased for `role` (throws a clear error when the scenario asks for one it did not declare). */
   pool(role: string): PoolHandle;
+  /** The typed `xe` CLI of a leased pool (on its master); every call is recorded as a step. */
+  xe(pool: PoolHandle): XeClient;
   /** Runs commands on a host; each command is recorded (command, output, exit code, time) in the current step. */
   runner(host: HostHandle): CommandRunner;
-  /** Runs commands inside a guest reachable over SSH (its address from the VM's `networks`). */
-  guestRunner(name: string, target: SshTarget): CommandRunner;
+  /**
+   * Runs commands inside a guest reachable over SSH: its address (and, on the simulated lab, port)
+   * come from the VM's `networks`; credentials are the lab's guest credential.
+   */
+  guestRunner(vmName: string, address: string, port?: number): CommandRunner;
   /** Groups what happens in `fn` as one named step; a throw marks the step failed and propagates. */
   step<T>(name: string, fn: () => Promise<T>, options?: { phase?: StepPhase; timeoutMs?: number }): Promise<T>;
   /** Records an object created on a host before using it, so teardown removes it whatever happens. */

@@ -41,8 +41,8 @@ async function ensureTemplate(admin: Client): Promise<void> {
   await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
   try {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE]);
-    if (found.rowCount) return;
-    await admin.query(`CREATE DATABASE ${TEMPLATE}`);
+    // Migrating an existing template is a no-op unless a migration was added since (a reused server).
+    if (!found.rowCount) await admin.query(`CREATE DATABASE ${TEMPLATE}`);
     const ds = createDataSource({ url: databaseUrl(TEMPLATE), poolSize: 2 });
     await ds.initialize();
     try {

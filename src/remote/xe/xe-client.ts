@@ -17,6 +17,9 @@ export interface XePoolEndpoint {
   master: string;
 }
 
+/** What the client needs of the SSH layer; the engine passes a recording wrapper so every call is a step. */
+export type XeTransport = Pick<SshPool, 'exec'>;
+
 export interface XeClientOptions {
   /** Per-call timeout when the call gives none (lifecycle and migration calls pass their own). */
   defaultTimeoutMs?: number;
@@ -39,7 +42,7 @@ export class XeClient implements XeCaller {
   private master: SshTarget;
 
   constructor(
-    private readonly ssh: SshPool,
+    private readonly ssh: XeTransport,
     private readonly endpoint: XePoolEndpoint,
     private readonly options: XeClientOptions = {},
   ) {

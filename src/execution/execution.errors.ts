@@ -1,0 +1,15 @@
+import { DomainError } from 'src/common/errors/domain-error';
+
+export enum ExecutionErrorCode {
+  RunNotFound = 'RUN_NOT_FOUND',
+  CaseNotFound = 'CASE_NOT_FOUND',
+  LabNotFound = 'LAB_NOT_FOUND',
+  RunFinished = 'RUN_ALREADY_FINISHED',
+  CaseTimeout = 'CASE_TIMEOUT',
+  LeaseLost = 'LEASE_LOST',
+  WorkerLost = 'WORKER_LOST',
+  NothingToRun = 'RUN_INVALID_NOTHING_TO_RUN',
+  NotManual = 'CASE_INVALID_NOT_MANUAL',
+}
+
+export class ExecutionError extends DomainError<ExecutionErrorCode> {}

@@ -1,0 +1,65 @@
+import { LabView } from 'src/execution/lab-view';
+import { assignPools, planCase } from 'src/execution/planner';
+
+const host = (name: string, version: string, tags: string[] = []) => ({
+  id: name,
+  name,
+  address: '127.0.0.1',
+  port: 22,
+  username: 'root',
+  credentialRef: {},
+  version,
+  tags,
+  health: 'good',
+});
+
+const lab: LabView = {
+  id: 'lab',
+  name: 'test-lab',
+  simulated: true,
+  inventory: {},
+  pools: [
+    { id: 'p821', name: 'pool-821', tags: [], hosts: [host('a', '8.2.1', ['sr:nfs', 'sr:ext']), host('b', '8.2.1', ['sr:ext'])] },
+    { id: 'p830', name: 'pool-830', tags: [], hosts: [host('c', '8.3.0', ['sr:nfs']), host('d', '8.3.0')] },
+    { id: 'pmix', name: 'pool-mixed', tags: [], hosts: [host('e', '8.2.1'), host('f', '8.3.0')] },
+  ],
+};
+
+describe(planCase.name, () => {
+  it('should list every pool that can serve a role', () => {
+    const result = planCase({ pools: [{ role: 'main', minHosts: 2, srKinds: ['nfs'] }] }, lab);
+    expect(result).toEqual({ ok: true, plan: { roles: [expect.objectContaining({ role: 'main', poolIds: ['p821', 'p830'] })] } });
+  });
+
+  it('should skip with the reason when no pool fits', () => {
+    const result = planCase({ pools: [{ role: 'main', minHosts: 3, srKinds: ['lvmoiscsi'] }] }, lab);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/no pool of lab test-lab can be the main pool \(needs 3\+ hosts, SR lvmoiscsi; pool-821: 2 usable host\(s\)/);
+  });
+
+  it('should match versions and mid-upgrade pools', () => {
+    const upgrade = planCase({ pools: [{ role: 'main', minHosts: 2, mixedVersions: true }] }, lab);
+    expect(upgrade.ok && upgrade.plan.roles[0]!.poolIds).toEqual(['pmix']);
+    const newer = planCase({ pools: [{ role: 'main', minHosts: 1, version: '8.3.0' }] }, lab);
+    expect(newer.ok && newer.plan.roles[0]!.poolIds).toEqual(['p830']);
+  });
+
+  it('should need distinct pools for a cross-pool case', () => {
+    const result = planCase(
+      { pools: [{ role: 'source', minHosts: 1, version: '8.2.1' }, { role: 'destination', minHosts: 1, version: '8.2.1' }] },
+      lab,
+    );
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/no 2 distinct pools/) });
+  });
+});
+
+describe(assignPools.name, () => {
+  it('should find an assignment that avoids busy pools', () => {
+    const roles = [
+      { role: 'source', need: { role: 'source', minHosts: 1 }, poolIds: ['a', 'b'] },
+      { role: 'destination', need: { role: 'destination', minHosts: 1 }, poolIds: ['a', 'c'] },
+    ];
+    expect(assignPools(roles, (id) => id !== 'b')).toEqual(['a', 'c']);
+    expect(assignPools(roles, (id) => id === 'a')).toBeNull();
+  });
+});

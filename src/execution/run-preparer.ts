@@ -1,0 +1,90 @@
+import { DataSource } from 'typeorm';
+import { SshPool } from 'src/remote/ssh-pool';
+import { CaseQueue } from 'src/execution/case-queue';
+import { publishEvent } from 'src/execution/run-events';
+import { RunRepository } from 'src/execution/run.repository';
+import { hostTarget } from 'src/execution/ssh-targets';
+import { LabHostView } from 'src/execution/lab-view';
+
+export interface HostSoftware {
+  name: string;
+  pool: string;
+  version?: string;
+  build?: string;
+  packages?: Record<string, string>;
+  error?: string;
+}
+
+/** `KEY='value'` lines of /etc/xensource-inventory, the file every XCP-ng host carries. */
+export function parseXensourceInventory(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=['"]?(.*?)['"]?\s*$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/** `rpm -qa --qf '%{NAME} %{VERSION}-%{RELEASE}\n'` output → name → version-release. */
+export function parseRpmList(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const [name, version] = line.trim().split(/\s+/);
+    if (name && version) out[name] = version;
+  }
+  return out;
+}
+
+/**
+ * First job of a run, done by a worker (it reaches the hosts): record the software state of the lab
+ * (version, build, installed packages of every host) so a report can say what changed since the
+ * baseline run, then queue the cases.
+ */
+export class RunPreparer {
+  constructor(
+    private readonly db: DataSource,
+    private readonly repo: RunRepository,
+    private readonly ssh: SshPool,
+    private readonly queue: CaseQueue,
+    private readonly log: (fields: Record<string, unknown>, message: string) => void,
+  ) {}
+
+  async prepare(runId: string): Promise<void> {
+    const run = await this.repo.findRun(runId);
+    if (!run || run.status !== 'queued') return;
+    const lab = run.labName ? await this.repo.findLab(run.labName) : null;
+    if (!lab) {
+      await this.repo.markRunError(runId, `lab ${run.labName} is not in the inventory any more`);
+      return;
+    }
+    const hosts = await Promise.all(lab.pools.flatMap((p) => p.hosts.map((h) => this.software(h, p.name))));
+    await this.repo.setRunSnapshot(runId, { takenAt: new Date().toISOString(), simulated: lab.simulated, hosts });
+    await this.repo.markRunStarted(runId);
+    const jobs = await this.repo.queuePendingCases(runId);
+    await this.queue.enqueueCases(jobs);
+    await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: 'running' });
+    await publishEvent(this.db, { kind: 'queued', runId });
+    const settled = await this.repo.settleRun(runId);
+    if (settled.closed) await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: settled.status });
+    this.log({ run: run.number, cases: jobs.length }, 'run prepared and queued');
+  }
+
+  private async software(host: LabHostView, pool: string): Promise<HostSoftware> {
+    const runner = this.ssh.runner(hostTarget(host));
+    try {
+      const inv = await runner.exec('cat /etc/xensource-inventory', { timeoutMs: 30_000 });
+      const fields = parseXensourceInventory(inv.stdout);
+      const rpm = await runner.exec(`rpm -qa --qf '%{NAME} %{VERSION}-%{RELEASE}\\n'`, { timeoutMs: 60_000 });
+      return {
+        name: host.name,
+        pool,
+        version: fields.PRODUCT_VERSION ?? host.version ?? undefined,
+        build: fields.BUILD_NUMBER,
+        packages: rpm.exitCode === 0 ? parseRpmList(rpm.stdout) : undefined,
+        error: rpm.exitCode === 0 ? undefined : `rpm -qa: exit ${rpm.exitCode}`,
+      };
+    } catch (err) {
+      return { name: host.name, pool, version: host.version ?? undefined, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}

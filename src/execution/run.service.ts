@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { expandCampaign } from 'src/campaign/expand-campaign';
+import { loadCampaign } from 'src/campaign/load-campaign';
+import { CampaignCase } from 'src/campaign/campaign.types';
+import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
+import { PoolNeed, ScenarioNeeds } from 'src/scenarios/scenario.types';
+import { CaseQueue } from 'src/execution/case-queue';
+import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
+import { planCase } from 'src/execution/planner';
+import { publishEvent } from 'src/execution/run-events';
+import { RunRepository } from 'src/execution/run.repository';
+import { NewCase, RunRow } from 'src/execution/run.types';
+import { LabView } from 'src/execution/lab-view';
+
+export interface StartRunInput {
+  /** A path to the campaign file, or its text with a name for messages. */
+  campaign: string | { text: string; filename: string };
+  lab: string;
+  suite?: string;
+  /** Only these case keys (or case hashes). */
+  only?: string[];
+  priority?: number;
+  createdBy?: string;
+}
+
+export interface StartedRun {
+  run: RunRow;
+  counts: { total: number; queued: number; skipped: number; manual: number };
+}
+
+/** Starts and cancels runs: campaign → cases → plan against the lab → stored and handed to workers. */
+export class RunService {
+  private readonly repo: RunRepository;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly queue: CaseQueue,
+    private readonly registry: ScenarioRegistry,
+  ) {
+    this.repo = new RunRepository(db);
+  }
+
+  async start(input: StartRunInput): Promise<StartedRun> {
+    const source = typeof input.campaign === 'string' ? { text: readFileSync(input.campaign, 'utf8'), filename: input.campaign } : input.campaign;
+    const campaign = loadCampaign(source);
+    const lab = await this.repo.findLab(input.lab);
+    if (!lab) throw new ExecutionError(`no lab named ${input.lab} in the inventory (load one with \`shakedown lab import\`)`, ExecutionErrorCode.LabNotFound);
+    let cases = expandCampaign(campaign, { suite: input.suite }).suites.flatMap((s) => s.cases);
+    if (input.only?.length) {
+      const wanted = new Set(input.only);
+      cases = cases.filter((c) => wanted.has(c.caseKey) || wanted.has(c.caseHash));
+    }
+    if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
+
+    const planned = cases.map((c) => this.plan(c, lab, campaign.release, campaign.baseline));
+    const priority = input.priority ?? campaign.schedule?.priority ?? 0;
+    const sha256 = createHash('sha256').update(source.text).digest('hex');
+    const run = await this.repo.transaction(async (em) => {
+      const campaignId = await this.repo.upsertCampaign(
+        {
+          name: campaign.name,
+          release: campaign.release,
+          baseline: campaign.baseline,
+          path: typeof input.campaign === 'string' ? resolve(input.campaign) : null,
+          text: source.text,
+          sha256,
+        },
+        em,
+      );
+      const row = await this.repo.insertRun(
+        {
+          campaignId,
+          campaignName: campaign.name,
+          release: campaign.release,
+          baseline: campaign.baseline,
+          lab,
+          priority,
+          options: { suite: input.suite ?? null, only: input.only ?? null, updates: campaign.updates ?? null },
+          createdBy: input.createdBy,
+        },
+        em,
+      );
+      await this.repo.insertCases(row.id, priority, planned, em);
+      return row;
+    });
+    await this.queue.enqueueRunPrepare({ runId: run.id }, priority);
+    await publishEvent(this.db, { kind: 'run', runId: run.id, runNumber: run.number, status: run.status });
+    const skipped = planned.filter((c) => c.outcome === 'skipped').length;
+    const manual = planned.filter((c) => c.outcome === 'manual-pending').length;
+    return { run, counts: { total: planned.length, queued: planned.length - skipped - manual, skipped, manual } };
+  }
+
+  async cancel(runRef: string): Promise<RunRow> {
+    const run = await this.repo.findRun(runRef);
+    if (!run) throw new ExecutionError(`no run ${runRef}`, ExecutionErrorCode.RunNotFound);
+    if (['finished', 'cancelled', 'error'].includes(run.status)) {
+      throw new ExecutionError(`run ${run.number} is already ${run.status}`, ExecutionErrorCode.RunFinished);
+    }
+    await this.repo.requestCancel(run.id);
+    await publishEvent(this.db, { kind: 'cancel', runId: run.id });
+    await this.repo.settleRun(run.id);
+    return (await this.repo.findRun(run.id))!;
+  }
+
+  /** Each case's needs: what its scenario says, tightened by the suite's `requires`. */
+  private plan(c: CampaignCase, lab: LabView, release: string, baseline: string): NewCase {
+    const base: NewCase = {
+      caseKey: c.caseKey,
+      caseHash: c.caseHash,
+      suite: c.suite,
+      scenario: c.scenario,
+      params: c.params,
+      expectation: c.expectation,
+      settings: c.settings as unknown as Record<string, unknown>,
+      release: typeof c.params.release === 'string' ? (c.params.release === 'baseline' ? baseline : c.params.release === 'candidate' ? release : c.params.release) : release,
+      manual: c.manual,
+      needs: null,
+    };
+    if (c.manual) return { ...base, outcome: 'manual-pending', reason: 'a tester completes this checklist' };
+    if (!this.registry.has(c.scenario)) {
+      return { ...base, outcome: 'skipped', reason: `no automation for scenario ${c.scenario} in this version of Shakedown` };
+    }
+    const needs = withRequirements(
+      this.registry.get(c.scenario).needs(c.params, { release, baseline }, c.settings as unknown as Record<string, unknown>),
+      c.settings.requires,
+      { release, baseline },
+    );
+    const plan = planCase(needs, lab);
+    return plan.ok ? { ...base, needs: plan.plan } : { ...base, outcome: 'skipped', reason: plan.reason };
+  }
+}
+
+function withRequirements(
+  needs: ScenarioNeeds,
+  req: CampaignCase['settings']['requires'] | undefined,
+  facts: { release: string; baseline: string },
+): ScenarioNeeds {
+  if (!req) return needs;
+  const pools: PoolNeed[] = needs.pools.map((p) => ({
+    ...p,
+    minHosts: Math.max(p.minHosts, req.hosts_per_pool ?? 0),
+    srKinds: [...new Set([...(p.srKinds ?? []), ...(req.sr_kinds ?? [])])],
+    tags: [...new Set([...(p.tags ?? []), ...(req.hardware ?? [])])],
+  }));
+  while (req.pools && pools.length < req.pools) pools.push({ role: `extra-${pools.length + 1}`, minHosts: req.hosts_per_pool ?? 1 });
+  void facts;
+  return { pools };
+}

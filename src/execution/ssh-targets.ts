@@ -1,0 +1,54 @@
+import { CredentialRef, SshTarget } from 'src/remote/ssh-target';
+import { LabHostView, LabView } from 'src/execution/lab-view';
+
+/**
+ * Inventory credential references (`key_file`, `password_env`, …, as the YAML writes them, or
+ * already camel-cased) into the remote layer's form. The secret itself is never here.
+ */
+export function credentialOf(raw: Record<string, unknown> | undefined, where: string): CredentialRef {
+  const r = raw ?? {};
+  const str = (a: string, b: string): string | undefined => {
+    const v = r[a] ?? r[b];
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  const keyFile = str('key_file', 'keyFile');
+  if (keyFile) {
+    const passphraseEnv = str('passphrase_env', 'passphraseEnv');
+    return passphraseEnv ? { keyFile, passphraseEnv } : { keyFile };
+  }
+  const passwordEnv = str('password_env', 'passwordEnv');
+  if (passwordEnv) return { passwordEnv };
+  const passwordFile = str('password_file', 'passwordFile');
+  if (passwordFile) return { passwordFile };
+  if (r.agent === true) return { agent: true };
+  throw new Error(`${where} has no usable credential reference (key_file, password_env, password_file or agent)`);
+}
+
+/** The inventory's named credential for guests, if any. */
+function guestCredential(lab: LabView): Record<string, unknown> | undefined {
+  const inv = lab.inventory as { credentials?: Record<string, Record<string, unknown>>; guest_credential?: string };
+  const name = inv.guest_credential;
+  return name ? inv.credentials?.[name] : undefined;
+}
+
+export function hostTarget(host: LabHostView): SshTarget {
+  return {
+    name: host.name,
+    address: host.address,
+    port: host.port,
+    username: host.username,
+    credential: credentialOf(host.credentialRef, `host ${host.name}`),
+    hostKey: host.hostKey ?? undefined,
+  };
+}
+
+export function guestTarget(lab: LabView, vmName: string, address: string, port?: number): SshTarget {
+  const inv = lab.inventory as { guest_port?: number; guest_user?: string };
+  return {
+    name: `guest:${vmName}@${address}`,
+    address,
+    port: port ?? inv.guest_port ?? 22,
+    username: inv.guest_user ?? 'root',
+    credential: credentialOf(guestCredential(lab), `lab ${lab.name} guest_credential`),
+  };
+}
