@@ -55,3 +55,23 @@ export function verifyCoverage(model: IndexedModel, rows: readonly Int32Array[],
   const t = space.t;
   return { strength: t, required, covered, ratio: required === 0 ? 1 : covered / required, missing, invalidRows };
 }
+
+/**
+ * Number of valid t-tuples of a model (contained in some valid row), from the tuple space alone:
+ * a full expansion covers all of them by definition, so it needs no pass over its rows.
+ */
+export function countValidTuples(model: IndexedModel, strength: number): { strength: number; required: number } {
+  const space = new TupleSpace(model.levels, strength);
+  if (model.constraints.length === 0) return { strength: space.t, required: space.total };
+  const scratch = new Int32Array(model.levels.length);
+  let required = 0;
+  for (let j = 0; j < space.comboCount; j++) {
+    const end = space.comboOffsets[j + 1] as number;
+    for (let idx = space.comboOffsets[j] as number; idx < end; idx++) {
+      scratch.fill(-1);
+      space.decode(j, idx, scratch);
+      if (canComplete(model, scratch)) required++;
+    }
+  }
+  return { strength: space.t, required };
+}

@@ -1,11 +1,12 @@
 import { valueEquals, valueText } from 'src/matrix/canonical';
-import { verifyCoverage } from 'src/matrix/coverage';
+import { countValidTuples, verifyCoverage } from 'src/matrix/coverage';
 import { generateCovering } from 'src/matrix/covering';
 import { type Expr, evaluate, parseExpression, referencedNames } from 'src/matrix/expression';
 import { applyIncludes } from 'src/matrix/ga-include';
 import { type IndexedModel, canComplete, compileExclude, compileRule, rowValid } from 'src/matrix/indexed-model';
 import { MatrixError, MatrixErrorCode } from 'src/matrix/matrix.errors';
 import type {
+  Coverage,
   ExpandedCombination,
   Expectation,
   MatrixExpansion,
@@ -77,23 +78,31 @@ function product(levels: readonly number[]): number {
   return levels.reduce((p, l) => p * l, 1);
 }
 
-/** Every valid row of the full product, in GitHub Actions order (first axis varies slowest). */
-function enumerateValid(model: IndexedModel, limit: number): Int32Array[] {
+/**
+ * Every valid combination of the full product, in GitHub Actions order (first axis varies
+ * slowest), built straight into parameter objects: at 10^6 rows, per-row typed arrays cost more
+ * than the expansion itself.
+ */
+function enumerateValid(model: IndexedModel, limit: number): Params[] {
   const k = model.levels.length;
-  const rows: Int32Array[] = [];
+  const out: Params[] = [];
   const row = new Int32Array(k);
-  if (model.levels.some((l) => l === 0)) return rows;
+  if (model.levels.some((l) => l === 0)) return out;
   const checkEach = model.constraints.length > 0;
+  const names = model.names;
+  const values = model.values;
   for (;;) {
     if (!checkEach || rowValid(model, row)) {
-      if (rows.length >= limit) {
+      if (out.length >= limit) {
         throw new MatrixError(
           `more than ${limit} combinations: use strategy pairwise or nwise`,
           MatrixErrorCode.TooLarge,
           'strategy',
         );
       }
-      rows.push(Int32Array.from(row));
+      const params: Params = {};
+      for (let c = 0; c < k; c++) params[names[c] as string] = (values[c] as Value[])[row[c] as number] as Value;
+      out.push(params);
     }
     let c = k - 1;
     while (c >= 0) {
@@ -101,7 +110,7 @@ function enumerateValid(model: IndexedModel, limit: number): Int32Array[] {
       row[c] = 0;
       c--;
     }
-    if (c < 0) return rows;
+    if (c < 0) return out;
   }
 }
 
@@ -214,39 +223,49 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
   const { model, strength, seedRows, expectations, warnings } = prepare(spec);
   const k = model.names.length;
 
-  let rows: Int32Array[];
+  let base: Params[];
   let valid: number | null;
+  let coverage: Coverage;
   if (k === 0) {
-    rows = (spec.include ?? []).length > 0 ? [] : [new Int32Array(0)];
-    valid = rows.length;
+    base = (spec.include ?? []).length > 0 ? [] : [{}];
+    valid = base.length;
+    coverage = { strength: 0, required: 0, covered: 0, ratio: 1 };
   } else if (strength === 'full') {
-    rows = enumerateValid(model, options.maxCombinations ?? MAX_FULL_COMBINATIONS);
-    valid = rows.length;
+    base = enumerateValid(model, options.maxCombinations ?? MAX_FULL_COMBINATIONS);
+    valid = base.length;
+    const { strength: t, required } = countValidTuples(model, 2);
+    coverage = { strength: t, required, covered: required, ratio: 1 };
   } else {
-    rows = generateCovering(model, { strength, seedRows, seed: spec.seed ?? 1 }).rows;
+    const rows = generateCovering(model, { strength, seedRows, seed: spec.seed ?? 1 }).rows;
     valid = countValid(model);
+    const report = verifyCoverage(model, rows, strength);
+    coverage = { strength: report.strength, required: report.required, covered: report.covered, ratio: report.ratio };
+    base = rows.map((row) => {
+      const params: Params = {};
+      for (let c = 0; c < k; c++)
+        {params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;}
+      return params;
+    });
   }
-  if (k > 0 && rows.length === 0) warnings.push('exclude and constraints leave no combination of the axes');
+  if (k > 0 && base.length === 0) warnings.push('exclude and constraints leave no combination of the axes');
 
-  const report = verifyCoverage(model, rows, strength === 'full' ? 2 : strength);
-  const base = rows.map((row) => {
-    const params: Params = {};
-    for (let c = 0; c < k; c++) {
-      params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;
-    }
-    return params;
-  });
-  const combos = applyIncludes(base, new Set(model.names), spec.include ?? []);
+  const includes = spec.include ?? [];
+  const combos =
+    includes.length > 0
+      ? applyIncludes(base, new Set(model.names), includes)
+      : base.map((params) => ({ params, origin: 'base' as const }));
+  const pass: Expectation = { outcome: 'pass' };
   const combinations = combos.map(({ params, origin }): ExpandedCombination => {
+    if (expectations.length === 0) return { params, origin, expectation: pass };
     const rule = expectations.find((e) => e.when === undefined || evaluate(e.when, params));
-    const expectation: Expectation = rule ? { ...rule.expectation } : { outcome: 'pass' };
+    const expectation: Expectation = rule ? { ...rule.expectation } : pass;
     return { params, origin, expectation };
   });
   return {
     full: k === 0 ? 1 : product(model.levels),
     valid,
     selected: combinations.length,
-    coverage: { strength: report.strength, required: report.required, covered: report.covered, ratio: report.ratio },
+    coverage,
     combinations,
     warnings,
   };
