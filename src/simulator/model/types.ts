@@ -1,0 +1,163 @@
+/** The simulated lab's state: plain records keyed by uuid, mutated only by the xe emulator and the lab. */
+
+export type XcpVersion = '8.2.1' | '8.3.0';
+export const XCP_VERSIONS: readonly XcpVersion[] = ['8.2.1', '8.3.0'];
+
+export type PowerState = 'halted' | 'paused' | 'running' | 'suspended';
+export type SrType = 'ext' | 'lvm' | 'nfs' | 'lvmoiscsi' | 'iso';
+export type ImageKind = 'pv-linux' | 'pvhvm-linux' | 'hvm-windows';
+export type Firmware = 'bios' | 'uefi';
+export type VmOrigin = 'recent' | 'upgraded' | 'imported';
+
+export interface SimPool {
+  uuid: string;
+  name: string;
+  masterUuid: string;
+  defaultSrUuid: string | null;
+  otherConfig: Record<string, string>;
+}
+
+export interface SimHost {
+  uuid: string;
+  name: string;
+  poolUuid: string;
+  version: XcpVersion;
+  address: string;
+  memoryTotal: number;
+  memoryOverhead: number;
+  cpuCount: number;
+  cpuModel: string;
+  enabled: boolean;
+  /** Gbit/s of the migration link; a slow-link fault divides it. */
+  linkGbps: number;
+  controlDomainUuid: string;
+  bootedAt: number;
+}
+
+export interface SimNetwork {
+  uuid: string;
+  name: string;
+  bridge: string;
+  poolUuid: string;
+}
+
+export interface SimPif {
+  uuid: string;
+  hostUuid: string;
+  networkUuid: string;
+  device: string;
+  mac: string;
+  carrier: boolean;
+  management: boolean;
+  ip: string;
+  speedMbps: number;
+}
+
+export interface SimSr {
+  uuid: string;
+  name: string;
+  type: SrType;
+  shared: boolean;
+  poolUuid: string;
+  physicalSize: number;
+  contentType: string;
+}
+
+export interface SimPbd {
+  uuid: string;
+  hostUuid: string;
+  srUuid: string;
+  deviceConfig: Record<string, string>;
+  attached: boolean;
+}
+
+export interface SimVdi {
+  uuid: string;
+  name: string;
+  description: string;
+  srUuid: string;
+  virtualSize: number;
+  /** Bytes really used; what storage motion and export have to move. */
+  physicalUtilisation: number;
+  readOnly: boolean;
+  type: 'user' | 'system' | 'suspend';
+}
+
+export interface SimVbd {
+  uuid: string;
+  vmUuid: string;
+  vdiUuid: string | null;
+  device: string;
+  userdevice: string;
+  type: 'Disk' | 'CD';
+  bootable: boolean;
+}
+
+export interface SimVif {
+  uuid: string;
+  vmUuid: string;
+  networkUuid: string;
+  device: string;
+  mac: string;
+}
+
+export interface GuestTools {
+  /** e.g. "7.20.0-9": the xe-guest-utilities (Linux) or PV drivers (Windows) version. */
+  version: string;
+}
+
+export interface GuestState {
+  address: string | null;
+  sshPort: number | null;
+  /** 0..1: how busy `stress` keeps the guest; raises the memory dirty rate during migration. */
+  load: number;
+  loadUntil: number | null;
+  bootedAt: number;
+  files: Map<string, Buffer>;
+}
+
+export interface SimVm {
+  uuid: string;
+  name: string;
+  description: string;
+  poolUuid: string;
+  isTemplate: boolean;
+  isDefaultTemplate: boolean;
+  isControlDomain: boolean;
+  powerState: PowerState;
+  residentOn: string | null;
+  affinity: string | null;
+  memory: number;
+  vcpus: number;
+  image: ImageKind;
+  firmware: Firmware;
+  osName: string;
+  distro: string;
+  tools: GuestTools | null;
+  /** release the VM was created in; may predate the simulated versions ("7.6") */
+  createdIn: string;
+  origin: VmOrigin;
+  otherConfig: Record<string, string>;
+  tags: string[];
+  /** operation ref → operation name, as xapi shows in current-operations. */
+  currentOperations: Map<string, string>;
+  domId: number;
+  startTime: number | null;
+  installTime: number;
+  guest: GuestState;
+  suspendVdiUuid: string | null;
+}
+
+export interface SimLabState {
+  name: string;
+  pools: Map<string, SimPool>;
+  hosts: Map<string, SimHost>;
+  networks: Map<string, SimNetwork>;
+  pifs: Map<string, SimPif>;
+  srs: Map<string, SimSr>;
+  pbds: Map<string, SimPbd>;
+  vdis: Map<string, SimVdi>;
+  vbds: Map<string, SimVbd>;
+  vifs: Map<string, SimVif>;
+  vms: Map<string, SimVm>;
+}

@@ -1,0 +1,10 @@
+import { DomainError } from 'src/common/errors/domain-error';
+
+export enum SimulatorErrorCode {
+  InvalidLabConfig = 'SIM_INVALID_LAB_CONFIG',
+  UnknownHost = 'SIM_UNKNOWN_HOST',
+  UnknownFault = 'SIM_UNKNOWN_FAULT',
+  StartFailed = 'SIM_START_FAILED',
+}
+
+export class SimulatorError extends DomainError<SimulatorErrorCode> {}

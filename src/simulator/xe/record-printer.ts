@@ -1,0 +1,45 @@
+/** Record and list output exactly as cli_printer.ml renders it (xe-cli.md §1.4, §1.5). */
+
+export type FieldKind = 'RO' | 'RW' | 'SRO' | 'SRW' | 'MRO' | 'MRW';
+
+export interface PrintedField {
+  name: string;
+  kind: FieldKind;
+  deprecated?: boolean;
+  value: string;
+}
+
+function keyOf(f: PrintedField): string {
+  const suffix = f.kind.length === 2 ? ` ( ${f.kind})` : ` (${f.kind})`;
+  return `${f.name}${suffix}${f.deprecated ? ' [DEPRECATED]' : ''}`;
+}
+
+/** One record: first key padded right, the others padded left, then two blank lines. */
+export function renderRecord(fields: PrintedField[]): string {
+  if (fields.length === 0) return '\n\n';
+  const keys = fields.map(keyOf);
+  const width = 4 + Math.max(...keys.map((k) => k.length));
+  const lines = fields.map((f, i) => {
+    const key = keys[i] ?? '';
+    return `${i === 0 ? key.padEnd(width) : key.padStart(width)}: ${f.value}`;
+  });
+  return `${lines.join('\n')}\n\n\n`;
+}
+
+export function escapeMinimal(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
+}
+
+/** `--minimal`: first field of each record, comma-joined, one line (an empty line when nothing matched). */
+export function renderMinimal(records: PrintedField[][]): string {
+  return `${records.map((r) => escapeMinimal(r[0]?.value ?? '')).join(',')}\n`;
+}
+
+export function renderMap(map: Array<[string, string]> | Record<string, string>): string {
+  const entries = Array.isArray(map) ? map : Object.entries(map);
+  return entries.map(([k, v]) => `${k}: ${v}`).join('; ');
+}
+
+export function renderSet(items: string[]): string {
+  return items.join('; ');
+}

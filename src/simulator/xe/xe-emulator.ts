@@ -1,0 +1,86 @@
+import { EXPORT_IMPORT_COMMANDS } from 'src/simulator/xe/commands/export-import-commands';
+import { INSTALL_COMMANDS } from 'src/simulator/xe/commands/install-commands';
+import { LIFECYCLE_COMMANDS } from 'src/simulator/xe/commands/lifecycle-commands';
+import { LIST_COMMANDS } from 'src/simulator/xe/commands/list-commands';
+import { MIGRATE_COMMANDS } from 'src/simulator/xe/commands/migrate-commands';
+import { PARAM_COMMANDS } from 'src/simulator/xe/commands/param-commands';
+import { parseXeArgs } from 'src/simulator/xe/xe-args';
+import { XeCommand } from 'src/simulator/xe/xe-command';
+import { wordingIsNew, XeContext, XeResult } from 'src/simulator/xe/xe-context';
+import {
+  renderApiError,
+  requiredParam,
+  unknownCommand,
+  XeApiError,
+  XeClientError,
+  XeCliError,
+  XeUsageError,
+} from 'src/simulator/xe/xe-errors';
+
+export const XE_COMMANDS: Record<string, XeCommand> = {
+  ...LIST_COMMANDS,
+  ...PARAM_COMMANDS,
+  ...LIFECYCLE_COMMANDS,
+  ...INSTALL_COMMANDS,
+  ...MIGRATE_COMMANDS,
+  ...EXPORT_IMPORT_COMMANDS,
+};
+
+const USAGE = `Usage: xe <command> [-s server] [-p port] ([-u user] [-pw password] or [-pwf <password file>]) [--traceparent traceparent] <other arguments>
+
+A full list of commands can be obtained by running
+	xe help -s <server> -p <port>
+`;
+
+/** xapi's own log line for a CLI call; secrets never reach it. */
+function logCall(ctx: XeContext, argv: string[]): void {
+  const shown = argv.map((a) => (/^(remote-)?password=/.test(a) ? `${a.split('=')[0] ?? 'password'}=(omitted)` : a));
+  const level = /-(list|get)$/.test(argv[0] ?? '') ? 'debug' : ' info';
+  ctx.model.log(
+    ctx.host.uuid,
+    '/var/log/xensource.log',
+    `xapi: [${level}||${ctx.model.operations.length + 100} UNIX /var/lib/xcp/xapi||cli] xe ${shown.join(' ')}`,
+  );
+}
+
+/** Runs one `xe` invocation against the model: argv in, stdout/stderr/exit code out. */
+export async function runXe(ctx: XeContext, argv: string[]): Promise<XeResult> {
+  if (argv.length === 0) return { stdout: '', stderr: USAGE, exitCode: 0 };
+  if (ctx.faults.xapiDown(ctx.host.uuid))
+    {return { stdout: '', stderr: 'Error: Connection refused (calling connect )\n', exitCode: 1 };}
+  let stdout = '';
+  const out = { print: (line: string): void => void (stdout += `${line}\n`) };
+  try {
+    const args = parseXeArgs(argv);
+    if (!args) return { stdout: '', stderr: USAGE, exitCode: 0 };
+    if (args.command === 'help') {
+      return { stdout: `${Object.keys(XE_COMMANDS).sort().join(', ')}\n`, stderr: '', exitCode: 0 };
+    }
+    const command = XE_COMMANDS[args.command];
+    if (!command) throw unknownCommand(args.command);
+    for (const p of command.reqd) if (!args.params.has(p)) throw requiredParam(p);
+    logCall(ctx, argv);
+    // Read the result before appending: `stdout += await …` would drop lines printed meanwhile.
+    const tail = await command.run(ctx, args.params, out);
+    stdout += tail;
+    return { stdout, stderr: '', exitCode: 0 };
+  } catch (err) {
+    return { stdout, stderr: renderFailure(ctx, err), exitCode: 1 };
+  }
+}
+
+function renderFailure(ctx: XeContext, err: unknown): string {
+  if (err instanceof XeApiError) {
+    ctx.model.log(
+      ctx.host.uuid,
+      '/var/log/xensource.log',
+      `xapi: [error||${ctx.model.operations.length + 100} UNIX /var/lib/xcp/xapi||cli] Converting exception ${err.code}: [ ${err.params.join('; ')} ] into a CLI response`,
+    );
+    return renderApiError(err, wordingIsNew(ctx));
+  }
+  if (err instanceof XeCliError) return `Error: ${err.message}\n`;
+  if (err instanceof XeUsageError) return `${err.lines.join('\n')}\n`;
+  if (err instanceof XeClientError) return `${err.message}\n`;
+  const message = err instanceof Error ? err.message : String(err);
+  return renderApiError(new XeApiError('INTERNAL_ERROR', [`Failure: ${message}`]), wordingIsNew(ctx));
+}
