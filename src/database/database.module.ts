@@ -1,13 +1,17 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrations } from 'src/database/migrations';
+import { DATABASE_URL } from 'src/database/database.tokens';
 
 /** TypeORM for the Nest processes. Entities register themselves with TypeOrmModule.forFeature. */
+@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(url: string, poolSize = 10): DynamicModule {
     return {
       module: DatabaseModule,
+      providers: [{ provide: DATABASE_URL, useValue: url }],
+      exports: [DATABASE_URL],
       imports: [
         TypeOrmModule.forRoot({
           type: 'postgres',

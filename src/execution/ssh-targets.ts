@@ -26,8 +26,12 @@ export function credentialOf(raw: Record<string, unknown> | undefined, where: st
 
 /** The inventory's named credential for guests, if any. */
 function guestCredential(lab: LabView): Record<string, unknown> | undefined {
-  const inv = lab.inventory as { credentials?: Record<string, Record<string, unknown>>; guest_credential?: string };
-  const name = inv.guest_credential;
+  const inv = lab.inventory as {
+    credentials?: Record<string, Record<string, unknown>>;
+    guest_credential?: string;
+    guestCredential?: string;
+  };
+  const name = inv.guestCredential ?? inv.guest_credential;
   return name ? inv.credentials?.[name] : undefined;
 }
 
@@ -43,12 +47,12 @@ export function hostTarget(host: LabHostView): SshTarget {
 }
 
 export function guestTarget(lab: LabView, vmName: string, address: string, port?: number): SshTarget {
-  const inv = lab.inventory as { guest_port?: number; guest_user?: string };
+  const inv = lab.inventory as { guest_port?: number; guestPort?: number; guest_user?: string; guestUser?: string };
   return {
     name: `guest:${vmName}@${address}`,
     address,
-    port: port ?? inv.guest_port ?? 22,
-    username: inv.guest_user ?? 'root',
+    port: port ?? inv.guestPort ?? inv.guest_port ?? 22,
+    username: inv.guestUser ?? inv.guest_user ?? 'root',
     credential: credentialOf(guestCredential(lab), `lab ${lab.name} guest_credential`),
   };
 }

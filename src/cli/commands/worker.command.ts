@@ -1,6 +1,23 @@
 import { Command } from 'commander';
+import { startWorkerProcess } from 'src/execution/worker-process';
 
-/** `shakedown worker`: filled in by its own issue. */
+/** `shakedown worker`: takes cases from the queue and runs them on the lab. */
 export function registerWorkerCommand(program: Command): void {
-  program.command('worker').description('(not built yet)');
+  program
+    .command('worker')
+    .description('take cases from the queue and run them (any number of workers, on any machine that reaches the database)')
+    .option('-c, --concurrency <n>', 'cases run at the same time (default: SHAKEDOWN_WORKER_CONCURRENCY or 4)')
+    .option('--name <name>', 'worker name shown on run pages (default: host:pid)')
+    .action(async (opts: { concurrency?: string; name?: string }) => {
+      const env = { ...process.env };
+      if (opts.concurrency) env.SHAKEDOWN_WORKER_CONCURRENCY = opts.concurrency;
+      const running = await startWorkerProcess({ env, name: opts.name });
+      process.stderr.write(`shakedown: worker ${running.worker.name} started (concurrency ${running.concurrency})\n`);
+      const stop = (signal: string): void => {
+        process.stderr.write(`shakedown: ${signal}: finishing or handing back running cases\n`);
+        void running.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
 }

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { createDataSource } from 'src/database/data-source';
+import { SshPool } from 'src/remote/ssh-pool';
+import { ArtifactStore } from 'src/results/artifact-store';
+import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
+import { CaseQueue } from 'src/execution/case-queue';
+import { RunService } from 'src/execution/run.service';
+import { SqlHostLeases } from 'src/execution/sql-host-leases';
+import { Worker, WorkerOptions } from 'src/execution/worker';
+
+export interface EngineOptions {
+  databaseUrl: string;
+  dataDir: string;
+  registry: ScenarioRegistry;
+  logger: Logger;
+}
+
+/**
+ * The execution engine's parts wired together for a process that starts runs (API, CLI) and/or
+ * executes them (worker). Plain objects, no Nest: the same wiring serves the CLI, the worker and tests.
+ */
+export class Engine {
+  private workers: Worker[] = [];
+
+  private constructor(
+    readonly db: DataSource,
+    readonly queue: CaseQueue,
+    readonly runs: RunService,
+    readonly ssh: SshPool,
+    private readonly options: EngineOptions,
+  ) {}
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const db = createDataSource({ url: options.databaseUrl, poolSize: 10, applicationName: 'shakedown-engine' });
+    await db.initialize();
+    const queue = await CaseQueue.start(options.databaseUrl);
+    const ssh = new SshPool();
+    return new Engine(db, queue, new RunService(db, queue, options.registry), ssh, options);
+  }
+
+  async startWorker(options: Omit<WorkerOptions, 'databaseUrl'>): Promise<Worker> {
+    const log = this.options.logger.child({ component: 'worker' });
+    const worker = new Worker(
+      {
+        db: this.db,
+        queue: this.queue,
+        leases: new SqlHostLeases(this.db),
+        ssh: this.ssh,
+        artifacts: new ArtifactStore(join(this.options.dataDir, 'artifacts')),
+        registry: this.options.registry,
+        log: (fields, message) => log.info(fields, message),
+      },
+      { ...options, databaseUrl: this.options.databaseUrl },
+    );
+    await worker.start();
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.queue.stop();
+    await this.ssh.close();
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
+import { z } from 'zod';
+import { CurrentPrincipal } from 'src/auth/principal.decorator';
+import { principalName } from 'src/auth/principal';
+import type { Principal } from 'src/auth/principal';
+import { Role } from 'src/auth/role';
+import { Roles } from 'src/auth/roles.decorator';
+import { Engine } from 'src/execution/engine';
+import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
+
+const startRunSchema = z
+  .object({
+    /** A campaign file under campaigns/ (e.g. "demo.yaml"), or the campaign text itself. */
+    campaign: z.string().min(1).max(200).optional(),
+    campaignText: z.string().min(1).max(1024 * 1024).optional(),
+    lab: z.string().min(1).max(200),
+    suite: z.string().max(200).optional(),
+    only: z.array(z.string().max(1000)).max(10000).optional(),
+    priority: z.number().int().min(-100).max(100).optional(),
+  })
+  .strict()
+  .refine((b) => !!b.campaign !== !!b.campaignText, { message: 'give exactly one of campaign and campaignText' });
+
+export type StartRunBody = z.infer<typeof startRunSchema>;
+
+const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
+
+function parseBody(body: unknown): StartRunBody {
+  const result = startRunSchema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ExecutionError(`${issue.path.join('.') || 'body'}: ${issue.message}`, ExecutionErrorCode.NothingToRun);
+  }
+  return result.data;
+}
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller('api/v1/runs')
+export class RunsController {
+  constructor(private readonly engine: Engine) {}
+
+  @Post()
+  @Roles(Role.Tester)
+  async start(@Body() body: unknown, @CurrentPrincipal() who: Principal) {
+    const input = parseBody(body);
+    let campaign: string | { text: string; filename: string };
+    if (input.campaign) {
+      const rel = normalize(input.campaign);
+      if (isAbsolute(rel) || rel.startsWith('..')) {
+        throw new ExecutionError(`campaign: must be a file under campaigns/, not ${input.campaign}`, ExecutionErrorCode.NothingToRun);
+      }
+      campaign = join(CAMPAIGNS_DIR, rel);
+      if (!existsSync(campaign)) throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.NothingToRun);
+    } else {
+      campaign = { text: input.campaignText!, filename: 'campaign (posted)' };
+    }
+    const { run, counts } = await this.engine.runs.start({
+      campaign,
+      lab: input.lab,
+      suite: input.suite,
+      only: input.only,
+      priority: input.priority,
+      createdBy: principalName(who),
+    });
+    return { id: run.id, number: run.number, status: run.status, counts };
+  }
+
+  @Post(':ref/cancel')
+  @HttpCode(202)
+  @Roles(Role.Tester)
+  async cancel(@Param('ref') ref: string) {
+    const run = await this.engine.runs.cancel(ref);
+    return { id: run.id, number: run.number, status: run.status };
+  }
+
+  @Get('-/queue')
+  async queue() {
+    return this.engine.queue.depth();
+  }
+}

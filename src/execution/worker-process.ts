@@ -1,0 +1,38 @@
+import { createRootLogger } from 'src/common/logging/logger';
+import { AppConfig } from 'src/config/config';
+import { prepareDatabase } from 'src/database/prepare-database';
+import { Engine } from 'src/execution/engine';
+import { Worker } from 'src/execution/worker';
+import { defaultScenarios } from 'src/scenarios/default-scenarios';
+import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
+
+export interface RunningWorker {
+  worker: Worker;
+  engine: Engine;
+  concurrency: number;
+  close(): Promise<void>;
+}
+
+/** A worker process: configuration, database, engine, one worker; stopped gracefully by close(). */
+export async function startWorkerProcess(options: { env?: NodeJS.ProcessEnv; name?: string } = {}): Promise<RunningWorker> {
+  const config = AppConfig.fromEnv(options.env ?? process.env);
+  const logger = createRootLogger(config.get('LOG_LEVEL'));
+  const database = await prepareDatabase(config);
+  const engine = await Engine.open({
+    databaseUrl: database.url,
+    dataDir: config.dataDir,
+    registry: new ScenarioRegistry(defaultScenarios()),
+    logger,
+  });
+  const concurrency = config.get('SHAKEDOWN_WORKER_CONCURRENCY');
+  const worker = await engine.startWorker({ concurrency, name: options.name });
+  return {
+    worker,
+    engine,
+    concurrency,
+    async close() {
+      await engine.close();
+      await database.embedded?.stop();
+    },
+  };
+}
