@@ -141,12 +141,13 @@ describe('parseCampaign on hostile input', () => {
 
   it('refuses an exponential alias bomb quickly', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++)
+    for (let i = 1; i < 9; i++) {
       levels.push(
         `l${i}: &l${i} [${Array(10)
           .fill(i === 1 ? '*a' : `*l${i - 1}`)
           .join(', ')}]`,
       );
+    }
     const bomb = `name: t\nrelease: r\nbaseline: b\nsuites:\n  - id: s\n    scenario: basic.log-check\n    title: t\n    with:\n${levels.map((l) => `      ${l}`).join('\n')}\n`;
     expect(mustFailCleanly(bomb).join('\n')).toMatch(/more than 100 aliases|expands to more than/);
     // Few aliases, but each one a large subtree: the node budget stops it.

@@ -242,8 +242,9 @@ export function expandMatrix(spec: MatrixSpec, options: ExpandOptions = {}): Mat
     coverage = { strength: report.strength, required: report.required, covered: report.covered, ratio: report.ratio };
     base = rows.map((row) => {
       const params: Params = {};
-      for (let c = 0; c < k; c++)
-        {params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;}
+      for (let c = 0; c < k; c++) {
+        params[model.names[c] as string] = (model.values[c] as Value[])[row[c] as number] as Value;
+      }
       return params;
     });
   }

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expandCampaign } from 'src/campaign/expand-campaign';
+import { loadCampaign } from 'src/campaign/load-campaign';
+import { SCENARIOS } from 'src/campaign/scenario-catalog';
+
+const root = join(__dirname, '..', '..');
+const seedTests = readFileSync(join(root, '..', 'shared', 'seed', '000_5c3cbee6ebf8d551.txt'), 'utf8')
+  .split('\n')
+  .slice(681)
+  .join('\n');
+
+/** Bullets of a seed section ("# Basic tests" ... next "#"), without the "(add more here...)" ones. */
+function bullets(section: string): string[] {
+  const start = seedTests.indexOf(`# ${section}`);
+  const rest = seedTests.slice(start + section.length + 2);
+  const end = rest.search(/\n# /);
+  return (end < 0 ? rest : rest.slice(0, end))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('•') && !l.includes('add more here'))
+    .map((l) => l.replace(/^•\s*/, ''));
+}
+
+describe('campaigns/xcp-ng-release.yaml', () => {
+  const campaign = loadCampaign(join(root, 'campaigns', 'xcp-ng-release.yaml'));
+  const expansion = expandCampaign(campaign);
+  const text = readFileSync(join(root, 'campaigns', 'xcp-ng-release.yaml'), 'utf8');
+
+  it('is release 8.3.0 against baseline 8.2.1', () => {
+    expect(campaign).toMatchObject({ release: '8.3.0', baseline: '8.2.1' });
+  });
+
+  it.each(['Basic tests', 'Installer', 'Performance Tests', 'VM Export / Import', 'Guest tools and drivers'])(
+    'covers every bullet of "%s", cited in a comment and in covers:',
+    (section) => {
+      const list = bullets(section);
+      expect(list.length).toBeGreaterThan(1);
+      const covered = new Set(campaign.suites.flatMap((s) => s.covers));
+      for (const bullet of list) {
+        expect(covered).toContain(bullet);
+        expect(text).toContain(bullet);
+      }
+    },
+  );
+
+  it('carries the four fio commands of the seed exactly as written at the default size', () => {
+    const fio = expansion.suites.find((s) => s.scenario === 'perf.fio')!;
+    const commands = Object.values(fio.cases[0]!.settings.with.fio_commands as Record<string, string>);
+    const seedCommands = seedTests.split('\n').filter((l) => l.startsWith('sync;fio'));
+    expect(seedCommands).toHaveLength(4);
+    expect(commands.sort()).toEqual([...seedCommands].sort());
+    expect(fio.cases.map((c) => c.params.release)).toContain('baseline');
+    expect(fio.cases[0]!.settings.repeat).toBeGreaterThan(1);
+  });
+
+  it('uses every automated scenario of the contract and the installer ones as manual checklists', () => {
+    const used = new Set(campaign.suites.map((s) => s.scenario));
+    for (const [id, contract] of Object.entries(SCENARIOS)) {
+      if (id.startsWith('updates.') || id.startsWith('kmod.') || id.startsWith('external.')) continue;
+      expect(used).toContain(id);
+      if (contract.manual) {
+        expect(
+          expansion.suites
+            .find((s) => s.scenario === id)!
+            .cases.every((c) => c.manual && c.settings.checklist!.length > 0),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('reduces live migration pairwise with full pair coverage, every VM kind during a pool upgrade, no invalid case', () => {
+    const live = expansion.suites.find((s) => s.scenario === 'migration.live')!;
+    expect(live.full).toBe(1152);
+    expect(live.coverage.ratio).toBe(1);
+    expect(live.selected).toBeLessThan(40);
+    for (const kind of ['pvhvm-linux', 'pv-linux', 'hvm-windows']) {
+      expect(live.cases.some((c) => c.params.scope === 'pool-upgrade' && c.params.vm_kind === kind)).toBe(true);
+      expect(live.cases.some((c) => c.params.scope === 'cross-pool-from-older' && c.params.vm_kind === kind)).toBe(
+        true,
+      );
+    }
+    for (const c of live.cases) {
+      if (c.params.scope === 'cross-pool' || c.params.scope === 'cross-pool-from-older') {
+        expect(c.params.storage).not.toBe('shared');
+        expect(c.settings.requires.pools).toBe(2);
+      }
+    }
+  });
+
+  it('expects the newer-to-older migration to fail with the code xapi raises', () => {
+    const [c] = expansion.suites.find((s) => s.scenario === 'basic.migrate-new-to-old')!.cases;
+    expect(c!.expectation).toMatchObject({ outcome: 'fail', error: 'VM_HOST_INCOMPATIBLE_VERSION_MIGRATE' });
+  });
+
+  it('expands to the same case keys every time', () => {
+    expect(
+      expandCampaign(loadCampaign(join(root, 'campaigns', 'xcp-ng-release.yaml'))).suites.flatMap((s) =>
+        s.cases.map((c) => c.caseKey),
+      ),
+    ).toEqual(expansion.suites.flatMap((s) => s.cases.map((c) => c.caseKey)));
+  });
+});
+
+describe('campaigns/demo.yaml', () => {
+  const expansion = expandCampaign(loadCampaign(join(root, 'campaigns', 'demo.yaml')));
+  const cases = expansion.suites.flatMap((s) => s.cases);
+
+  it('is small: 15 to 30 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(15);
+    expect(cases.length).toBeLessThanOrEqual(30);
+  });
+
+  it('has basic checks, live migrations with one expected newer-to-older failure, fio repeated 3 times and a zstd export', () => {
+    expect(cases.filter((c) => c.scenario.startsWith('basic.')).length).toBeGreaterThanOrEqual(4);
+    expect(cases.filter((c) => c.scenario === 'migration.live').length).toBeGreaterThanOrEqual(3);
+    expect(cases.filter((c) => c.expectation.outcome === 'fail').map((c) => c.caseKey)).toEqual([
+      'basic.migrate-new-to-old',
+    ]);
+    const fio = cases.filter((c) => c.scenario === 'perf.fio');
+    expect(new Set(fio.map((c) => c.params.release))).toEqual(new Set(['baseline', 'candidate']));
+    expect(fio.every((c) => c.settings.repeat === 3)).toBe(true);
+    expect(cases.some((c) => c.caseKey === 'export-import.roundtrip[compression=zstd,target=same-sr]')).toBe(true);
+  });
+});
