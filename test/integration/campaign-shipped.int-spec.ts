@@ -93,6 +93,13 @@ describe('campaigns/xcp-ng-release.yaml', () => {
     expect(c!.expectation).toMatchObject({ outcome: 'fail', error: 'VM_HOST_INCOMPATIBLE_VERSION_MIGRATE' });
   });
 
+  it('filters cases with --only style expressions and single suites', () => {
+    const only = expandCampaign(campaign, { suite: 'live-migration', only: "scope == 'pool-upgrade'" });
+    expect(only.suites).toHaveLength(1);
+    expect(only.total).toBeGreaterThanOrEqual(3);
+    expect(only.suites[0]!.cases.every((c) => c.params.scope === 'pool-upgrade')).toBe(true);
+  });
+
   it('expands to the same case keys every time', () => {
     expect(
       expandCampaign(loadCampaign(join(root, 'campaigns', 'xcp-ng-release.yaml'))).suites.flatMap((s) =>
