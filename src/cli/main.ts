@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, reportCliError } from 'src/cli/cli-error';
 import { registerCampaignCommands } from 'src/cli/commands/campaign.command';
 import { registerCompareCommand } from 'src/cli/commands/compare.command';
+import { registerConfigCommand } from 'src/cli/commands/config.command';
 import { registerDemoCommand } from 'src/cli/commands/demo.command';
 import { registerExportCommand } from 'src/cli/commands/export.command';
 import { registerLabCommands } from 'src/cli/commands/lab.command';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerSubmitCommand(program);
   registerExportCommand(program);
+  registerConfigCommand(program);
   // Usage errors exit 2 everywhere, including sub-commands.
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();
