@@ -1,0 +1,226 @@
+import type { CampaignCase } from 'src/campaign/campaign.types';
+import { DomainError } from 'src/common/errors/domain-error';
+import { parseBundle } from 'src/community/bundle-import';
+import { CommunityError, CommunityErrorCode } from 'src/community/community.errors';
+import { caseHash, caseKey } from 'src/matrix/case-key';
+import type { Params } from 'src/matrix/matrix.types';
+import { fioMeasurements } from 'src/results/fio/fio-measurements';
+import { parseFioOutput } from 'src/results/fio/fio-parse';
+import { parseJunitXml } from 'src/results/junit/junit-import';
+import { junitCaseKey, XCP_NG_TESTS_SCENARIO } from 'src/results/junit/pytest-ids';
+import { gatherSamples, worstOutcome } from 'src/results/outcome';
+import type { Measurement, Outcome } from 'src/results/outcome';
+import { ResultsError } from 'src/results/results.errors';
+
+export type SubmissionKind = 'bundle' | 'junit' | 'fio';
+
+export interface MappedCase {
+  caseKey: string;
+  caseHash: string;
+  suite: string;
+  scenario: string;
+  params: Record<string, unknown>;
+  outcome: Outcome;
+  errorCode: string | null;
+  reason: string | null;
+  durationMs: number | null;
+  measurements: Measurement[];
+}
+
+export interface MappedSubmission {
+  campaign: string;
+  baseline: string | null;
+  simulated: boolean;
+  labSnapshot: Record<string, unknown>;
+  cases: MappedCase[];
+  summary: Record<string, unknown>;
+}
+
+export interface MappingContext {
+  release: string;
+  /** Cases of the release's campaign, by key: a result that is one of them takes its identity. */
+  campaignCases: ReadonlyMap<string, CampaignCase>;
+  campaignName?: string;
+  /** Extra parameters the submitter states (fio: `sr_kind`), used to line results up with campaign cases. */
+  params?: Params;
+}
+
+export const FIO_SCENARIO = 'perf.fio';
+const MAX_REASON = 4000;
+
+/**
+ * Turns a submitted file into cases of the results store:
+ * - a Shakedown bundle keeps its case keys, outcomes and measurements;
+ * - JUnit XML: each testcase is keyed as the results layer keys it (`junitCaseKey`: Shakedown's own
+ *   export carries the case key, anything else becomes `external.xcp-ng-tests[test=<node id>]`),
+ *   and takes the campaign case's scenario and parameters when the key is one of the campaign's;
+ * - fio JSON: one `perf.fio` case with the fio measurements; it is the campaign's
+ *   `perf.fio[release=candidate,sr_kind=S,workload=RW]` case when the submitter names `sr_kind` and
+ *   the job's rw and block size are those of that campaign workload, else a case keyed by the job's
+ *   own parameters (rw, bs, iodepth, numjobs, ioengine, direct).
+ * Parse errors of the results layer come back as submission errors (400), position included.
+ */
+export function mapSubmission(kind: SubmissionKind, content: string, ctx: MappingContext): MappedSubmission {
+  try {
+    if (kind === 'bundle') return mapBundle(content, ctx);
+    if (kind === 'junit') return mapJunit(content, ctx);
+    return mapFio(content, ctx);
+  } catch (err) {
+    if (err instanceof ResultsError) {
+      const code = /MALFORMED|BAD_JSON|NO_JSON/.test(err.code)
+        ? CommunityErrorCode.SubmissionMalformed
+        : CommunityErrorCode.SubmissionInvalid;
+      throw new CommunityError(err.message, code, { ...err.details, cause: err.code });
+    }
+    if (err instanceof DomainError) throw err;
+    throw err;
+  }
+}
+
+function mapBundle(content: string, ctx: MappingContext): MappedSubmission {
+  const bundle = parseBundle(content);
+  if (bundle.run.release !== ctx.release) {
+    throw new CommunityError(
+      `release: the submission says ${ctx.release} but the bundle's run tested ${bundle.run.release}`,
+      CommunityErrorCode.SubmissionInvalid,
+    );
+  }
+  const cases = bundle.cases.map<MappedCase>((c) => ({
+    caseKey: c.case_key,
+    caseHash: caseHash(c.case_key),
+    suite: c.suite ?? ctx.campaignCases.get(c.case_key)?.suite ?? c.scenario,
+    scenario: c.scenario,
+    params: c.params,
+    outcome: c.outcome,
+    errorCode: c.error_code ?? null,
+    reason: clip(c.message ?? null),
+    durationMs: c.duration_ms ?? null,
+    measurements: c.measurements.map((m) => ({ ...m, value: median(m.samples) })),
+  }));
+  return {
+    campaign: bundle.run.campaign,
+    baseline: bundle.run.baseline ?? null,
+    simulated: bundle.run.simulated,
+    labSnapshot: bundle.run.lab_snapshot ?? {},
+    cases,
+    summary: { counts: countBy(cases) },
+  };
+}
+
+function mapJunit(content: string, ctx: MappingContext): MappedSubmission {
+  const report = parseJunitXml(content, { source: 'content' });
+  const byKey = new Map<string, MappedCase>();
+  for (const c of report.cases) {
+    const key = junitCaseKey(c);
+    const known = ctx.campaignCases.get(key);
+    const external = key === caseKey(XCP_NG_TESTS_SCENARIO, { test: c.id });
+    const mapped: MappedCase = {
+      caseKey: key,
+      caseHash: caseHash(key),
+      suite: known?.suite ?? (external ? 'xcp-ng-tests' : c.suite),
+      scenario: known?.scenario ?? (external ? XCP_NG_TESTS_SCENARIO : c.classname),
+      params: known?.params ?? (external ? { test: c.id } : {}),
+      outcome: c.outcome,
+      errorCode: c.phase ? `pytest-${c.phase}-error` : null,
+      reason: clip(c.message ?? null),
+      durationMs: Math.round(c.durationMs),
+      measurements: [],
+    };
+    const previous = byKey.get(key);
+    // Two testcases on one key (a re-run inside one file): keep the worse, as the results layer folds.
+    if (previous) previous.outcome = worstOutcome([previous.outcome, mapped.outcome]) ?? previous.outcome;
+    else byKey.set(key, mapped);
+  }
+  const cases = [...byKey.values()];
+  const declared = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const s of report.suites) {
+    for (const k of Object.keys(declared) as Array<keyof typeof declared>) declared[k] += s.declared[k] ?? 0;
+  }
+  return {
+    campaign: ctx.campaignName ?? 'junit',
+    baseline: null,
+    simulated: false,
+    labSnapshot: {},
+    cases,
+    summary: { counts: countBy(cases), declared, testcases: report.cases.reduce((n, c) => n + c.reports, 0) },
+  };
+}
+
+function mapFio(content: string, ctx: MappingContext): MappedSubmission {
+  const result = parseFioOutput(content, 'content');
+  const job = result.jobs[0];
+  if (!job) throw new CommunityError('content: the fio report has no job', CommunityErrorCode.SubmissionInvalid);
+  const options = { ...result.globalOptions, ...job.options };
+  const own: Params = {};
+  const rw = options['rw'] ?? options['readwrite'];
+  for (const [name, value] of [
+    ['rw', rw],
+    ['bs', options['bs']],
+    ['iodepth', options['iodepth']],
+    ['numjobs', options['numjobs']],
+    ['ioengine', options['ioengine']],
+    ['direct', options['direct']],
+  ] as const) {
+    if (value !== undefined) own[name] = value;
+  }
+  const campaignCase = matchCampaignFio(ctx, rw, options['bs']);
+  const params: Params = campaignCase?.params ?? { ...own, ...(ctx.params ?? {}) };
+  const key = campaignCase?.caseKey ?? caseKey(FIO_SCENARIO, params);
+  const failedJob = result.jobs.find((j) => j.error !== 0);
+  const measurements = gatherSamples([fioMeasurements(result)], { fio_version: result.fioVersion });
+  return {
+    campaign: ctx.campaignName ?? 'fio',
+    baseline: null,
+    simulated: false,
+    labSnapshot: {},
+    cases: [
+      {
+        caseKey: key,
+        caseHash: caseHash(key),
+        suite: campaignCase?.suite ?? 'perf-fio',
+        scenario: FIO_SCENARIO,
+        params,
+        outcome: failedJob ? 'failed' : 'passed',
+        errorCode: failedJob ? `FIO_ERROR_${failedJob.error}` : null,
+        reason: failedJob ? `fio job ${failedJob.name} ended with error ${failedJob.error}` : null,
+        durationMs: job.jobRuntimeMs ?? null,
+        measurements,
+      },
+    ],
+    summary: {
+      counts: { [failedJob ? 'failed' : 'passed']: 1 },
+      fioVersion: result.fioVersion,
+      jobs: result.jobs.length,
+    },
+  };
+}
+
+function matchCampaignFio(
+  ctx: MappingContext,
+  rw: string | undefined,
+  bs: string | undefined,
+): CampaignCase | undefined {
+  const srKind = ctx.params?.['sr_kind'];
+  if (rw === undefined || bs === undefined || typeof srKind !== 'string') return undefined;
+  const key = caseKey(FIO_SCENARIO, { release: 'candidate', sr_kind: srKind, workload: rw });
+  const found = ctx.campaignCases.get(key);
+  const commands = found?.settings.with['fio_commands'];
+  const command = commands && typeof commands === 'object' && !Array.isArray(commands) ? commands[rw] : undefined;
+  return typeof command === 'string' && command.includes(`--bs=${bs} `) ? found : undefined;
+}
+
+function countBy(cases: readonly MappedCase[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of cases) out[c.outcome] = (out[c.outcome] ?? 0) + 1;
+  return out;
+}
+
+function clip(text: string | null): string | null {
+  return text !== null && text.length > MAX_REASON ? `${text.slice(0, MAX_REASON)}…` : text;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { HardwareProfile } from 'src/community/hardware-profile';
+import type { MappedSubmission, SubmissionKind } from 'src/community/submission-mapping';
+import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
+
+export interface NewSubmission {
+  tokenId: string | null;
+  submitter: string;
+  kind: SubmissionKind;
+  release: string;
+  sha256: string;
+  sizeBytes: number;
+  status: SubmissionStatus;
+  hardware: HardwareProfile;
+  hardwareClass: string;
+  mapped: MappedSubmission;
+}
+
+interface Row {
+  id: string;
+  token_id: string | null;
+  submitter: string;
+  kind: SubmissionKind;
+  release: string;
+  sha256: string;
+  size_bytes: number;
+  status: SubmissionStatus;
+  hardware: HardwareProfile;
+  hardware_class: string;
+  run_id: string | null;
+  summary: Record<string, unknown>;
+  moderation_note: string | null;
+  created_at: Date;
+  moderated_at: Date | null;
+}
+
+const COLUMNS =
+  'id, token_id, submitter, kind, release, sha256, size_bytes, status, hardware, hardware_class, run_id, summary, moderation_note, created_at, moderated_at';
+
+function toRecord(r: Row): SubmissionRecord {
+  return {
+    id: r.id,
+    tokenId: r.token_id,
+    submitter: r.submitter,
+    kind: r.kind,
+    release: r.release,
+    sha256: r.sha256,
+    sizeBytes: r.size_bytes,
+    status: r.status,
+    hardware: r.hardware,
+    hardwareClass: r.hardware_class,
+    runId: r.run_id,
+    summary: r.summary,
+    moderationNote: r.moderation_note,
+    createdAt: r.created_at.toISOString(),
+    moderatedAt: r.moderated_at?.toISOString() ?? null,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Submissions and the run, cases and measurements they bring into the results store. */
+@Injectable()
+export class SubmissionRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Stores a submission whole or not at all: the run, its cases and measurements and the submission
+   * row in one transaction. The same file from the same submitter is stored once: a lock on
+   * (submitter, sha256) serialises racing duplicates, and the second gets the first's record.
+   */
+  async store(input: NewSubmission): Promise<{ record: SubmissionRecord; created: boolean }> {
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `submission:${input.tokenId ?? 'config-admin'}:${input.sha256}`,
+      ]);
+      const existing: Row[] = await m.query(
+        `SELECT ${COLUMNS} FROM submissions WHERE token_id IS NOT DISTINCT FROM $1 AND sha256 = $2 ORDER BY created_at LIMIT 1`,
+        [input.tokenId, input.sha256],
+      );
+      if (existing[0]) return { record: toRecord(existing[0]), created: false };
+      const runId = await this.insertRun(m, input);
+      const rows: Row[] = await m.query(
+        `INSERT INTO submissions (token_id, submitter, kind, release, sha256, size_bytes, status, hardware, hardware_class, run_id, summary, moderated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, CASE WHEN $7 = 'pending' THEN NULL ELSE now() END)
+         RETURNING ${COLUMNS}`,
+        [
+          input.tokenId,
+          input.submitter,
+          input.kind,
+          input.release,
+          input.sha256,
+          input.sizeBytes,
+          input.status,
+          JSON.stringify(input.hardware),
+          input.hardwareClass,
+          runId,
+          JSON.stringify(input.mapped.summary),
+        ],
+      );
+      return { record: toRecord(rows[0]!), created: true };
+    });
+  }
+
+  private async insertRun(m: EntityManager, input: NewSubmission): Promise<string> {
+    const mapped = input.mapped;
+    const [run] = await m.query<Array<{ id: string }>>(
+      `INSERT INTO runs (campaign_name, release, baseline_release, lab_name, origin, simulated, status, lab_snapshot, summary, created_by, started_at, finished_at)
+       VALUES ($1, $2, $3, $4, 'submission', $5, 'finished', $6::jsonb, $7::jsonb, $8, now(), now())
+       RETURNING id`,
+      [
+        mapped.campaign,
+        input.release,
+        mapped.baseline,
+        `community: ${input.hardwareClass}`,
+        mapped.simulated || input.hardware.simulated === true,
+        JSON.stringify(mapped.labSnapshot),
+        JSON.stringify(mapped.summary),
+        input.submitter,
+      ],
+    );
+    const runId = run!.id;
+    const cases = mapped.cases;
+    if (cases.length === 0) return runId;
+    // One statement per table, whatever the number of cases: arrays unnested server-side.
+    await m.query(
+      `INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, params, release, status, outcome, reason, error_code, duration_ms, attempt_count, finished_at)
+       SELECT $1, t.k, t.h, t.s, t.sc, t.p::jsonb, $2, 'done', t.o, t.r, t.e, t.d, 1, now()
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
+         AS t(k, h, s, sc, p, o, r, e, d)`,
+      [
+        runId,
+        input.release,
+        cases.map((c) => c.caseKey),
+        cases.map((c) => c.caseHash),
+        cases.map((c) => c.suite),
+        cases.map((c) => c.scenario),
+        cases.map((c) => JSON.stringify(c.params)),
+        cases.map((c) => c.outcome),
+        cases.map((c) => c.reason),
+        cases.map((c) => c.errorCode),
+        cases.map((c) => c.durationMs),
+      ],
+    );
+    const ms = cases.flatMap((c) => c.measurements.map((x) => ({ key: c.caseKey, ...x })));
+    if (ms.length === 0) return runId;
+    await m.query(
+      `INSERT INTO measurements (run_id, case_id, case_key, metric, unit, direction, samples, value, release, simulated, context)
+       SELECT $1, c.id, t.k, t.m, t.u, t.d, ARRAY(SELECT jsonb_array_elements_text(t.s::jsonb)::double precision), t.v, $2, $3, t.x::jsonb
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::text[]) AS t(k, m, u, d, s, v, x)
+       JOIN cases c ON c.run_id = $1 AND c.case_key = t.k`,
+      [
+        runId,
+        input.release,
+        mapped.simulated || input.hardware.simulated === true,
+        ms.map((x) => x.key),
+        ms.map((x) => x.metric),
+        ms.map((x) => x.unit),
+        ms.map((x) => x.direction),
+        ms.map((x) => JSON.stringify(x.samples)),
+        ms.map((x) => x.value),
+        ms.map((x) => JSON.stringify(x.context ?? {})),
+      ],
+    );
+    return runId;
+  }
+
+  async findById(id: string): Promise<SubmissionRecord | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM submissions WHERE id = $1`, [id]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async list(filter: {
+    status?: SubmissionStatus;
+    release?: string;
+    hardwareClass?: string;
+    limit: number;
+  }): Promise<SubmissionRecord[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM submissions
+       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR release = $2) AND ($3::text IS NULL OR hardware_class = $3)
+       ORDER BY created_at DESC, id LIMIT $4`,
+      [filter.status ?? null, filter.release ?? null, filter.hardwareClass ?? null, filter.limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Sets the moderation state; undefined when the submission does not exist. */
+  async moderate(
+    id: string,
+    status: 'accepted' | 'rejected',
+    note: string | null,
+  ): Promise<SubmissionRecord | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const rows: [Row[], number] = await this.db.query(
+      `UPDATE submissions SET status = $2, moderation_note = $3, moderated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, status, note],
+    );
+    const row = rows[0]?.[0];
+    return row && toRecord(row);
+  }
+}
