@@ -2,7 +2,6 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { AuthModule } from 'src/auth/auth.module';
 import { CommunityModule } from 'src/community/community.module';
 import { ExecutionModule } from 'src/execution/execution.module';
-import { ReportsWebModule } from 'src/web/reports-web.module';
 
 /**
  * The domain modules the API process serves, besides health. Each domain adds its module here.
