@@ -6,4 +6,4 @@ import { ExecutionModule } from 'src/execution/execution.module';
 /**
  * The domain modules the API process serves, besides health. Each domain adds its module here.
  */
-export const apiFeatures: Array<Type | DynamicModule> = [AuthModule, CommunityModule, ReportsWebModule, ExecutionModule];
+export const apiFeatures: Array<Type | DynamicModule> = [AuthModule, CommunityModule, ExecutionModule];
