@@ -5,6 +5,7 @@ import { CliError } from 'src/cli/cli-error';
 import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { prepareDatabase, PreparedDatabase } from 'src/database/prepare-database';
+import { configureWeb } from 'src/web/configure-web';
 
 export interface RunningService {
   app: INestApplication;
@@ -28,7 +29,13 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
   const logger = createRootLogger(config.get('LOG_LEVEL'));
   const database = await prepareDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
   if (database.appliedMigrations.length) logger.info({ migrations: database.appliedMigrations }, 'database migrated');
-  const app = await createHttpApp({ config, databaseUrl: database.url, logger, features: apiFeatures });
+  const app = await createHttpApp({
+    config,
+    databaseUrl: database.url,
+    logger,
+    features: apiFeatures,
+    configure: configureWeb,
+  });
   const host = config.get('HOST');
   const port = config.get('PORT');
   try {
