@@ -75,6 +75,14 @@ export class LeaseService {
     }
     const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     let stopped = false;
+    const held: HeldLease = {
+      ...lease,
+      release: async () => {
+        stopped = true;
+        clearInterval(timer);
+        await this.leases.release(lease.id, lease.holder);
+      },
+    };
     const timer = setInterval(
       () => {
         this.leases.heartbeat(lease.id, lease.holder, ttlMs).then(
@@ -93,14 +101,6 @@ export class LeaseService {
       Math.max(100, Math.floor(ttlMs / 3)),
     );
     timer.unref();
-    const held: HeldLease = {
-      ...lease,
-      release: async () => {
-        stopped = true;
-        clearInterval(timer);
-        await this.leases.release(lease.id, lease.holder);
-      },
-    };
     return held;
   }
 }
