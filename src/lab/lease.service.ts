@@ -88,11 +88,11 @@ export class LeaseService {
         this.leases.heartbeat(lease.id, lease.holder, ttlMs).then(
           (expiresAt) => {
             if (stopped) return;
-            if (expiresAt) lease.expiresAt = expiresAt;
+            if (expiresAt) held.expiresAt = expiresAt;
             else {
               stopped = true;
               clearInterval(timer);
-              options.onLost?.(lease);
+              options.onLost?.(held);
             }
           },
           () => undefined, // a missed beat is retried at the next tick; the TTL leaves room for it
