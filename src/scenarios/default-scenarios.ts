@@ -1,6 +1,7 @@
 import { ScenarioDefinition } from 'src/scenarios/scenario.types';
+import { basicScenarios } from 'src/scenarios/basic.scenarios';
 
-/** Every scenario Shakedown ships. The scenario families register here. */
+/** Every scenario Shakedown knows: the engine's registry and the demo load these. */
 export function defaultScenarios(): ScenarioDefinition[] {
-  return [];
+  return [...basicScenarios()];
 }
