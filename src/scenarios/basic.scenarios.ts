@@ -465,7 +465,7 @@ const masterChange: ScenarioDefinition = {
     check(next, `pool ${ops.pool.name} has no host other than its master`);
     const t0 = Date.now();
     await ctx.step(`designate ${next.handle.name}`, () => ops.xe.pool.designateNewMaster(next.uuid));
-    let failure: unknown = null;
+    let failure: Error | null = null;
     try {
       await ctx.step(
         'the pool answers through the new master',
@@ -474,7 +474,7 @@ const masterChange: ScenarioDefinition = {
       );
       ctx.measure({ metric: 'pool.master_change_ms', unit: 'ms', direction: 'lower', samples: [Date.now() - t0] });
     } catch (err) {
-      failure = err;
+      failure = err instanceof Error ? err : new Error(String(err));
     }
     // Give the role back whatever happened: the next cases expect the lab as it was.
     try {
@@ -490,7 +490,7 @@ const masterChange: ScenarioDefinition = {
       if (!failure) throw err;
       ctx.log(`restoring the original master also failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+    if (failure) throw failure;
   },
 };
 
