@@ -1,0 +1,102 @@
+import { Command } from 'commander';
+import { CliError, ExitCode } from 'src/cli/cli-error';
+import { hardwareClass } from 'src/lab/hardware-profile';
+import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
+import { loadInventoryFile } from 'src/lab/inventory.loader';
+import { LabError } from 'src/lab/lab.errors';
+import { LabInventory } from 'src/lab/lab-inventory';
+import { SshPool } from 'src/remote/ssh-pool';
+
+async function loadLab(file: string): Promise<LabInventory> {
+  try {
+    return new LabInventory(await loadInventoryFile(file));
+  } catch (err) {
+    // The loader's message already lists every problem as file:line:col: message.
+    if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
+    throw err;
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`not a positive integer: ${value}`, ExitCode.Usage);
+  return n;
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+export function renderHealth(lab: LabInventory, results: readonly HostHealth[]): string {
+  const rows = [['host', 'pool', 'kind', 'state', 'version', 'build', 'problems']];
+  for (const h of results) {
+    const { host, pool } = lab.host(h.host);
+    rows.push([
+      h.host,
+      h.pool,
+      lab.kindOf(host, pool),
+      h.state,
+      h.version ?? '-',
+      h.build ?? '-',
+      h.problems.join('; ') || '-',
+    ]);
+  }
+  const bad = results.filter((r) => r.state === 'bad').length;
+  const maintenance = results.filter((r) => r.state === 'maintenance').length;
+  const simulated = lab.inventory.simulated ? ' (simulated lab)' : '';
+  return `${table(rows)}\n\nlab ${lab.name}${simulated}: ${results.length} hosts, ${results.length - bad - maintenance} good, ${maintenance} maintenance, ${bad} bad`;
+}
+
+/** `shakedown lab check INVENTORY` and `shakedown lab collect-hardware HOST --inventory FILE`. */
+export function registerLabInventoryCommands(lab: Command): void {
+  lab
+    .command('check')
+    .description('check every host of an inventory: SSH, xapi, version/build, enabled (exit 1 if any is bad)')
+    .argument('<inventory>', 'inventory file (YAML or JSON)')
+    .option('--hardware', 'also collect each host’s hardware profile')
+    .option('--timeout <ms>', 'per-command timeout', positiveInt, 30_000)
+    .option('--json', 'print the results as JSON')
+    .action(async (file: string, opts: { hardware?: boolean; timeout: number; json?: boolean }) => {
+      const inventory = await loadLab(file);
+      const ssh = new SshPool({ connectTimeoutMs: opts.timeout });
+      try {
+        const results = await new HostHealthService(ssh).checkAll(inventory, {
+          timeoutMs: opts.timeout,
+          withHardware: opts.hardware === true,
+        });
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderHealth(inventory, results)}\n`,
+        );
+        if (results.some((r) => r.state === 'bad')) throw new CliError('', ExitCode.Failure);
+      } finally {
+        await ssh.close();
+      }
+    });
+
+  lab
+    .command('collect-hardware')
+    .description('print a host’s hardware profile (CPU, memory, NICs and storage controllers with drivers)')
+    .argument('<host>', 'host name in the inventory')
+    .requiredOption('--inventory <file>', 'inventory file (YAML or JSON)')
+    .option('--timeout <ms>', 'per-command timeout', positiveInt, 30_000)
+    .action(async (hostName: string, opts: { inventory: string; timeout: number }) => {
+      const inventory = await loadLab(opts.inventory);
+      const ssh = new SshPool({ connectTimeoutMs: opts.timeout });
+      try {
+        const target = inventory.sshTarget(hostName);
+        const health = new HostHealthService(ssh);
+        // Reachability first, so an unreachable host is an error rather than an empty profile.
+        await ssh.exec(target, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
+        const profile = await health.collectHardware(ssh.runner(target), opts.timeout);
+        process.stdout.write(
+          `${JSON.stringify({ host: hostName, hardwareClass: hardwareClass(profile), ...profile }, null, 2)}\n`,
+        );
+      } catch (err) {
+        if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
+        throw err;
+      } finally {
+        await ssh.close();
+      }
+    });
+}
