@@ -36,8 +36,9 @@ export class LeaseService {
     if ('pool' in need) return this.labs.hostIdsOfPool(labName, need.pool);
     if ('pools' in need) {
       const [a, b] = need.pools;
-      if (a === b)
-        {throw new LabError(`a cross-pool lease needs two different pools, got ${a} twice`, LabErrorCode.UnknownPool);}
+      if (a === b) {
+        throw new LabError(`a cross-pool lease needs two different pools, got ${a} twice`, LabErrorCode.UnknownPool);
+      }
       return [...(await this.labs.hostIdsOfPool(labName, a)), ...(await this.labs.hostIdsOfPool(labName, b))];
     }
     return this.labs.hostIdsByName(labName, need.hosts);

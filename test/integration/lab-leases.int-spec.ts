@@ -163,8 +163,9 @@ describe('leases and lab tables in PostgreSQL', () => {
                   owner.set(h, holder);
                 }
                 const live = await leases.liveHolders(lease.hostIds);
-                for (const h of lease.hostIds)
-                  {if (live.get(h) !== holder) conflicts.push(`${h} not ${holder}'s in the database`);}
+                for (const h of lease.hostIds) {
+                  if (live.get(h) !== holder) conflicts.push(`${h} not ${holder}'s in the database`);
+                }
                 await new Promise((r) => setImmediate(r));
                 for (const h of lease.hostIds) owner.delete(h);
                 await leases.release(lease.id, holder);
