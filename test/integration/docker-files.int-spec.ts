@@ -133,8 +133,9 @@ describe('docker/compose.yaml', () => {
 
   it('should set only settings that exist in the configuration schema', () => {
     for (const [name, s] of shakedownServices) {
-      for (const key of Object.keys(s.environment as Json))
+      for (const key of Object.keys(s.environment as Json)) {
         expect([name, key, key in configFields]).toEqual([name, key, true]);
+      }
     }
     for (const key of envFile('shakedown.env.example').keys()) expect([key, key in configFields]).toEqual([key, true]);
   });
@@ -198,8 +199,9 @@ describe('docker/compose.yaml', () => {
 
   it('should define in .env.example every variable the compose files use', () => {
     for (const file of ['compose.yaml', 'compose.simlab.yaml']) {
-      for (const name of interpolationsIn(readFileSync(join(DOCKER, file), 'utf8')))
+      for (const name of interpolationsIn(readFileSync(join(DOCKER, file), 'utf8'))) {
         expect([file, name, env.has(name)]).toEqual([file, name, true]);
+      }
     }
   });
 });
