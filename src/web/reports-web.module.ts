@@ -7,6 +7,7 @@ import { AppConfig } from 'src/config/config';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
+import { RunExportService } from 'src/reports/run-export.service';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { PagesController } from 'src/web/pages.controller';
 import { PageErrorFilter } from 'src/web/page-error.filter';
@@ -36,6 +37,11 @@ import { RunEventsService } from 'src/web/run-events.service';
       provide: ComparisonService,
       inject: [ResultsReadRepository],
       useFactory: (read: ResultsReadRepository) => new ComparisonService(read),
+    },
+    {
+      provide: RunExportService,
+      inject: [ResultsReadRepository],
+      useFactory: (read: ResultsReadRepository) => new RunExportService(read),
     },
     { provide: ViewRenderer, useFactory: () => new ViewRenderer() },
     PageErrorFilter,

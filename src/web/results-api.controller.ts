@@ -13,6 +13,7 @@ import { ResultsReadRepository } from 'src/reports/read/results-read.repository'
 import { ReportViewsService } from 'src/reports/report-views.service';
 import type { DashboardRun } from 'src/reports/report-views.service';
 import { ReportsError, ReportsErrorCode } from 'src/reports/reports.errors';
+import { RunExportService } from 'src/reports/run-export.service';
 import { isOutcome } from 'src/results/outcome';
 import { intParam, listParam } from 'src/web/html';
 import { parseKnownIssueInput } from 'src/web/known-issue.input';
@@ -29,6 +30,7 @@ export class ResultsApiController {
     private readonly comparisons: ComparisonService,
     private readonly read: ResultsReadRepository,
     private readonly events: RunEventsService,
+    private readonly exports: RunExportService,
   ) {}
 
   @Get('runs')
@@ -67,6 +69,20 @@ export class ResultsApiController {
   @Get('runs/:number/cases/:caseHash')
   caseDetail(@Param('number', ParseIntPipe) number: number, @Param('caseHash') caseHash: string): Promise<unknown> {
     return this.views.casePage(number, caseHash);
+  }
+
+  @Get('runs/:number/export')
+  @ApiOkResponse({
+    description: 'format=junit|csv|json|bundle: the run as JUnit XML, measurements, or a result bundle.',
+  })
+  async exportRun(
+    @Param('number', ParseIntPipe) number: number,
+    @Query('format') format: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const file = await this.exports.export(number, format ?? 'bundle');
+    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    res.type(file.mediaType).send(file.content);
   }
 
   @Get('compare')

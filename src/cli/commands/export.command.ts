@@ -1,6 +1,26 @@
-import { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { runNumberArg } from 'src/cli/commands/report.command';
+import { withResultsStore } from 'src/reports/results-database';
+import { EXPORT_FORMATS, RunExportService } from 'src/reports/run-export.service';
 
-/** `shakedown export …`: filled in by its own issue. */
+/** `shakedown export RUN --format junit|csv|json|bundle [--out FILE]`. */
 export function registerExportCommand(program: Command): void {
-  program.command('export').description('(not built yet)');
+  program
+    .command('export')
+    .description('export a run: JUnit XML, measurements as CSV or JSON, or a result bundle (what submissions accept)')
+    .argument('<run>', 'run number')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .option('-o, --out <file>', 'write to this file (default: standard output)')
+    .action(async (run: string, opts: { format: string; out?: string }) => {
+      const runNumber = runNumberArg(run);
+      const file = await withResultsStore((read) => new RunExportService(read).export(runNumber, opts.format));
+      if (opts.out) {
+        await writeFile(resolve(opts.out), file.content);
+        process.stderr.write(`shakedown: wrote ${resolve(opts.out)}\n`);
+      } else {
+        process.stdout.write(file.content.endsWith('\n') ? file.content : `${file.content}\n`);
+      }
+    });
 }

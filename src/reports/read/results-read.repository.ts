@@ -217,6 +217,25 @@ export class ResultsReadRepository {
     };
   }
 
+  /** Every attempt of a run's cases (without steps), in case then attempt order. */
+  async attemptsOfRun(runId: string): Promise<Array<Omit<AttemptRow, 'steps' | 'id' | 'worker'> & { caseId: string }>> {
+    const rows = await this.rows(
+      `SELECT a.case_id, a.number, a.outcome, a.error_code, a.error_message, a.infra, a.started_at, a.finished_at
+         FROM attempts a JOIN cases c ON c.id = a.case_id WHERE c.run_id = $1 ORDER BY a.case_id, a.number`,
+      [runId],
+    );
+    return rows.map((a) => ({
+      caseId: String(a.case_id),
+      number: Number(a.number),
+      outcome: outcomeOf(a.outcome),
+      errorCode: str(a.error_code),
+      errorMessage: str(a.error_message),
+      infra: Boolean(a.infra),
+      startedAt: date(a.started_at)!,
+      finishedAt: date(a.finished_at),
+    }));
+  }
+
   async listArtifacts(where: { caseId?: string; runId?: string }): Promise<ArtifactRow[]> {
     const rows = where.caseId
       ? await this.rows(`SELECT * FROM artifacts WHERE case_id = $1 ORDER BY created_at, name`, [where.caseId])

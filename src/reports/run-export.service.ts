@@ -1,0 +1,168 @@
+import { BUNDLE_FORMAT, BUNDLE_VERSION } from 'src/reports/bundle';
+import type { BundleCase, ResultBundle } from 'src/reports/bundle';
+import type { ComparableMeasurement, RunSummary } from 'src/reports/read/read-models';
+import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
+import { ReportsError, ReportsErrorCode, runNotFound } from 'src/reports/reports.errors';
+import { measurementsToCsv, measurementsToJson } from 'src/results/export/measurements-export';
+import type { ExportedMeasurement } from 'src/results/export/measurements-export';
+import { exportJunitXml } from 'src/results/junit/junit-export';
+import type { JunitExportCase } from 'src/results/junit/junit-export';
+
+export const EXPORT_FORMATS = ['junit', 'csv', 'json', 'bundle'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportedFile {
+  content: string;
+  mediaType: string;
+  /** A file name for downloads and for `--out` when only a folder is given. */
+  fileName: string;
+}
+
+const GENERATOR = `shakedown ${process.env.npm_package_version ?? '0.1.0'}`;
+
+/** One run's results as JUnit XML, measurements as CSV or JSON, or the whole run as a bundle. */
+export class RunExportService {
+  constructor(private readonly read: ResultsReadRepository) {}
+
+  async export(runNumber: number, format: string): Promise<ExportedFile> {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new ReportsError(
+        `unknown export format '${format}' (one of: ${EXPORT_FORMATS.join(', ')})`,
+        ReportsErrorCode.ExportFormatInvalid,
+      );
+    }
+    const run = await this.read.findRun(runNumber);
+    if (!run) throw runNotFound(runNumber);
+    const base = `run-${run.number}`;
+    switch (format as ExportFormat) {
+      case 'junit':
+        return { content: await this.junit(run), mediaType: 'application/xml', fileName: `${base}.junit.xml` };
+      case 'csv':
+        return { content: measurementsToCsv(await this.measurements(run)), mediaType: 'text/csv', fileName: `${base}.measurements.csv` };
+      case 'json':
+        return {
+          content: measurementsToJson(await this.measurements(run), true),
+          mediaType: 'application/json',
+          fileName: `${base}.measurements.json`,
+        };
+      case 'bundle':
+        return {
+          content: JSON.stringify(await this.bundle(run), null, 1),
+          mediaType: 'application/json',
+          fileName: `${base}.bundle.json`,
+        };
+    }
+  }
+
+  async bundle(run: RunSummary): Promise<ResultBundle> {
+    const [cases, attempts, measurements, lab] = await Promise.all([
+      this.read.listCases(run.id),
+      this.read.attemptsOfRun(run.id),
+      this.read.measurementsOfRun(run.id),
+      this.read.labSnapshot(run.id),
+    ]);
+    const attemptsOf = groupBy(attempts, (a) => a.caseId);
+    const measurementsOf = groupBy(measurements, (m) => m.caseId);
+    return {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      generatedAt: new Date().toISOString(),
+      generator: GENERATOR,
+      run: {
+        number: run.number,
+        campaign: run.campaignName,
+        release: run.release,
+        baselineRelease: run.baselineRelease,
+        lab: run.labName,
+        simulated: run.simulated,
+        status: run.status,
+        startedAt: run.startedAt?.toISOString() ?? null,
+        finishedAt: run.finishedAt?.toISOString() ?? null,
+      },
+      lab,
+      cases: cases.map(
+        (c): BundleCase => ({
+          caseKey: c.caseKey,
+          scenario: c.scenario,
+          suite: c.suite,
+          params: c.params,
+          release: c.release,
+          outcome: c.outcome,
+          reason: c.reason,
+          errorCode: c.errorCode,
+          signature: c.signature,
+          durationMs: c.durationMs,
+          attempts: (attemptsOf.get(c.id) ?? []).map((a) => ({
+            number: a.number,
+            outcome: a.outcome,
+            errorCode: a.errorCode,
+            errorMessage: a.errorMessage,
+            infra: a.infra,
+            startedAt: a.startedAt.toISOString(),
+            finishedAt: a.finishedAt?.toISOString() ?? null,
+          })),
+          measurements: (measurementsOf.get(c.id) ?? []).map((m) => ({
+            metric: m.metric,
+            unit: m.unit,
+            direction: m.direction,
+            samples: m.samples,
+            value: m.value,
+            context: m.context,
+          })),
+        }),
+      ),
+    };
+  }
+
+  private async junit(run: RunSummary): Promise<string> {
+    const [cases, failed] = await Promise.all([
+      this.read.listCases(run.id),
+      this.read.listFailedCases(run.id, { withOutput: true, outputChars: 16_000 }),
+    ]);
+    const failures = new Map(failed.map((f) => [f.id, f]));
+    const items: JunitExportCase[] = cases.map((c) => {
+      const f = failures.get(c.id);
+      return {
+        caseKey: c.caseKey,
+        // A case still without an outcome did not run to the end: a skip that says so.
+        outcome: c.outcome ?? 'skipped',
+        durationMs: c.durationMs ?? undefined,
+        message: f?.message ?? c.reason ?? (c.outcome ? undefined : `not finished (${c.status})`),
+        details: f?.outputExcerpt ? `step ${f.failedStep ?? '?'}:\n${f.outputExcerpt}` : undefined,
+      };
+    });
+    return exportJunitXml(items, {
+      name: `${run.campaignName} ${run.release} run ${run.number}${run.simulated ? ' (simulated)' : ''}`,
+      timestamp: run.startedAt ?? run.createdAt,
+    });
+  }
+
+  private async measurements(run: RunSummary): Promise<ExportedMeasurement[]> {
+    const rows: ComparableMeasurement[] = await this.read.measurementsOfRun(run.id);
+    return rows.map((m) => ({
+      caseKey: m.caseKey,
+      runId: run.id,
+      release: m.release ?? run.release,
+      simulated: m.simulated || run.simulated,
+      measurement: {
+        metric: m.metric,
+        unit: m.unit,
+        direction: m.direction,
+        samples: m.samples,
+        value: m.value,
+        context: m.context as Record<string, string | number | boolean>,
+      },
+    }));
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { parseBundle } from 'src/reports/bundle';
+import { runCli } from 'test/utils/cli';
+import { createTestDatabase, TestDatabase } from 'test/utils/database';
+import { DemoRuns, ResultsFactory, seedDemoRuns } from 'test/utils/results-factory';
+
+describe('shakedown report build / export / compare', () => {
+  let db: TestDatabase;
+  let demo: DemoRuns;
+  let env: NodeJS.ProcessEnv;
+  const out = mkdtempSync(join(tmpdir(), 'shakedown-report-'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    demo = await seedDemoRuns(new ResultsFactory(db.dataSource));
+    env = { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: out, LOG_LEVEL: 'silent' };
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('should write a self-contained index.html with inlined styles, Chart.js, data and no external reference', async () => {
+    const dir = join(out, 'report');
+    const res = await runCli(
+      ['report', 'build', String(demo.candidate.number), '--compare', String(demo.baseline.number), '--out', dir],
+      env,
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(join(dir, 'index.html'));
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    // Nothing loads from anywhere: no src attribute, no stylesheet link, no CSS url().
+    expect(html).not.toMatch(/\ssrc=|<link\b|url\(\s*['"]?https?:/i);
+    expect(html).toContain('<style>');
+    expect(html).toContain('Chart.js v4');
+    expect(html).toContain('SIMULATED');
+    expect(html).toContain('id="comparison"');
+    expect(html).toContain('VM_BAD_POWER_STATE');
+    expect(html).not.toContain('<script>window.__pwned');
+  });
+
+  it('should export JUnit XML with one testcase per case and the failure messages', async () => {
+    const res = await runCli(['export', String(demo.candidate.number), '--format', 'junit'], env);
+    expect(res.code).toBe(0);
+    const xml = new XMLParser({ ignoreAttributes: false }).parse(res.stdout);
+    const suite = xml.testsuites.testsuite;
+    const cases = Array.isArray(suite.testcase) ? suite.testcase : [suite.testcase];
+    expect(cases).toHaveLength(9);
+    const failed = cases.filter((c: any) => c.failure);
+    expect(failed.length).toBe(3);
+    expect(JSON.stringify(failed)).toContain('The VM must be 1 in state running');
+  });
+
+  it('should export measurements as CSV and JSON, labelled simulated', async () => {
+    const csv = await runCli(['export', String(demo.candidate.number), '--format', 'csv'], env);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^run_id,release,case_key,metric/);
+    expect(lines).toHaveLength(1 + 4);
+    expect(csv.stdout).toContain('fio.read.iops');
+    const file = join(out, 'm.json');
+    const json = await runCli(['export', String(demo.candidate.number), '--format', 'json', '--out', file], env);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.measurements).toHaveLength(4);
+    expect(doc.measurements.every((m: any) => m.simulated === true)).toBe(true);
+  });
+
+  it('should export a bundle that its own schema accepts, with cases, attempts, measurements and lab', async () => {
+    const res = await runCli(['export', String(demo.candidate.number), '--format', 'bundle'], env);
+    expect(res.code).toBe(0);
+    const bundle = parseBundle(JSON.parse(res.stdout));
+    expect(bundle).toMatchObject({
+      format: 'shakedown.bundle',
+      version: 1,
+      run: { release: '8.3.0', simulated: true },
+    });
+    expect(bundle.cases).toHaveLength(9);
+    expect(bundle.lab.hosts.map((h) => h.packages.xapi)).toEqual(['24.16.0', '24.16.0']);
+    const fio = bundle.cases.find((c) => c.caseKey === 'storage.fio[rw=read,sr=local]')!;
+    expect(fio.measurements.map((m) => m.metric).sort()).toEqual(['fio.read.clat_p99_us', 'fio.read.iops']);
+    expect(fio.measurements[0]!.samples).toHaveLength(8);
+    const failing = bundle.cases.find((c) => c.outcome === 'failed')!;
+    expect(failing.attempts[0]).toMatchObject({ number: 1, outcome: 'failed', errorCode: 'VM_BAD_POWER_STATE' });
+  });
+
+  it('should print a verdict table, regressions first, or JSON', async () => {
+    const res = await runCli(['compare', String(demo.baseline.number), String(demo.candidate.number)], env);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.split('\n');
+    expect(lines[0]).toContain('[SIMULATED]');
+    expect(lines[2]).toMatch(/^regressed\s+storage\.fio\[rw=read,sr=local\]\s+fio\.read\.iops \(IOPS\)/);
+    expect(res.stdout).toMatch(/\d+ comparisons: 1 regressed, 3 unchanged/);
+    const json = await runCli(['compare', String(demo.baseline.number), String(demo.candidate.number), '--json'], env);
+    expect(JSON.parse(json.stdout).verdictCounts).toMatchObject({ regressed: 1 });
+  });
+
+  it('should say which run is missing and exit 1; exit 2 on a bad argument', async () => {
+    const missing = await runCli(['report', 'build', '999', '--out', join(out, 'x')], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('shakedown: run 999 does not exist [REPORT_RUN_NOT_FOUND]');
+    expect((await runCli(['export', 'abc', '--format', 'csv'], env)).code).toBe(2);
+    expect((await runCli(['export', '1', '--format', 'pdf'], env)).code).toBe(2);
+  });
+});
