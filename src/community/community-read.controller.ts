@@ -23,8 +23,9 @@ function list(value: string | undefined): string[] | undefined {
 function count(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    {throw new CommunityError(`${name}: expected a whole number from 1 to 64`, CommunityErrorCode.SubmissionInvalid);}
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new CommunityError(`${name}: expected a whole number from 1 to 64`, CommunityErrorCode.SubmissionInvalid);
+  }
   return n;
 }
 

@@ -62,20 +62,23 @@ export class CommunityReadService {
     let cls = testbed.hardwareClass;
     if (testbed.hardware !== undefined) {
       const profile = validateHardwareProfile(testbed.hardware, 'hardware');
-      if (!profile.ok)
-        {throw new CommunityError(describeProblems(profile.problems), CommunityErrorCode.HardwareInvalid, {
+      if (!profile.ok) {
+        throw new CommunityError(describeProblems(profile.problems), CommunityErrorCode.HardwareInvalid, {
           problems: profile.problems,
-        });}
+        });
+      }
       cls = hardwareClass(profile.value);
     }
-    if (!cls)
-      {throw new CommunityError(
+    if (!cls) {
+      throw new CommunityError(
         'hardware_class: give a hardware class or a hardware profile',
         CommunityErrorCode.SubmissionInvalid,
-      );}
+      );
+    }
     const campaign = this.campaigns.forRelease(release);
-    if (!campaign)
-      {throw new CommunityError(`no campaign in campaigns/ for release ${release}`, CommunityErrorCode.ReleaseUnknown);}
+    if (!campaign) {
+      throw new CommunityError(`no campaign in campaigns/ for release ${release}`, CommunityErrorCode.ReleaseUnknown);
+    }
     const capability: TestbedCapability = {
       hardwareClass: cls,
       pools: testbed.pools ?? 1,

@@ -42,8 +42,9 @@ export class CoverageRepository {
     for (const r of rows) {
       if (!isOutcome(r.outcome)) continue;
       if (r.origin === 'submission') {
-        if (r.hardware_class && r.submitter)
-          {out.push({ caseKey: r.case_key, outcome: r.outcome, hardwareClass: r.hardware_class, by: r.submitter });}
+        if (r.hardware_class && r.submitter) {
+          out.push({ caseKey: r.case_key, outcome: r.outcome, hardwareClass: r.hardware_class, by: r.submitter });
+        }
         continue;
       }
       const classes = r.snapshot_classes?.length
@@ -51,8 +52,9 @@ export class CoverageRepository {
         : r.lab_classes?.length
           ? r.lab_classes
           : [r.simulated ? 'simulated' : 'core lab (unclassified)'];
-      for (const hardwareClass of classes)
-        {out.push({ caseKey: r.case_key, outcome: r.outcome, hardwareClass, by: CORE_LAB });}
+      for (const hardwareClass of classes) {
+        out.push({ caseKey: r.case_key, outcome: r.outcome, hardwareClass, by: CORE_LAB });
+      }
     }
     return out;
   }

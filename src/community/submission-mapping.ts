@@ -1,6 +1,6 @@
 import type { CampaignCase } from 'src/campaign/campaign.types';
 import { DomainError } from 'src/common/errors/domain-error';
-import { parseBundle } from 'src/community/bundle-import';
+import { parseBundleText } from 'src/community/bundle-import';
 import { CommunityError, CommunityErrorCode } from 'src/community/community.errors';
 import { caseHash, caseKey } from 'src/matrix/case-key';
 import type { Params } from 'src/matrix/matrix.types';
@@ -78,32 +78,46 @@ export function mapSubmission(kind: SubmissionKind, content: string, ctx: Mappin
 }
 
 function mapBundle(content: string, ctx: MappingContext): MappedSubmission {
-  const bundle = parseBundle(content);
+  const bundle = parseBundleText(content);
   if (bundle.run.release !== ctx.release) {
     throw new CommunityError(
       `release: the submission says ${ctx.release} but the bundle's run tested ${bundle.run.release}`,
       CommunityErrorCode.SubmissionInvalid,
     );
   }
-  const cases = bundle.cases.map<MappedCase>((c) => ({
-    caseKey: c.case_key,
-    caseHash: caseHash(c.case_key),
-    suite: c.suite ?? ctx.campaignCases.get(c.case_key)?.suite ?? c.scenario,
-    scenario: c.scenario,
-    params: c.params,
-    outcome: c.outcome,
-    errorCode: c.error_code ?? null,
-    reason: clip(c.message ?? null),
-    durationMs: c.duration_ms ?? null,
-    measurements: c.measurements.map((m) => ({ ...m, value: median(m.samples) })),
-  }));
+  // Cases without an outcome had not finished when the bundle was written: they are not results.
+  const cases = bundle.cases.flatMap<MappedCase>((c) =>
+    c.outcome === null
+      ? []
+      : [
+          {
+            caseKey: c.caseKey,
+            caseHash: caseHash(c.caseKey),
+            suite: c.suite || (ctx.campaignCases.get(c.caseKey)?.suite ?? c.scenario),
+            scenario: c.scenario,
+            params: c.params,
+            outcome: c.outcome,
+            errorCode: c.errorCode,
+            reason: clip(c.reason),
+            durationMs: c.durationMs,
+            measurements: c.measurements.map((m) => ({
+              metric: m.metric,
+              unit: m.unit,
+              direction: m.direction,
+              samples: m.samples,
+              value: m.value,
+              context: m.context as Measurement['context'],
+            })),
+          },
+        ],
+  );
   return {
     campaign: bundle.run.campaign,
-    baseline: bundle.run.baseline ?? null,
+    baseline: bundle.run.baselineRelease,
     simulated: bundle.run.simulated,
-    labSnapshot: bundle.run.lab_snapshot ?? {},
+    labSnapshot: { hosts: bundle.lab.hosts },
     cases,
-    summary: { counts: countBy(cases) },
+    summary: { counts: countBy(cases), bundleRun: bundle.run.number },
   };
 }
 
@@ -217,10 +231,4 @@ function countBy(cases: readonly MappedCase[]): Record<string, number> {
 
 function clip(text: string | null): string | null {
   return text !== null && text.length > MAX_REASON ? `${text.slice(0, MAX_REASON)}…` : text;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
