@@ -1,7 +1,21 @@
 import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { basicScenarios } from 'src/scenarios/basic.scenarios';
+import { exportImportScenarios } from 'src/scenarios/export-import.scenarios';
+import { externalScenarios } from 'src/scenarios/external.scenarios';
+import { guestToolsScenarios } from 'src/scenarios/guest-tools.scenarios';
+import { manualScenarios } from 'src/scenarios/manual.scenarios';
+import { migrationScenarios } from 'src/scenarios/migration.scenarios';
+import { perfScenarios } from 'src/scenarios/perf.scenarios';
 
 /** Every scenario Shakedown knows: the engine's registry and the demo load these. */
 export function defaultScenarios(): ScenarioDefinition[] {
-  return [...basicScenarios()];
+  return [
+    ...basicScenarios(),
+    ...manualScenarios(),
+    ...migrationScenarios(),
+    ...perfScenarios(),
+    ...exportImportScenarios(),
+    ...guestToolsScenarios(),
+    ...externalScenarios(),
+  ];
 }

@@ -14,7 +14,13 @@ export const TOOLS_ISO = 'guest-tools.iso';
 export async function installTools(
   ops: PoolOps,
   vm: string,
-  opts: { os: 'linux' | 'windows'; guest?: CommandRunner; before: string | null; timeoutMs?: number },
+  opts: {
+    os: 'linux' | 'windows';
+    guest?: CommandRunner;
+    before: string | null;
+    timeoutMs?: number;
+    allowSame?: boolean;
+  },
 ): Promise<string> {
   await ops.xe.call('vm-cd-insert', { uuid: vm, 'cd-name': TOOLS_ISO });
   try {
@@ -44,7 +50,7 @@ export async function installTools(
     `VM ${vm} reporting new guest tools (was ${opts.before ?? 'none'})`,
     async () => {
       seen = await ops.toolsVersion(vm);
-      return seen !== null && seen !== opts.before ? seen : undefined;
+      return seen !== null && (seen !== opts.before || opts.allowSame === true) ? seen : undefined;
     },
     { timeoutMs: opts.timeoutMs ?? 600_000, intervalMs: 500, lastSeen: () => seen ?? 'no tools' },
   );
