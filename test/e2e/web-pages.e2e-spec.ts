@@ -156,6 +156,16 @@ describe('result pages and their JSON API', () => {
     expect(api.body.map((e: any) => e.runNumber)).toEqual([demo.baseline.number, demo.candidate.number]);
   });
 
+  it('should render a run that has no case yet, and its live fragment', async () => {
+    const empty = await new ResultsFactory(db.dataSource).run({ status: 'queued', campaignName: 'empty' });
+    const page = await http().get(`/runs/${empty.number}`).expect(200);
+    expect(page.text).toContain('No failures.');
+    expect(page.text).toContain('data-status="queued"');
+    const live = await http().get(`/runs/${empty.number}/live`).expect(200);
+    expect(live.text).not.toContain('<html');
+    expect(live.text).toContain('data-status="queued"');
+  });
+
   it('should answer unknown runs, cases and artifacts with 404 pages and JSON errors', async () => {
     const page = await http().get('/runs/9999').expect(404).expect('content-type', /html/);
     expect(page.text).toContain('run 9999 does not exist');
