@@ -18,12 +18,20 @@ const OPEN = ['pending', 'queued', 'waiting', 'running'];
  * Follows a run until it ends: a progress bar with passed/failed/running counts and an ETA on a
  * terminal, one line per change otherwise. Wakes on the run's events, polls as a fallback.
  */
-export async function followRun(db: DataSource, runId: string, options: { json: boolean; databaseUrl: string }): Promise<FinalCounts> {
+export async function followRun(
+  db: DataSource,
+  runId: string,
+  options: { json: boolean; databaseUrl: string },
+): Promise<FinalCounts> {
   const repo = new RunRepository(db);
   const tty = process.stderr.isTTY && !options.json;
   const bar = tty
     ? new SingleBar(
-        { format: ' {bar} {value}/{total} cases | passed {passed} | failed {failed} | running {running} | ETA {eta_formatted}', hideCursor: true },
+        {
+          format:
+            ' {bar} {value}/{total} cases | passed {passed} | failed {failed} | running {running} | ETA {eta_formatted}',
+          hideCursor: true,
+        },
         Presets.shades_classic,
       )
     : null;
@@ -53,7 +61,12 @@ export async function followRun(db: DataSource, runId: string, options: { json: 
         bar?.stop();
         const final = { status: run.status, total, passed, failed, counts };
         if (options.json) process.stdout.write(`${JSON.stringify({ run: run.number, ...final })}\n`);
-        else process.stderr.write(`run ${run.number} ${run.status}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+        else
+          {process.stderr.write(
+            `run ${run.number} ${run.status}: ${Object.entries(counts)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}\n`,
+          );}
         return final;
       }
       await new Promise<void>((resolve) => {

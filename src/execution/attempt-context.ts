@@ -38,6 +38,10 @@ interface OpenStep {
 
 const STEP_OUTPUT_LIMIT = 64 * 1024;
 
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
 /** Commands are shown on the case page: any `…password…=value` argument is masked first. */
 export function redactSecrets(command: string): string {
   return command.replace(/(^|\s)([\w:-]*(?:password|passwd|secret|token)[\w:-]*)=('[^']*'|"[^"]*"|\S+)/gi, '$1$2=***');
@@ -104,7 +108,11 @@ export class AttemptContext implements ScenarioContext {
     return this.recording(target.name, (command, options) => this.ssh.exec(target, command, options));
   }
 
-  async step<T>(name: string, fn: () => Promise<T>, options: { phase?: StepPhase; timeoutMs?: number } = {}): Promise<T> {
+  async step<T>(
+    name: string,
+    fn: () => Promise<T>,
+    options: { phase?: StepPhase; timeoutMs?: number } = {},
+  ): Promise<T> {
     const outer = this.current;
     const step: OpenStep = { name, phase: options.phase ?? 'act', startedAt: new Date(), commands: 0 };
     this.current = step;
@@ -163,14 +171,20 @@ export class AttemptContext implements ScenarioContext {
 
   log(message: string): void {
     this.logLine(message);
-    this.record({ name: this.current?.name ?? 'note', phase: this.current?.phase ?? 'act', status: 'ok', message, startedAt: new Date() });
+    this.record({
+      name: this.current?.name ?? 'note',
+      phase: this.current?.phase ?? 'act',
+      status: 'ok',
+      message,
+      startedAt: new Date(),
+    });
   }
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.signal.aborted) return reject(this.signal.reason);
+      if (this.signal.aborted) return reject(abortError(this.signal));
       const timer = setTimeout(() => (this.signal.removeEventListener('abort', onAbort), resolve()), ms);
-      const onAbort = (): void => (clearTimeout(timer), reject(this.signal.reason));
+      const onAbort = (): void => (clearTimeout(timer), reject(abortError(this.signal)));
       this.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -185,7 +199,10 @@ export class AttemptContext implements ScenarioContext {
     await Promise.allSettled(this.writes);
   }
 
-  private recording(hostName: string, exec: (command: string, options?: ExecOptions) => Promise<ExecResult>): CommandRunner {
+  private recording(
+    hostName: string,
+    exec: (command: string, options?: ExecOptions) => Promise<ExecResult>,
+  ): CommandRunner {
     return {
       hostName,
       exec: async (command, options = {}) => {
@@ -205,7 +222,10 @@ export class AttemptContext implements ScenarioContext {
             exitCode: result.exitCode,
             status: result.exitCode === 0 ? 'ok' : 'failed',
             outputTruncated:
-              result.truncated.stdout || result.truncated.stderr || result.stdout.length > STEP_OUTPUT_LIMIT || result.stderr.length > STEP_OUTPUT_LIMIT,
+              result.truncated.stdout ||
+              result.truncated.stderr ||
+              result.stdout.length > STEP_OUTPUT_LIMIT ||
+              result.stderr.length > STEP_OUTPUT_LIMIT,
             startedAt: started,
             durationMs: result.durationMs,
           });

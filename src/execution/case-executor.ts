@@ -55,7 +55,13 @@ export class CaseHandle {
   }
 }
 
-const LOG_FILES = ['/var/log/xensource.log', '/var/log/SMlog', '/var/log/daemon.log', '/var/log/kern.log', '/var/log/xen/hypervisor.log'];
+const LOG_FILES = [
+  '/var/log/xensource.log',
+  '/var/log/SMlog',
+  '/var/log/daemon.log',
+  '/var/log/kern.log',
+  '/var/log/xen/hypervisor.log',
+];
 
 /** Runs one claimed case to its end: lease, attempt(s), teardown, outcome; or hands it back. */
 export class CaseExecutor {
@@ -88,13 +94,23 @@ export class CaseExecutor {
     const timer = setTimeout(() => handle.abort('timeout'), timeoutMs);
     const heartbeat = setInterval(() => {
       void (async () => {
-        if (!(await this.deps.leases.heartbeat(lease.leaseId, this.settings.leaseTtlMs).catch(() => false))) handle.abort('lease-lost');
-        else if (await repo.isCancelRequested(run.id).catch(() => false)) handle.abort('cancelled');
+        if (!(await this.deps.leases.heartbeat(lease.leaseId, this.settings.leaseTtlMs).catch(() => false))) {
+          handle.abort('lease-lost');
+        } else if (await repo.isCancelRequested(run.id).catch(() => false)) handle.abort('cancelled');
       })();
     }, this.settings.heartbeatMs);
 
     const ctx = new AttemptContext(
-      { runId: run.id, attemptId, case: c, lab, campaign: { release: run.release, baseline: run.baselineRelease ?? undefined }, pools, simulated: lab.simulated, signal: handle.controller.signal },
+      {
+        runId: run.id,
+        attemptId,
+        case: c,
+        lab,
+        campaign: { release: run.release, baseline: run.baselineRelease ?? undefined },
+        pools,
+        simulated: lab.simulated,
+        signal: handle.controller.signal,
+      },
       repo,
       this.deps.ssh,
       this.deps.artifacts,
@@ -115,7 +131,10 @@ export class CaseExecutor {
     clearInterval(heartbeat);
     await ctx.flush();
     if (report.failed.length) {
-      this.deps.log({ case: c.caseKey, leftovers: report.failed.map((f) => `${f.object.kind} ${f.object.ref}: ${f.error}`) }, 'teardown left objects behind');
+      this.deps.log(
+        { case: c.caseKey, leftovers: report.failed.map((f) => `${f.object.kind} ${f.object.ref}: ${f.error}`) },
+        'teardown left objects behind',
+      );
     }
     for (const m of ctx.measurements()) {
       if (!m.samples.length) continue;
@@ -151,7 +170,12 @@ export class CaseExecutor {
       return this.handBack(c, `attempt ${number} hit ${end.code}; retrying`, delayMs);
     }
     const signature = end.kind === 'failed' || end.kind === 'infra' ? failureSignature(end.code, end.message) : null;
-    await repo.finishCase(c.id, { outcome, reason, errorCode: end.kind === 'passed' || end.kind === 'cancelled' ? null : end.code, signature });
+    await repo.finishCase(c.id, {
+      outcome,
+      reason,
+      errorCode: end.kind === 'passed' || end.kind === 'cancelled' ? null : end.code,
+      signature,
+    });
     await this.announce(run, c.id, 'done', outcome);
     this.deps.log({ case: c.caseKey, outcome, attempt: number }, 'case finished');
     return { kind: 'done', outcome };
@@ -163,7 +187,13 @@ export class CaseExecutor {
   }
 
   /** Runs the scenario `repeat` times (and more, up to `adaptive.max`, while a metric is too noisy). */
-  private async repeat(c: CaseRow, ctx: AttemptContext, once: () => Promise<void>, lab: LabView, _pools: PoolHandle[]): Promise<void> {
+  private async repeat(
+    c: CaseRow,
+    ctx: AttemptContext,
+    once: () => Promise<void>,
+    lab: LabView,
+    _pools: PoolHandle[],
+  ): Promise<void> {
     const repeat = positiveInt(c.settings.repeat, 1);
     const adaptive = c.settings.adaptive as { max?: unknown; cv?: unknown } | undefined;
     const max = Math.max(repeat, positiveInt(adaptive?.max, repeat));
@@ -177,7 +207,11 @@ export class CaseExecutor {
 
   private async cleanup(c: CaseRow, lab: LabView) {
     const objects = await this.deps.repo.pendingObjects(c.id);
-    return tearDown(objects, (name) => this.runnerFor(lab, name), (id, error) => this.deps.repo.markObjectRemoved(id, error));
+    return tearDown(
+      objects,
+      (name) => this.runnerFor(lab, name),
+      (id, error) => this.deps.repo.markObjectRemoved(id, error),
+    );
   }
 
   runnerFor(lab: LabView, hostName: string): CommandRunner | null {
@@ -192,7 +226,9 @@ export class CaseExecutor {
       const runner = this.deps.ssh.runner(host.target);
       for (const file of LOG_FILES) {
         const r = await runner.exec(`tail -n 300 ${file}`, { timeoutMs: 20_000 }).catch(() => null);
-        if (r && r.exitCode === 0 && r.stdout.trim()) await ctx.artifact(`${host.name}${file.replace(/\//g, '_')}`, r.stdout);
+        if (r && r.exitCode === 0 && r.stdout.trim()) {
+          await ctx.artifact(`${host.name}${file.replace(/\//g, '_')}`, r.stdout);
+        }
       }
       if (c.settings.status_report === true) {
         const r = await runner.exec('xen-bugtool --yestoall', { timeoutMs: 600_000 }).catch(() => null);
@@ -224,7 +260,12 @@ export class CaseExecutor {
         });
         if (got) {
           const pools = chosen.map((p, i): PoolHandle => {
-            const hosts: HostHandle[] = p.hosts.map((h) => ({ name: h.name, address: h.address, version: h.version ?? undefined, target: hostTarget(h) }));
+            const hosts: HostHandle[] = p.hosts.map((h) => ({
+              name: h.name,
+              address: h.address,
+              version: h.version ?? undefined,
+              target: hostTarget(h),
+            }));
             const master = hosts.find((h) => h.name === p.masterName) ?? hosts[0]!;
             return { role: plan.roles[i]!.role, name: p.name, master, hosts };
           });
@@ -232,7 +273,10 @@ export class CaseExecutor {
         }
       }
       const why = plan.roles
-        .map((r) => `no free pool for ${r.role} (${describeNeed(r.need)}; candidates: ${r.poolIds.map((id) => poolsById.get(id)?.name).join(', ')})`)
+        .map(
+          (r) =>
+            `no free pool for ${r.role} (${describeNeed(r.need)}; candidates: ${r.poolIds.map((id) => poolsById.get(id)?.name).join(', ')})`,
+        )
         .join('; ');
       await this.deps.repo.setWaiting(c.id, why);
       await this.deps.waitForRelease(this.settings.waitPollMs, signal);
@@ -241,7 +285,14 @@ export class CaseExecutor {
   }
 
   private async announce(run: RunRow, caseId: string, status: string, outcome: string | null): Promise<void> {
-    await publishEvent(this.deps.db, { kind: 'case', runId: run.id, runNumber: run.number, caseId, status, outcome }).catch(() => undefined);
+    await publishEvent(this.deps.db, {
+      kind: 'case',
+      runId: run.id,
+      runNumber: run.number,
+      caseId,
+      status,
+      outcome,
+    }).catch(() => undefined);
   }
 }
 

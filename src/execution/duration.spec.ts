@@ -10,5 +10,7 @@ describe(parseDurationMs.name, () => {
     ['250ms', 250],
   ])('should read %p', (input, ms) => expect(parseDurationMs(input, 1)).toBe(ms));
 
-  it.each([['soon'], ['10 parsecs'], [-5], [null]])('should fall back on %p', (input) => expect(parseDurationMs(input, 7)).toBe(7));
+  it.each([['soon'], ['10 parsecs'], [-5], [null]])('should fall back on %p', (input) =>
+    expect(parseDurationMs(input, 7)).toBe(7),
+  );
 });

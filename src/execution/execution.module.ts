@@ -1,5 +1,4 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
 import { AppConfig } from 'src/config/config';
 import { DATABASE_URL } from 'src/database/database.tokens';
 import { createRootLogger } from 'src/common/logging/logger';
@@ -20,7 +19,7 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
           databaseUrl: url,
           dataDir: config.dataDir,
           registry: new ScenarioRegistry(defaultScenarios()),
-          logger: createRootLogger(config.get('LOG_LEVEL')) as Logger,
+          logger: createRootLogger(config.get('LOG_LEVEL')),
         }),
     },
   ],

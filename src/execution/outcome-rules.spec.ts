@@ -25,19 +25,29 @@ describe(outcomeOf.name, () => {
   const failsWith = { outcome: 'fail' as const, error: 'VM_INCOMPATIBLE_WITH_THIS_HOST' };
 
   it('should turn the expected failure into xfailed', () => {
-    expect(outcomeOf({ kind: 'failed', code: 'VM_INCOMPATIBLE_WITH_THIS_HOST', message: 'x' }, failsWith).outcome).toBe('xfailed');
+    expect(outcomeOf({ kind: 'failed', code: 'VM_INCOMPATIBLE_WITH_THIS_HOST', message: 'x' }, failsWith).outcome).toBe(
+      'xfailed',
+    );
   });
 
   it('should turn an expected failure that passes into xpassed', () => {
-    expect(outcomeOf({ kind: 'passed' }, failsWith)).toEqual({ outcome: 'xpassed', reason: expect.stringMatching(/but passed/) });
+    expect(outcomeOf({ kind: 'passed' }, failsWith)).toEqual({
+      outcome: 'xpassed',
+      reason: expect.stringMatching(/but passed/),
+    });
   });
 
   it('should keep a failure with another code a failure', () => {
     const r = outcomeOf({ kind: 'failed', code: 'HOST_OFFLINE', message: 'down' }, failsWith);
-    expect(r).toEqual({ outcome: 'failed', reason: 'expected VM_INCOMPATIBLE_WITH_THIS_HOST, failed with HOST_OFFLINE: down' });
+    expect(r).toEqual({
+      outcome: 'failed',
+      reason: 'expected VM_INCOMPATIBLE_WITH_THIS_HOST, failed with HOST_OFFLINE: down',
+    });
   });
 
   it('should never turn an infrastructure error into an expected failure', () => {
-    expect(outcomeOf({ kind: 'infra', code: 'REMOTE_TIMEOUT', message: 't', retryable: true }, failsWith).outcome).toBe('infra-error');
+    expect(outcomeOf({ kind: 'infra', code: 'REMOTE_TIMEOUT', message: 't', retryable: true }, failsWith).outcome).toBe(
+      'infra-error',
+    );
   });
 });

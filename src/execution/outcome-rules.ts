@@ -21,16 +21,35 @@ export type AbortReason = 'cancelled' | 'timeout' | 'lease-lost' | 'shutdown';
 export function classifyError(err: unknown, aborted: AbortReason | null): AttemptEnd {
   if (aborted === 'cancelled') return { kind: 'cancelled', message: 'cancelled while running' };
   if (aborted === 'timeout') {
-    return { kind: 'failed', code: ExecutionErrorCode.CaseTimeout, message: `the case did not finish in its time limit (${messageOf(err)})` };
+    return {
+      kind: 'failed',
+      code: ExecutionErrorCode.CaseTimeout,
+      message: `the case did not finish in its time limit (${messageOf(err)})`,
+    };
   }
   if (aborted === 'lease-lost') {
-    return { kind: 'infra', code: ExecutionErrorCode.LeaseLost, message: 'the hosts lease was lost while running', retryable: true };
+    return {
+      kind: 'infra',
+      code: ExecutionErrorCode.LeaseLost,
+      message: 'the hosts lease was lost while running',
+      retryable: true,
+    };
   }
   if (aborted === 'shutdown') {
-    return { kind: 'infra', code: ExecutionErrorCode.WorkerLost, message: 'the worker shut down and handed the case back', retryable: true };
+    return {
+      kind: 'infra',
+      code: ExecutionErrorCode.WorkerLost,
+      message: 'the worker shut down and handed the case back',
+      retryable: true,
+    };
   }
   if (err instanceof RemoteError) {
-    return { kind: 'infra', code: err.code, message: err.message, retryable: err.retryable || err.code === RemoteErrorCode.Timeout };
+    return {
+      kind: 'infra',
+      code: err.code,
+      message: err.message,
+      retryable: err.retryable || err.code === RemoteErrorCode.Timeout,
+    };
   }
   if (err instanceof ExecutionError && err.code === ExecutionErrorCode.LeaseLost) {
     return { kind: 'infra', code: err.code, message: err.message, retryable: true };
@@ -44,19 +63,28 @@ function messageOf(err: unknown): string {
 }
 
 /** Applies the expectation: an expected failure that happens is xfailed; one that does not, xpassed. */
-export function outcomeOf(end: AttemptEnd, expectation: CaseRow['expectation']): { outcome: Outcome; reason: string | null } {
+export function outcomeOf(
+  end: AttemptEnd,
+  expectation: CaseRow['expectation'],
+): { outcome: Outcome; reason: string | null } {
   const expectsFailure = expectation?.outcome === 'fail';
   switch (end.kind) {
     case 'passed':
       return expectsFailure
-        ? { outcome: 'xpassed', reason: `expected to fail${expectation.error ? ` with ${expectation.error}` : ''}, but passed` }
+        ? {
+            outcome: 'xpassed',
+            reason: `expected to fail${expectation.error ? ` with ${expectation.error}` : ''}, but passed`,
+          }
         : { outcome: 'passed', reason: null };
     case 'failed':
       if (!expectsFailure) return { outcome: 'failed', reason: `${end.code}: ${end.message}` };
       if (expectation.error && expectation.error !== end.code) {
         return { outcome: 'failed', reason: `expected ${expectation.error}, failed with ${end.code}: ${end.message}` };
       }
-      return { outcome: 'xfailed', reason: `failed as expected with ${end.code}${expectation.reason ? ` (${expectation.reason})` : ''}` };
+      return {
+        outcome: 'xfailed',
+        reason: `failed as expected with ${end.code}${expectation.reason ? ` (${expectation.reason})` : ''}`,
+      };
     case 'infra':
       return { outcome: 'infra-error', reason: `${end.code}: ${end.message}` };
     case 'cancelled':

@@ -19,7 +19,12 @@ const lab: LabView = {
   simulated: true,
   inventory: {},
   pools: [
-    { id: 'p821', name: 'pool-821', tags: [], hosts: [host('a', '8.2.1', ['sr:nfs', 'sr:ext']), host('b', '8.2.1', ['sr:ext'])] },
+    {
+      id: 'p821',
+      name: 'pool-821',
+      tags: [],
+      hosts: [host('a', '8.2.1', ['sr:nfs', 'sr:ext']), host('b', '8.2.1', ['sr:ext'])],
+    },
     { id: 'p830', name: 'pool-830', tags: [], hosts: [host('c', '8.3.0', ['sr:nfs']), host('d', '8.3.0')] },
     { id: 'pmix', name: 'pool-mixed', tags: [], hosts: [host('e', '8.2.1'), host('f', '8.3.0')] },
   ],
@@ -28,13 +33,18 @@ const lab: LabView = {
 describe(planCase.name, () => {
   it('should list every pool that can serve a role', () => {
     const result = planCase({ pools: [{ role: 'main', minHosts: 2, srKinds: ['nfs'] }] }, lab);
-    expect(result).toEqual({ ok: true, plan: { roles: [expect.objectContaining({ role: 'main', poolIds: ['p821', 'p830'] })] } });
+    expect(result).toEqual({
+      ok: true,
+      plan: { roles: [expect.objectContaining({ role: 'main', poolIds: ['p821', 'p830'] })] },
+    });
   });
 
   it('should skip with the reason when no pool fits', () => {
     const result = planCase({ pools: [{ role: 'main', minHosts: 3, srKinds: ['lvmoiscsi'] }] }, lab);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.reason).toMatch(/no pool of lab test-lab can be the main pool \(needs 3\+ hosts, SR lvmoiscsi; pool-821: 2 usable host\(s\)/);
+    expect(!result.ok && result.reason).toMatch(
+      /no pool of lab test-lab can be the main pool \(needs 3\+ hosts, SR lvmoiscsi; pool-821: 2 usable host\(s\)/,
+    );
   });
 
   it('should match versions and mid-upgrade pools', () => {
@@ -46,7 +56,12 @@ describe(planCase.name, () => {
 
   it('should need distinct pools for a cross-pool case', () => {
     const result = planCase(
-      { pools: [{ role: 'source', minHosts: 1, version: '8.2.1' }, { role: 'destination', minHosts: 1, version: '8.2.1' }] },
+      {
+        pools: [
+          { role: 'source', minHosts: 1, version: '8.2.1' },
+          { role: 'destination', minHosts: 1, version: '8.2.1' },
+        ],
+      },
       lab,
     );
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/no 2 distinct pools/) });

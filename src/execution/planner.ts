@@ -35,7 +35,10 @@ export function poolMismatch(pool: LabPoolView, need: PoolNeed): string | null {
 }
 
 /** Can distinct pools be given to every role? Small search: cases need one or two pools. */
-export function assignPools(roles: CasePlan['roles'], isFree: (poolId: string) => boolean = () => true): string[] | null {
+export function assignPools(
+  roles: CasePlan['roles'],
+  isFree: (poolId: string) => boolean = () => true,
+): string[] | null {
   const chosen: string[] = [];
   const search = (i: number): boolean => {
     if (i === roles.length) return true;
@@ -70,7 +73,10 @@ export function planCase(needs: ScenarioNeeds, lab: LabView): PlanResult {
     roles.push({ role: need.role, need, poolIds });
   }
   if (roles.length > 1 && !assignPools(roles)) {
-    return { ok: false, reason: `lab ${lab.name} has no ${roles.length} distinct pools for roles ${roles.map((r) => r.role).join(', ')}` };
+    return {
+      ok: false,
+      reason: `lab ${lab.name} has no ${roles.length} distinct pools for roles ${roles.map((r) => r.role).join(', ')}`,
+    };
   }
   return { ok: true, plan: { roles } };
 }

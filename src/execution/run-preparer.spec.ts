@@ -3,7 +3,10 @@ import { parseRpmList, parseXensourceInventory } from 'src/execution/run-prepare
 describe('lab software snapshot parsers', () => {
   it('should read /etc/xensource-inventory as XCP-ng writes it', () => {
     const text = "PRODUCT_VERSION='8.2.1'\nBUILD_NUMBER='release/yangtze/master/58'\nINSTALLATION_UUID='8b1d...'\n";
-    expect(parseXensourceInventory(text)).toMatchObject({ PRODUCT_VERSION: '8.2.1', BUILD_NUMBER: 'release/yangtze/master/58' });
+    expect(parseXensourceInventory(text)).toMatchObject({
+      PRODUCT_VERSION: '8.2.1',
+      BUILD_NUMBER: 'release/yangtze/master/58',
+    });
   });
 
   it('should read rpm -qa with a name/version format', () => {

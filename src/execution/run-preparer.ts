@@ -65,7 +65,9 @@ export class RunPreparer {
     await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: 'running' });
     await publishEvent(this.db, { kind: 'queued', runId });
     const settled = await this.repo.settleRun(runId);
-    if (settled.closed) await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: settled.status });
+    if (settled.closed) {
+      await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: settled.status });
+    }
     this.log({ run: run.number, cases: jobs.length }, 'run prepared and queued');
   }
 
@@ -84,7 +86,12 @@ export class RunPreparer {
         error: rpm.exitCode === 0 ? undefined : `rpm -qa: exit ${rpm.exitCode}`,
       };
     } catch (err) {
-      return { name: host.name, pool, version: host.version ?? undefined, error: err instanceof Error ? err.message : String(err) };
+      return {
+        name: host.name,
+        pool,
+        version: host.version ?? undefined,
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
   }
 }

@@ -1,6 +1,7 @@
+import { queryRows } from 'src/database/sql';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseRow, NewCase, RunRow, StepRecord } from 'src/execution/run.types';
-import { LabView } from 'src/execution/lab-view';
+import { LabPoolView, LabView } from 'src/execution/lab-view';
 import { Outcome } from 'src/results/outcome';
 
 type Db = DataSource | EntityManager;
@@ -23,13 +24,15 @@ export class RunRepository {
 
   // ---- lab ----------------------------------------------------------------------------------
   async findLab(name: string): Promise<LabView | null> {
-    const [lab] = await this.db.query(`SELECT id, name, simulated, inventory FROM labs WHERE name = $1`, [name]);
+    const [lab] = await queryRows(this.db, `SELECT id, name, simulated, inventory FROM labs WHERE name = $1`, [name]);
     if (!lab) return null;
-    const pools = await this.db.query(
+    const pools = await queryRows(
+      this.db,
       `SELECT id, name, master_host_name AS "masterName", tags FROM pools WHERE lab_id = $1 ORDER BY name`,
       [lab.id],
     );
-    const hosts = await this.db.query(
+    const hosts = await queryRows(
+      this.db,
       `SELECT id, pool_id AS "poolId", name, address, port, username, credential_ref AS "credentialRef",
               host_key_fingerprint AS "hostKey", version, tags, health
          FROM hosts WHERE lab_id = $1 ORDER BY name`,
@@ -40,7 +43,10 @@ export class RunRepository {
       name: lab.name,
       simulated: lab.simulated,
       inventory: lab.inventory,
-      pools: pools.map((p: { id: string }) => ({ ...p, hosts: hosts.filter((h: { poolId: string }) => h.poolId === p.id) })),
+      pools: pools.map((p: LabPoolView) => ({
+        ...p,
+        hosts: hosts.filter((h: { poolId: string }) => h.poolId === p.id),
+      })),
     };
   }
 
@@ -49,7 +55,8 @@ export class RunRepository {
     c: { name: string; release: string; baseline: string | null; path: string | null; text: string; sha256: string },
     db: Db = this.db,
   ): Promise<string> {
-    const [row] = await db.query(
+    const [row] = await queryRows(
+      db,
       `INSERT INTO campaigns (name, release, baseline_release, source_path, text, sha256) VALUES ($1,$2,$3,$4,$5,$6)
        ON CONFLICT (sha256) DO UPDATE SET source_path = COALESCE(EXCLUDED.source_path, campaigns.source_path)
        RETURNING id`,
@@ -71,10 +78,22 @@ export class RunRepository {
     },
     db: Db = this.db,
   ): Promise<RunRow> {
-    const [row] = await db.query(
+    const [row] = await queryRows(
+      db,
       `INSERT INTO runs (campaign_id, campaign_name, release, baseline_release, lab_id, lab_name, simulated, priority, options, created_by)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING ${RUN_COLUMNS}`,
-      [r.campaignId, r.campaignName, r.release, r.baseline, r.lab.id, r.lab.name, r.lab.simulated, r.priority, r.options, r.createdBy ?? null],
+      [
+        r.campaignId,
+        r.campaignName,
+        r.release,
+        r.baseline,
+        r.lab.id,
+        r.lab.name,
+        r.lab.simulated,
+        r.priority,
+        r.options,
+        r.createdBy ?? null,
+      ],
     );
     return row;
   }
@@ -83,7 +102,8 @@ export class RunRepository {
     // One statement per 500 cases: a release campaign has hundreds, a bench several thousands.
     for (let i = 0; i < cases.length; i += 500) {
       const chunk = cases.slice(i, i + 500);
-      await db.query(
+      await queryRows(
+        db,
         `INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, params, expectation, settings, release, manual,
                             needs, priority, status, outcome, reason, finished_at)
          SELECT $1, x.case_key, x.case_hash, x.suite, x.scenario, x.params, x.expectation, x.settings, x.release, x.manual,
@@ -117,27 +137,38 @@ export class RunRepository {
 
   async findRun(idOrNumber: string | number): Promise<RunRow | null> {
     const byNumber = typeof idOrNumber === 'number' || /^\d+$/.test(idOrNumber);
-    const [row] = await this.db.query(`SELECT ${RUN_COLUMNS} FROM runs WHERE ${byNumber ? 'number' : 'id'} = $1`, [
+    const [row] = await queryRows(this.db, `SELECT ${RUN_COLUMNS} FROM runs WHERE ${byNumber ? 'number' : 'id'} = $1`, [
       byNumber ? Number(idOrNumber) : idOrNumber,
     ]);
     return row ?? null;
   }
 
   async setRunSnapshot(runId: string, snapshot: unknown): Promise<void> {
-    await this.db.query(`UPDATE runs SET lab_snapshot = $2 WHERE id = $1`, [runId, JSON.stringify(snapshot)]);
+    await queryRows(this.db, `UPDATE runs SET lab_snapshot = $2 WHERE id = $1`, [runId, JSON.stringify(snapshot)]);
   }
 
   async markRunStarted(runId: string): Promise<void> {
-    await this.db.query(`UPDATE runs SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status = 'queued'`, [runId]);
+    await queryRows(
+      this.db,
+      `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status = 'queued'`,
+      [runId],
+    );
   }
 
   async markRunError(runId: string, error: string): Promise<void> {
-    await this.db.query(`UPDATE runs SET status = 'error', error = $2, finished_at = now() WHERE id = $1`, [runId, error]);
+    await queryRows(this.db, `UPDATE runs SET status = 'error', error = $2, finished_at = now() WHERE id = $1`, [
+      runId,
+      error,
+    ]);
   }
 
   /** Pending cases of a run get their dispatch ids and become queued; returns them for the queue. */
-  async queuePendingCases(runId: string, db: Db = this.db): Promise<Array<{ caseId: string; dispatchId: string; priority: number }>> {
-    return db.query(
+  async queuePendingCases(
+    runId: string,
+    db: Db = this.db,
+  ): Promise<Array<{ caseId: string; dispatchId: string; priority: number }>> {
+    return queryRows(
+      db,
       `UPDATE cases SET status = 'queued', dispatch_id = gen_random_uuid(), queued_at = now()
         WHERE run_id = $1 AND status = 'pending'
         RETURNING id AS "caseId", dispatch_id AS "dispatchId", priority`,
@@ -147,7 +178,8 @@ export class RunRepository {
 
   /** Counts by outcome; closes the run when nothing is left to do (idempotent, safe from any process). */
   async settleRun(runId: string): Promise<{ closed: boolean; status: string }> {
-    const [row] = await this.db.query(
+    const [row] = await queryRows(
+      this.db,
       `WITH g AS (
          SELECT COALESCE(outcome, status) AS k, count(*)::int AS n, bool_or(status <> 'done') AS open
            FROM cases WHERE run_id = $1 GROUP BY 1
@@ -169,37 +201,46 @@ export class RunRepository {
 
   async requestCancel(runId: string): Promise<string[]> {
     return this.transaction(async (em) => {
-      await em.query(
+      await queryRows(
+        em,
         `UPDATE runs SET status = CASE WHEN status IN ('queued','running') THEN 'cancelling' ELSE status END,
                          cancel_requested_at = COALESCE(cancel_requested_at, now()) WHERE id = $1`,
         [runId],
       );
       // Cases no worker holds yet are cancelled at once; their queue jobs become stale no-ops.
-      await em.query(
+      await queryRows(
+        em,
         `UPDATE cases SET status = 'done', outcome = 'cancelled', reason = 'run cancelled before the case started',
                           dispatch_id = NULL, finished_at = now()
           WHERE run_id = $1 AND status IN ('pending','queued')`,
         [runId],
       );
-      const running = await em.query(`SELECT id FROM cases WHERE run_id = $1 AND status IN ('waiting','running')`, [runId]);
+      const running = await queryRows(
+        em,
+        `SELECT id FROM cases WHERE run_id = $1 AND status IN ('waiting','running')`,
+        [runId],
+      );
       return running.map((r: { id: string }) => r.id);
     });
   }
 
   async isCancelRequested(runId: string): Promise<boolean> {
-    const [row] = await this.db.query(`SELECT cancel_requested_at IS NOT NULL AS c FROM runs WHERE id = $1`, [runId]);
+    const [row] = await queryRows(this.db, `SELECT cancel_requested_at IS NOT NULL AS c FROM runs WHERE id = $1`, [
+      runId,
+    ]);
     return !!row?.c;
   }
 
   // ---- cases --------------------------------------------------------------------------------
   async findCase(caseId: string): Promise<CaseRow | null> {
-    const [row] = await this.db.query(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [caseId]);
+    const [row] = await queryRows(this.db, `SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [caseId]);
     return row ?? null;
   }
 
   /** Takes a queued case for this job; null when the job is stale (case re-dispatched, cancelled, done). */
   async claimCase(caseId: string, dispatchId: string, worker: string): Promise<CaseRow | null> {
-    const [row] = await this.db.query(
+    const [row] = await queryRows(
+      this.db,
       `UPDATE cases SET status = 'waiting', worker = $3, waiting_reason = 'looking for free hosts'
         WHERE id = $1 AND dispatch_id = $2 AND status = 'queued'
         RETURNING ${CASE_COLUMNS}`,
@@ -209,18 +250,28 @@ export class RunRepository {
   }
 
   async setWaiting(caseId: string, reason: string): Promise<void> {
-    await this.db.query(`UPDATE cases SET waiting_reason = $2 WHERE id = $1 AND status = 'waiting'`, [caseId, reason]);
+    await queryRows(this.db, `UPDATE cases SET waiting_reason = $2 WHERE id = $1 AND status = 'waiting'`, [
+      caseId,
+      reason,
+    ]);
   }
 
-  async startAttempt(caseId: string, worker: string, leaseId: string | null, hosts: string[]): Promise<{ attemptId: string; number: number }> {
+  async startAttempt(
+    caseId: string,
+    worker: string,
+    leaseId: string | null,
+    hosts: string[],
+  ): Promise<{ attemptId: string; number: number }> {
     return this.transaction(async (em) => {
-      const [c] = await em.query(
-        `UPDATE cases SET status = 'running', lease_id = $3, waiting_reason = NULL, attempt_count = attempt_count + 1,
+      const [c] = await queryRows(
+        em,
+        `UPDATE cases SET status = 'running', worker = $2, lease_id = $3, waiting_reason = NULL, attempt_count = attempt_count + 1,
                           started_at = COALESCE(started_at, now())
           WHERE id = $1 RETURNING attempt_count`,
         [caseId, worker, leaseId],
       );
-      const [a] = await em.query(
+      const [a] = await queryRows(
+        em,
         `INSERT INTO attempts (case_id, number, worker, lease_id, hosts) VALUES ($1,$2,$3,$4,$5) RETURNING id`,
         [caseId, c.attempt_count, worker, leaseId, hosts],
       );
@@ -229,7 +280,8 @@ export class RunRepository {
   }
 
   async recordStep(attemptId: string, s: StepRecord): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `INSERT INTO steps (attempt_id, seq, phase, name, host, command, stdout, stderr, exit_code, status, message,
                           output_truncated, started_at, duration_ms)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
@@ -256,7 +308,8 @@ export class RunRepository {
     attemptId: string,
     r: { outcome: Outcome; errorCode?: string | null; message?: string | null; infra: boolean },
   ): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `UPDATE attempts SET outcome = $2, error_code = $3, error_message = $4, infra = $5, finished_at = now() WHERE id = $1`,
       [attemptId, r.outcome, r.errorCode ?? null, r.message ?? null, r.infra],
     );
@@ -266,7 +319,8 @@ export class RunRepository {
     caseId: string,
     r: { outcome: Outcome; reason?: string | null; errorCode?: string | null; signature?: string | null },
   ): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `UPDATE cases SET status = 'done', outcome = $2, reason = $3, error_code = $4, signature = $5, lease_id = NULL,
                         dispatch_id = NULL, waiting_reason = NULL, finished_at = now(),
                         duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE (extract(epoch FROM now() - started_at) * 1000)::int END
@@ -277,7 +331,8 @@ export class RunRepository {
 
   /** Back to the queue under a new dispatch id (an infra retry, or a case handed back). */
   async requeueCase(caseId: string, reason: string): Promise<{ dispatchId: string; priority: number } | null> {
-    const [row] = await this.db.query(
+    const [row] = await queryRows(
+      this.db,
       `UPDATE cases SET status = 'queued', dispatch_id = gen_random_uuid(), lease_id = NULL, worker = NULL,
                         waiting_reason = $2, queued_at = now()
         WHERE id = $1 AND status <> 'done' RETURNING dispatch_id AS "dispatchId", priority`,
@@ -287,7 +342,8 @@ export class RunRepository {
   }
 
   async abandonOpenAttempts(caseId: string, message: string): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `UPDATE attempts SET outcome = 'infra-error', error_code = 'WORKER_LOST', infra = true, finished_at = now(), error_message = $2
         WHERE case_id = $1 AND finished_at IS NULL`,
       [caseId, message],
@@ -295,22 +351,35 @@ export class RunRepository {
   }
 
   // ---- objects created on hosts ------------------------------------------------------------------
-  async trackObject(o: { runId: string; caseId: string; attemptId: string; hostName: string; kind: string; ref: string; label?: string }): Promise<void> {
-    await this.db.query(
+  async trackObject(o: {
+    runId: string;
+    caseId: string;
+    attemptId: string;
+    hostName: string;
+    kind: string;
+    ref: string;
+    label?: string;
+  }): Promise<void> {
+    await queryRows(
+      this.db,
       `INSERT INTO created_objects (run_id, case_id, attempt_id, host_name, kind, ref, label) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
       [o.runId, o.caseId, o.attemptId, o.hostName, o.kind, o.ref, o.label ?? null],
     );
   }
 
   async untrackObject(caseId: string, kind: string, ref: string): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `UPDATE created_objects SET removed_at = now() WHERE case_id = $1 AND kind = $2 AND ref = $3 AND removed_at IS NULL`,
       [caseId, kind, ref],
     );
   }
 
-  async pendingObjects(caseId: string): Promise<Array<{ id: string; hostName: string; kind: string; ref: string; label: string | null }>> {
-    return this.db.query(
+  async pendingObjects(
+    caseId: string,
+  ): Promise<Array<{ id: string; hostName: string; kind: string; ref: string; label: string | null }>> {
+    return queryRows(
+      this.db,
       `SELECT id, host_name AS "hostName", kind, ref, label FROM created_objects
         WHERE case_id = $1 AND removed_at IS NULL ORDER BY created_at DESC`,
       [caseId],
@@ -318,7 +387,8 @@ export class RunRepository {
   }
 
   async markObjectRemoved(id: string, error: string | null): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `UPDATE created_objects SET removed_at = CASE WHEN $2::text IS NULL THEN now() ELSE removed_at END, removal_error = $2 WHERE id = $1`,
       [id, error],
     );
@@ -339,12 +409,26 @@ export class RunRepository {
     simulated: boolean;
     context: Record<string, unknown>;
   }): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `INSERT INTO measurements (run_id, case_id, attempt_id, case_key, metric, unit, direction, samples, value, release, simulated, context)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
        ON CONFLICT (case_id, metric) DO UPDATE SET attempt_id = EXCLUDED.attempt_id, samples = EXCLUDED.samples,
          value = EXCLUDED.value, context = EXCLUDED.context`,
-      [m.runId, m.caseId, m.attemptId, m.caseKey, m.metric, m.unit, m.direction, m.samples, m.value, m.release, m.simulated, m.context],
+      [
+        m.runId,
+        m.caseId,
+        m.attemptId,
+        m.caseKey,
+        m.metric,
+        m.unit,
+        m.direction,
+        m.samples,
+        m.value,
+        m.release,
+        m.simulated,
+        m.context,
+      ],
     );
   }
 
@@ -357,14 +441,16 @@ export class RunRepository {
     sha256: string;
     sizeBytes: number;
   }): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `INSERT INTO artifacts (run_id, case_id, attempt_id, name, media_type, sha256, size_bytes) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
       [a.runId, a.caseId, a.attemptId, a.name, a.mediaType, a.sha256, a.sizeBytes],
     );
   }
 
   async caseCounts(runId: string): Promise<Record<string, number>> {
-    const rows = await this.db.query(
+    const rows = await queryRows(
+      this.db,
       `SELECT COALESCE(outcome, status) AS k, count(*)::int AS n FROM cases WHERE run_id = $1 GROUP BY 1`,
       [runId],
     );
@@ -372,8 +458,11 @@ export class RunRepository {
   }
 
   /** Running cases whose lease expired: their worker is gone (crash, SIGKILL, lost network). */
-  async orphanedCases(): Promise<Array<{ caseId: string; runId: string; leaseId: string | null; worker: string | null }>> {
-    return this.db.query(
+  async orphanedCases(): Promise<
+    Array<{ caseId: string; runId: string; leaseId: string | null; worker: string | null }>
+  > {
+    return queryRows(
+      this.db,
       `SELECT c.id AS "caseId", c.run_id AS "runId", c.lease_id AS "leaseId", c.worker
          FROM cases c LEFT JOIN leases l ON l.id = c.lease_id
         WHERE c.status = 'running' AND (l.id IS NULL OR l.expires_at < now())

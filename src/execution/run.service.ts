@@ -44,10 +44,18 @@ export class RunService {
   }
 
   async start(input: StartRunInput): Promise<StartedRun> {
-    const source = typeof input.campaign === 'string' ? { text: readFileSync(input.campaign, 'utf8'), filename: input.campaign } : input.campaign;
+    const source =
+      typeof input.campaign === 'string'
+        ? { text: readFileSync(input.campaign, 'utf8'), filename: input.campaign }
+        : input.campaign;
     const campaign = loadCampaign(source);
     const lab = await this.repo.findLab(input.lab);
-    if (!lab) throw new ExecutionError(`no lab named ${input.lab} in the inventory (load one with \`shakedown lab import\`)`, ExecutionErrorCode.LabNotFound);
+    if (!lab) {
+      throw new ExecutionError(
+        `no lab named ${input.lab} in the inventory (load one with \`shakedown lab import\`)`,
+        ExecutionErrorCode.LabNotFound,
+      );
+    }
     let cases = expandCampaign(campaign, { suite: input.suite }).suites.flatMap((s) => s.cases);
     if (input.only?.length) {
       const wanted = new Set(input.only);
@@ -115,16 +123,29 @@ export class RunService {
       params: c.params,
       expectation: c.expectation,
       settings: c.settings as unknown as Record<string, unknown>,
-      release: typeof c.params.release === 'string' ? (c.params.release === 'baseline' ? baseline : c.params.release === 'candidate' ? release : c.params.release) : release,
+      release:
+        typeof c.params.release === 'string'
+          ? c.params.release === 'baseline'
+            ? baseline
+            : c.params.release === 'candidate'
+              ? release
+              : c.params.release
+          : release,
       manual: c.manual,
       needs: null,
     };
     if (c.manual) return { ...base, outcome: 'manual-pending', reason: 'a tester completes this checklist' };
     if (!this.registry.has(c.scenario)) {
-      return { ...base, outcome: 'skipped', reason: `no automation for scenario ${c.scenario} in this version of Shakedown` };
+      return {
+        ...base,
+        outcome: 'skipped',
+        reason: `no automation for scenario ${c.scenario} in this version of Shakedown`,
+      };
     }
     const needs = withRequirements(
-      this.registry.get(c.scenario).needs(c.params, { release, baseline }, c.settings as unknown as Record<string, unknown>),
+      this.registry
+        .get(c.scenario)
+        .needs(c.params, { release, baseline }, c.settings as unknown as Record<string, unknown>),
       c.settings.requires,
       { release, baseline },
     );
@@ -145,7 +166,9 @@ function withRequirements(
     srKinds: [...new Set([...(p.srKinds ?? []), ...(req.sr_kinds ?? [])])],
     tags: [...new Set([...(p.tags ?? []), ...(req.hardware ?? [])])],
   }));
-  while (req.pools && pools.length < req.pools) pools.push({ role: `extra-${pools.length + 1}`, minHosts: req.hosts_per_pool ?? 1 });
+  while (req.pools && pools.length < req.pools) {
+    pools.push({ role: `extra-${pools.length + 1}`, minHosts: req.hosts_per_pool ?? 1 });
+  }
   void facts;
   return { pools };
 }

@@ -15,7 +15,11 @@ const startRunSchema = z
   .object({
     /** A campaign file under campaigns/ (e.g. "demo.yaml"), or the campaign text itself. */
     campaign: z.string().min(1).max(200).optional(),
-    campaignText: z.string().min(1).max(1024 * 1024).optional(),
+    campaignText: z
+      .string()
+      .min(1)
+      .max(1024 * 1024)
+      .optional(),
     lab: z.string().min(1).max(200),
     suite: z.string().max(200).optional(),
     only: z.array(z.string().max(1000)).max(10000).optional(),
@@ -51,10 +55,15 @@ export class RunsController {
     if (input.campaign) {
       const rel = normalize(input.campaign);
       if (isAbsolute(rel) || rel.startsWith('..')) {
-        throw new ExecutionError(`campaign: must be a file under campaigns/, not ${input.campaign}`, ExecutionErrorCode.NothingToRun);
+        throw new ExecutionError(
+          `campaign: must be a file under campaigns/, not ${input.campaign}`,
+          ExecutionErrorCode.NothingToRun,
+        );
       }
       campaign = join(CAMPAIGNS_DIR, rel);
-      if (!existsSync(campaign)) throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.NothingToRun);
+      if (!existsSync(campaign)) {
+        throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.NothingToRun);
+      }
     } else {
       campaign = { text: input.campaignText!, filename: 'campaign (posted)' };
     }

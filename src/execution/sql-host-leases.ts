@@ -1,3 +1,4 @@
+import { queryRows } from 'src/database/sql';
 import { DataSource } from 'typeorm';
 import { HostLeaseRequest, HostLeases } from 'src/execution/host-leases';
 
@@ -15,18 +16,21 @@ export class SqlHostLeases implements HostLeases {
       return await this.db.transaction(async (em) => {
         // An expired lease still tied to a running case belongs to the reaper: that case's objects
         // must be cleaned off the hosts before anyone else uses them.
-        await em.query(
+        await queryRows(
+          em,
           `DELETE FROM leases l USING lease_hosts lh
             WHERE lh.lease_id = l.id AND lh.host_id = ANY($1::uuid[]) AND l.expires_at < now()
               AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.lease_id = l.id AND c.status = 'running')`,
           [r.hostIds],
         );
-        const [lease] = await em.query(
+        const [lease] = await queryRows(
+          em,
           `INSERT INTO leases (holder, purpose, run_id, case_id, expires_at)
            VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5 / 1000.0)) RETURNING id`,
           [r.holder, r.purpose, r.runId ?? null, r.caseId ?? null, r.ttlMs],
         );
-        const inserted = await em.query(
+        const inserted = await queryRows(
+          em,
           `INSERT INTO lease_hosts (lease_id, host_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT (host_id) DO NOTHING RETURNING host_id`,
           [lease.id, r.hostIds],
         );
@@ -40,7 +44,8 @@ export class SqlHostLeases implements HostLeases {
   }
 
   async heartbeat(leaseId: string, ttlMs: number): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await queryRows(
+      this.db,
       `UPDATE leases SET heartbeat_at = now(), expires_at = now() + make_interval(secs => $2 / 1000.0)
         WHERE id = $1 RETURNING id`,
       [leaseId, ttlMs],
@@ -50,7 +55,8 @@ export class SqlHostLeases implements HostLeases {
 
   /** Takes over an expired lease (one reaper wins); false when it is live or gone. */
   async adoptExpired(leaseId: string, holder: string, ttlMs: number): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await queryRows(
+      this.db,
       `UPDATE leases SET holder = $2, heartbeat_at = now(), expires_at = now() + make_interval(secs => $3 / 1000.0)
         WHERE id = $1 AND expires_at < now() RETURNING id`,
       [leaseId, holder, ttlMs],
@@ -59,7 +65,7 @@ export class SqlHostLeases implements HostLeases {
   }
 
   async release(leaseId: string): Promise<void> {
-    await this.db.query(`DELETE FROM leases WHERE id = $1`, [leaseId]);
+    await queryRows(this.db, `DELETE FROM leases WHERE id = $1`, [leaseId]);
   }
 }
 

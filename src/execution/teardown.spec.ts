@@ -16,7 +16,11 @@ describe(`${tearDown.name} (scripted runner: a mock host)`, () => {
   it('should force a VM off, uninstall it, and count an already-gone object as removed', async () => {
     const log: string[] = [];
     const marks: Array<[string, string | null]> = [];
-    const runner = scriptedRunner('h1', { 'xe vdi-destroy': { exitCode: 1, stderr: 'The uuid you supplied was invalid.' } }, log);
+    const runner = scriptedRunner(
+      'h1',
+      { 'xe vdi-destroy': { exitCode: 1, stderr: 'The uuid you supplied was invalid.' } },
+      log,
+    );
     const report = await tearDown(
       [
         { id: '1', hostName: 'h1', kind: 'vm', ref: 'aaaa-1', label: null },
@@ -33,7 +37,11 @@ describe(`${tearDown.name} (scripted runner: a mock host)`, () => {
       "h1: rm -rf -- '/tmp/it'\\''s here'",
     ]);
     expect(report).toEqual({ removed: 3, failed: [] });
-    expect(marks).toEqual([['1', null], ['2', null], ['3', null]]);
+    expect(marks).toEqual([
+      ['1', null],
+      ['2', null],
+      ['3', null],
+    ]);
   });
 
   it('should keep going after a failure and report it', async () => {

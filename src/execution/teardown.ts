@@ -59,7 +59,9 @@ export async function tearDown(
       try {
         const r = await runner.exec(command, { timeoutMs: options.timeoutMs ?? 120_000 });
         const text = `${r.stderr}\n${r.stdout}`;
-        if (last && r.exitCode !== 0 && !ALREADY_GONE.test(text)) error = `${command}: exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`;
+        if (last && r.exitCode !== 0 && !ALREADY_GONE.test(text)) {
+          error = `${command}: exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`;
+        }
       } catch (err) {
         if (last) error = `${command}: ${err instanceof Error ? err.message : String(err)}`;
       }

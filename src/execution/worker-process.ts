@@ -14,7 +14,9 @@ export interface RunningWorker {
 }
 
 /** A worker process: configuration, database, engine, one worker; stopped gracefully by close(). */
-export async function startWorkerProcess(options: { env?: NodeJS.ProcessEnv; name?: string } = {}): Promise<RunningWorker> {
+export async function startWorkerProcess(
+  options: { env?: NodeJS.ProcessEnv; name?: string } = {},
+): Promise<RunningWorker> {
   const config = AppConfig.fromEnv(options.env ?? process.env);
   const logger = createRootLogger(config.get('LOG_LEVEL'));
   const database = await prepareDatabase(config);

@@ -79,7 +79,10 @@ export class Worker {
   async start(): Promise<void> {
     this.subscription = await subscribeEvents(this.options.databaseUrl, (e) => this.onEvent(e));
     this.loopDone = this.loop();
-    this.reaper = setInterval(() => void this.reap().catch((err) => this.deps.log({ err: String(err) }, 'reaper failed')), this.options.reaperIntervalMs ?? 5_000);
+    this.reaper = setInterval(
+      () => void this.reap().catch((err) => this.deps.log({ err: String(err) }, 'reaper failed')),
+      this.options.reaperIntervalMs ?? 5_000,
+    );
     this.deps.log({ worker: this.name, concurrency: this.options.concurrency }, 'worker started');
   }
 
@@ -93,7 +96,10 @@ export class Worker {
     if (this.reaper) clearInterval(this.reaper);
     const grace = this.options.shutdownGraceMs ?? 30_000;
     const all = Promise.all([...this.running.values()].map((r) => r.done));
-    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref())]);
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref()),
+    ]);
     if (timedOut) for (const r of this.running.values()) r.handle.abort('shutdown');
     await Promise.all([...this.running.values()].map((r) => r.done));
     await this.loopDone;
@@ -107,7 +113,9 @@ export class Worker {
       try {
         for (const job of await this.deps.queue.take<RunPrepareJob>(QueueName.RunPrepare, 1)) {
           took++;
-          await this.preparer.prepare(job.data.runId).catch((err) => this.deps.log({ err: String(err), run: job.data.runId }, 'run preparation failed'));
+          await this.preparer
+            .prepare(job.data.runId)
+            .catch((err) => this.deps.log({ err: String(err), run: job.data.runId }, 'run preparation failed'));
           await this.deps.queue.complete(QueueName.RunPrepare, job.id);
         }
         const free = this.options.concurrency - this.running.size;
@@ -131,7 +139,13 @@ export class Worker {
     entry.done = (async () => {
       try {
         const c = await this.repo.claimCase(job.caseId, job.dispatchId, this.name);
-        if (!c) return; // stale job: the case was re-dispatched, cancelled or finished
+        if (!c) {
+          this.deps.log(
+            { case: job.caseId, job: jobId },
+            'stale queue job ignored (case re-dispatched, cancelled or done)',
+          );
+          return;
+        }
         entry.runId = c.runId;
         const run = await this.repo.findRun(c.runId);
         const lab = run?.labName ? await this.repo.findLab(run.labName) : null;
@@ -145,16 +159,26 @@ export class Worker {
           const again = await this.repo.findCase(c.id);
           if (again?.dispatchId) {
             await this.deps.queue.enqueueCases([
-              { caseId: c.id, dispatchId: again.dispatchId, priority: again.priority, startAfterSeconds: Math.ceil(end.delayMs / 1000) },
+              {
+                caseId: c.id,
+                dispatchId: again.dispatchId,
+                priority: again.priority,
+                startAfterSeconds: Math.ceil(end.delayMs / 1000),
+              },
             ]);
             await publishEvent(this.deps.db, { kind: 'queued', runId: c.runId });
           }
         }
         await this.repo.settleRun(c.runId).then(async (s) => {
-          if (s.closed) await publishEvent(this.deps.db, { kind: 'run', runId: run.id, runNumber: run.number, status: s.status });
+          if (s.closed) {
+            await publishEvent(this.deps.db, { kind: 'run', runId: run.id, runNumber: run.number, status: s.status });
+          }
         });
       } catch (err) {
-        this.deps.log({ err: err instanceof Error ? err.stack : String(err), case: job.caseId }, 'case execution failed');
+        this.deps.log(
+          { err: err instanceof Error ? err.stack : String(err), case: job.caseId },
+          'case execution failed',
+        );
       } finally {
         await this.deps.queue.complete(QueueName.Case, jobId).catch(() => undefined);
         this.running.delete(job.caseId);
@@ -166,7 +190,9 @@ export class Worker {
   private onEvent(e: RunEvent): void {
     if (e.kind === 'queued' || e.kind === 'released') this.wake();
     if (e.kind === 'cancel') {
-      for (const [caseId, r] of this.running) if (r.runId === e.runId && (!e.caseId || e.caseId === caseId)) r.handle.abort('cancelled');
+      for (const [caseId, r] of this.running) {
+        if (r.runId === e.runId && (!e.caseId || e.caseId === caseId)) r.handle.abort('cancelled');
+      }
     }
   }
 
@@ -174,15 +200,27 @@ export class Worker {
   private async reap(): Promise<void> {
     for (const orphan of await this.repo.orphanedCases()) {
       if (this.running.has(orphan.caseId)) continue;
-      if (orphan.leaseId && !(await this.deps.leases.adoptExpired(orphan.leaseId, this.name, this.settings.leaseTtlMs))) continue;
+      if (
+        orphan.leaseId &&
+        !(await this.deps.leases.adoptExpired(orphan.leaseId, this.name, this.settings.leaseTtlMs))
+      ) {
+        continue;
+      }
       const c = await this.repo.findCase(orphan.caseId);
       const run = await this.repo.findRun(orphan.runId);
       const lab = run?.labName ? await this.repo.findLab(run.labName) : null;
       if (!c || !run || !lab) continue;
       this.deps.log({ case: c.caseKey, deadWorker: orphan.worker }, 'reaping a case whose worker is gone');
       const objects = await this.repo.pendingObjects(c.id);
-      await tearDown(objects, (h) => this.executor.runnerFor(lab, h), (id, err) => this.repo.markObjectRemoved(id, err));
-      await this.repo.abandonOpenAttempts(c.id, `worker ${orphan.worker ?? 'unknown'} stopped answering (crash or kill); cleaned up by ${this.name}`);
+      await tearDown(
+        objects,
+        (h) => this.executor.runnerFor(lab, h),
+        (id, err) => this.repo.markObjectRemoved(id, err),
+      );
+      await this.repo.abandonOpenAttempts(
+        c.id,
+        `worker ${orphan.worker ?? 'unknown'} stopped answering (crash or kill); cleaned up by ${this.name}`,
+      );
       if (c.attemptCount < this.settings.maxAttempts && !run.cancelRequestedAt) {
         const again = await this.repo.requeueCase(c.id, `worker ${orphan.worker} was lost; retrying`);
         if (again) await this.deps.queue.enqueueCases([{ caseId: c.id, ...again }]);

@@ -1,3 +1,4 @@
+import { queryRows } from 'src/database/sql';
 import { DataSource } from 'typeorm';
 import { Inventory } from 'src/lab/inventory.types';
 
@@ -12,7 +13,8 @@ export class InventoryStore {
 
   async save(inventory: Inventory): Promise<{ labId: string; hosts: number }> {
     return this.db.transaction(async (em) => {
-      const [lab] = await em.query(
+      const [lab] = await queryRows(
+        em,
         `INSERT INTO labs (name, simulated, inventory) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO UPDATE SET simulated = EXCLUDED.simulated, inventory = EXCLUDED.inventory, updated_at = now()
          RETURNING id`,
@@ -21,7 +23,8 @@ export class InventoryStore {
       const keptHosts: string[] = [];
       const keptPools: string[] = [];
       for (const pool of inventory.pools) {
-        const [p] = await em.query(
+        const [p] = await queryRows(
+          em,
           `INSERT INTO pools (lab_id, name, master_host_name, tags) VALUES ($1,$2,$3,$4)
            ON CONFLICT (lab_id, name) DO UPDATE SET master_host_name = EXCLUDED.master_host_name, tags = EXCLUDED.tags
            RETURNING id`,
@@ -32,7 +35,8 @@ export class InventoryStore {
           const credential = inventory.credentials[host.credential] ?? {};
           const tags =
             inventory.simulated && !host.tags.includes('simulated') ? [...host.tags, 'simulated'] : host.tags;
-          const [h] = await em.query(
+          const [h] = await queryRows(
+            em,
             `INSERT INTO hosts (lab_id, pool_id, name, address, port, username, credential_ref, host_key_fingerprint,
                                 host_key_source, version, tags)
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'inventory' END, $9, $10)
@@ -58,8 +62,8 @@ export class InventoryStore {
           keptHosts.push(h.id);
         }
       }
-      await em.query(`DELETE FROM hosts WHERE lab_id = $1 AND NOT (id = ANY($2::uuid[]))`, [lab.id, keptHosts]);
-      await em.query(`DELETE FROM pools WHERE lab_id = $1 AND NOT (id = ANY($2::uuid[]))`, [lab.id, keptPools]);
+      await queryRows(em, `DELETE FROM hosts WHERE lab_id = $1 AND NOT (id = ANY($2::uuid[]))`, [lab.id, keptHosts]);
+      await queryRows(em, `DELETE FROM pools WHERE lab_id = $1 AND NOT (id = ANY($2::uuid[]))`, [lab.id, keptPools]);
       return { labId: lab.id as string, hosts: keptHosts.length };
     });
   }

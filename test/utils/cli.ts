@@ -54,8 +54,8 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): LongRunni
   let stderr = '';
   const listeners = new Set<() => void>();
   const notify = (): void => listeners.forEach((l) => l());
-  child.stdout!.on('data', (d: Buffer) => ((stdout += d.toString()), notify()));
-  child.stderr!.on('data', (d: Buffer) => ((stderr += d.toString()), notify()));
+  child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), notify()));
+  child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), notify()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => (notify(), resolve(code))));
   return {
     child,

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
 
 /** `shakedown lab …`: the simulated lab, inventories, host health and hardware. */
 export function registerLabCommands(program: Command): void {
   const lab = program.command('lab').description('run a simulated lab; inspect and check an inventory');
   registerLabUpCommand(lab);
+  registerLabImportCommand(lab);
 }

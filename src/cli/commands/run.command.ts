@@ -28,13 +28,22 @@ export function registerRunCommands(program: Command): void {
     .option('--json', 'print the run as JSON')
     .action(async (file: string, opts: StartOptions) => {
       const priority = opts.priority === undefined ? undefined : Number(opts.priority);
-      if (priority !== undefined && !Number.isInteger(priority)) throw new CliError(`--priority must be a whole number, not ${opts.priority}`, ExitCode.Usage);
+      if (priority !== undefined && !Number.isInteger(priority))
+        {throw new CliError(`--priority must be a whole number, not ${opts.priority}`, ExitCode.Usage);}
       const session = await openEngineForCli();
       try {
-        const started = await session.engine.runs.start({ campaign: file, lab: opts.lab, suite: opts.suite, only: opts.only, priority });
+        const started = await session.engine.runs.start({
+          campaign: file,
+          lab: opts.lab,
+          suite: opts.suite,
+          only: opts.only,
+          priority,
+        });
         const { run: r, counts } = started;
         if (opts.json && !opts.wait) {
-          process.stdout.write(`${JSON.stringify({ run: r.number, id: r.id, status: r.status, counts, url: `${session.publicUrl}/runs/${r.number}` })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ run: r.number, id: r.id, status: r.status, counts, url: `${session.publicUrl}/runs/${r.number}` })}\n`,
+          );
         } else {
           process.stderr.write(
             `run ${r.number} queued: ${counts.total} cases (${counts.queued} to run, ${counts.skipped} skipped, ${counts.manual} manual)\n` +
@@ -42,7 +51,10 @@ export function registerRunCommands(program: Command): void {
           );
         }
         if (opts.wait) {
-          const final = await followRun(session.engine.db, r.id, { json: !!opts.json, databaseUrl: session.databaseUrl });
+          const final = await followRun(session.engine.db, r.id, {
+            json: !!opts.json,
+            databaseUrl: session.databaseUrl,
+          });
           if (final.failed > 0 || final.status !== 'finished') process.exitCode = ExitCode.Failure;
         }
       } finally {
@@ -73,7 +85,10 @@ export function registerRunCommands(program: Command): void {
       const session = await openEngineForCli();
       try {
         const found = await session.findRun(ref);
-        const final = await followRun(session.engine.db, found.id, { json: !!opts.json, databaseUrl: session.databaseUrl });
+        const final = await followRun(session.engine.db, found.id, {
+          json: !!opts.json,
+          databaseUrl: session.databaseUrl,
+        });
         if (final.failed > 0 || final.status !== 'finished') process.exitCode = ExitCode.Failure;
       } finally {
         await session.close();

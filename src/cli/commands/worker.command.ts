@@ -5,7 +5,9 @@ import { startWorkerProcess } from 'src/execution/worker-process';
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('take cases from the queue and run them (any number of workers, on any machine that reaches the database)')
+    .description(
+      'take cases from the queue and run them (any number of workers, on any machine that reaches the database)',
+    )
     .option('-c, --concurrency <n>', 'cases run at the same time (default: SHAKEDOWN_WORKER_CONCURRENCY or 4)')
     .option('--name <name>', 'worker name shown on run pages (default: host:pid)')
     .action(async (opts: { concurrency?: string; name?: string }) => {
