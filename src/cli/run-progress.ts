@@ -61,12 +61,13 @@ export async function followRun(
         bar?.stop();
         const final = { status: run.status, total, passed, failed, counts };
         if (options.json) process.stdout.write(`${JSON.stringify({ run: run.number, ...final })}\n`);
-        else
-          {process.stderr.write(
+        else {
+          process.stderr.write(
             `run ${run.number} ${run.status}: ${Object.entries(counts)
               .map(([k, v]) => `${v} ${k}`)
               .join(', ')}\n`,
-          );}
+          );
+        }
         return final;
       }
       await new Promise<void>((resolve) => {

@@ -7,8 +7,9 @@ import { ArtifactStore } from 'src/results/artifact-store';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { CaseQueue } from 'src/execution/case-queue';
 import { RunService } from 'src/execution/run.service';
-import { SqlHostLeases } from 'src/execution/sql-host-leases';
-import { Worker, WorkerOptions } from 'src/execution/worker';
+import { LabLeases } from 'src/execution/lab-leases';
+import { LeaseRepository } from 'src/lab/lease.repository';
+import { defaultWorkerName, Worker, WorkerOptions } from 'src/execution/worker';
 
 export interface EngineOptions {
   databaseUrl: string;
@@ -42,17 +43,18 @@ export class Engine {
 
   async startWorker(options: Omit<WorkerOptions, 'databaseUrl'>): Promise<Worker> {
     const log = this.options.logger.child({ component: 'worker' });
+    const name = options.name ?? defaultWorkerName();
     const worker = new Worker(
       {
         db: this.db,
         queue: this.queue,
-        leases: new SqlHostLeases(this.db),
+        leases: new LabLeases(new LeaseRepository(this.db), name),
         ssh: this.ssh,
         artifacts: new ArtifactStore(join(this.options.dataDir, 'artifacts')),
         registry: this.options.registry,
         log: (fields, message) => log.info(fields, message),
       },
-      { ...options, databaseUrl: this.options.databaseUrl },
+      { ...options, name, databaseUrl: this.options.databaseUrl },
     );
     await worker.start();
     this.workers.push(worker);

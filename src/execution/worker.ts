@@ -12,6 +12,11 @@ import { RunRepository } from 'src/execution/run.repository';
 import { RunPreparer } from 'src/execution/run-preparer';
 import { tearDown } from 'src/execution/teardown';
 
+/** host:pid:random, unique across machines and restarts; shown on run pages and held in leases. */
+export function defaultWorkerName(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
 export interface WorkerOptions {
   name?: string;
   concurrency: number;
@@ -55,7 +60,7 @@ export class Worker {
     private readonly deps: WorkerDeps,
     private readonly options: WorkerOptions,
   ) {
-    this.name = options.name ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.name = options.name ?? defaultWorkerName();
     this.repo = new RunRepository(deps.db);
     this.settings = {
       worker: this.name,

@@ -14,8 +14,9 @@ export class LabRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Writes the inventory (only credential references, never secrets). Hosts and pools missing
-   * from it are kept: leases and past results still point at them.
+   * Writes the inventory (only credential references, never secrets). Hosts keep their ids across
+   * imports; hosts and pools the inventory no longer lists are removed, so that nothing plans on
+   * them (results name hosts as text and keep their history).
    */
   async upsertInventory(inv: Inventory, em: EntityManager = this.db.manager): Promise<StoredLab> {
     return em.transaction(async (tx) => {
@@ -49,7 +50,7 @@ export class LabRepository {
                username = EXCLUDED.username, credential_ref = EXCLUDED.credential_ref,
                host_key_fingerprint = COALESCE(EXCLUDED.host_key_fingerprint, hosts.host_key_fingerprint),
                host_key_source = COALESCE(EXCLUDED.host_key_source, hosts.host_key_source),
-               version = COALESCE(hosts.version, EXCLUDED.version), tags = EXCLUDED.tags, updated_at = now()
+               version = COALESCE(EXCLUDED.version, hosts.version), tags = EXCLUDED.tags, updated_at = now()
              RETURNING id`,
             [
               labId,
@@ -67,6 +68,14 @@ export class LabRepository {
           hostIds[host.name] = h.id as string;
         }
       }
+      await tx.query(`DELETE FROM hosts WHERE lab_id = $1 AND NOT (id = ANY($2::uuid[]))`, [
+        labId,
+        Object.values(hostIds),
+      ]);
+      await tx.query(`DELETE FROM pools WHERE lab_id = $1 AND NOT (id = ANY($2::uuid[]))`, [
+        labId,
+        Object.values(poolIds),
+      ]);
       return { labId, poolIds, hostIds };
     });
   }

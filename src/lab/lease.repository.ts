@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { queryRows } from 'src/database/sql';
 
 export interface LeaseRequest {
   holder: string;
@@ -32,10 +33,13 @@ export class LeaseRepository {
     if (!hostIds.length) throw new Error('a lease needs at least one host');
     try {
       return await this.db.transaction(async (em) => {
-        // Reclaim: an expired lease on any wanted host is dropped (its lease_hosts go with it).
+        // Reclaim: an expired lease on any wanted host is dropped (its lease_hosts go with it),
+        // unless a case still runs under it: that one belongs to the reaper, which must clean the
+        // dead holder's objects off the hosts before anyone else uses them.
         await em.query(
           `DELETE FROM leases l WHERE l.expires_at < now()
-              AND EXISTS (SELECT 1 FROM lease_hosts lh WHERE lh.lease_id = l.id AND lh.host_id = ANY($1::uuid[]))`,
+              AND EXISTS (SELECT 1 FROM lease_hosts lh WHERE lh.lease_id = l.id AND lh.host_id = ANY($1::uuid[]))
+              AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.lease_id = l.id AND c.status = 'running')`,
           [hostIds],
         );
         const [lease] = await em.query(
@@ -62,13 +66,24 @@ export class LeaseRepository {
 
   /** Extends a lease its holder still has; false when it was reclaimed by someone else. */
   async heartbeat(leaseId: string, holder: string, ttlMs: number): Promise<Date | null> {
-    const result: unknown = await this.db.query(
+    const [row] = await queryRows<{ expires_at: Date }>(
+      this.db,
       `UPDATE leases SET heartbeat_at = now(), expires_at = now() + make_interval(secs => $3::double precision / 1000)
         WHERE id = $1 AND holder = $2 RETURNING expires_at`,
       [leaseId, holder, ttlMs],
     );
-    const [row] = returnedRows<{ expires_at: Date }>(result);
     return row ? row.expires_at : null;
+  }
+
+  /** Takes over an expired lease so that exactly one reaper cleans up after its dead holder. */
+  async adoptExpired(leaseId: string, holder: string, ttlMs: number): Promise<boolean> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE leases SET holder = $2, heartbeat_at = now(), expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND expires_at < now() RETURNING id`,
+      [leaseId, holder, ttlMs],
+    );
+    return rows.length > 0;
   }
 
   async release(leaseId: string, holder: string): Promise<void> {
@@ -84,14 +99,6 @@ export class LeaseRepository {
     );
     return new Map(rows.map((r) => [r.host_id, r.holder]));
   }
-}
-
-/** TypeORM's postgres driver answers UPDATE … RETURNING with [rows, count], INSERT/SELECT with rows. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
 }
 
 /** Thrown inside the transaction to roll it back when a wanted host is taken. */

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { DomainError } from 'src/common/errors/domain-error';
 import { Engine } from 'src/execution/engine';
 import { Worker } from 'src/execution/worker';
-import { InventoryStore } from 'src/lab/inventory-store';
+import { LabRepository } from 'src/lab/lab.repository';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { ScenarioDefinition } from 'src/scenarios/scenario.types';
@@ -101,9 +101,9 @@ describe('execution engine on an SSH fixture lab', () => {
       const cmd = exec.command;
       if (cmd === 'hang') return exec.onClose(() => commands.push('hang closed'));
       if (cmd === 'flaky' && flakyCalls++ === 0) return exec.dropConnection();
-      if (cmd.startsWith('cat /etc/xensource-inventory'))
-        {exec.stdout.write("PRODUCT_VERSION='8.3.0'\nBUILD_NUMBER='test-1'\n");}
-      else if (cmd.startsWith('rpm -qa')) exec.stdout.write('xapi-core 25.6.0-1.xcpng8.3\nkernel 4.19.19-8.0.1\n');
+      if (cmd.startsWith('cat /etc/xensource-inventory')) {
+        exec.stdout.write("PRODUCT_VERSION='8.3.0'\nBUILD_NUMBER='test-1'\n");
+      } else if (cmd.startsWith('rpm -qa')) exec.stdout.write('xapi-core 25.6.0-1.xcpng8.3\nkernel 4.19.19-8.0.1\n');
       else if (cmd.startsWith('tail -n 300')) exec.stdout.write(`log lines of ${cmd.split(' ').pop()}\n`);
       else if (cmd.startsWith('echo ')) exec.stdout.write(`${cmd.slice(5)}\n`);
       exec.exit(0);
@@ -118,7 +118,7 @@ describe('execution engine on an SSH fixture lab', () => {
       version,
       tags: ['sr:nfs'],
     });
-    await new InventoryStore(db.dataSource).save({
+    await new LabRepository(db.dataSource).upsertInventory({
       name: 'fixture-lab',
       simulated: true,
       credentials: { key: { keyFile: ssh.clientKeyPath } },

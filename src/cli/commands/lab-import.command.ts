@@ -3,7 +3,7 @@ import { AppConfig } from 'src/config/config';
 import { createDataSource } from 'src/database/data-source';
 import { prepareDatabase } from 'src/database/prepare-database';
 import { loadInventoryFile } from 'src/lab/inventory.loader';
-import { InventoryStore } from 'src/lab/inventory-store';
+import { LabRepository } from 'src/lab/lab.repository';
 
 /** `shakedown lab import FILE`: stores an inventory (YAML, or the JSON line `lab up` prints) for runs. */
 export function registerLabImportCommand(lab: Command): void {
@@ -18,9 +18,10 @@ export function registerLabImportCommand(lab: Command): void {
       const db = createDataSource({ url: database.url, poolSize: 2 });
       await db.initialize();
       try {
-        const saved = await new InventoryStore(db).save(inventory);
+        const saved = await new LabRepository(db).upsertInventory(inventory);
+        const hosts = Object.keys(saved.hostIds).length;
         process.stderr.write(
-          `lab ${inventory.name}: ${inventory.pools.length} pools, ${saved.hosts} hosts stored${inventory.simulated ? ' (simulated)' : ''}\n`,
+          `lab ${inventory.name}: ${inventory.pools.length} pools, ${hosts} hosts stored${inventory.simulated ? ' (simulated)' : ''}\n`,
         );
       } finally {
         await db.destroy();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
+import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
 import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
 
 /** `shakedown lab …`: the simulated lab, inventories, host health and hardware. */
@@ -7,4 +8,5 @@ export function registerLabCommands(program: Command): void {
   const lab = program.command('lab').description('run a simulated lab; inspect and check an inventory');
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
+  registerLabInventoryCommands(lab);
 }

@@ -28,8 +28,9 @@ export function registerRunCommands(program: Command): void {
     .option('--json', 'print the run as JSON')
     .action(async (file: string, opts: StartOptions) => {
       const priority = opts.priority === undefined ? undefined : Number(opts.priority);
-      if (priority !== undefined && !Number.isInteger(priority))
-        {throw new CliError(`--priority must be a whole number, not ${opts.priority}`, ExitCode.Usage);}
+      if (priority !== undefined && !Number.isInteger(priority)) {
+        throw new CliError(`--priority must be a whole number, not ${opts.priority}`, ExitCode.Usage);
+      }
       const session = await openEngineForCli();
       try {
         const started = await session.engine.runs.start({
