@@ -14,6 +14,8 @@ export interface ReleaseCampaign {
 }
 
 /** The release plan every release is held to when no campaign names the release itself. */
+const LIST_TTL_MS = 5_000;
+
 export const DEFAULT_CAMPAIGN_FILE = 'xcp-ng-release.yaml';
 
 function findCampaignsDir(): string | undefined {
@@ -32,7 +34,11 @@ function findCampaignsDir(): string | undefined {
  */
 @Injectable()
 export class CampaignCatalog {
-  private readonly cache = new Map<string, { mtimeMs: number; campaign: ReleaseCampaign }>();
+  private readonly cache = new Map<
+    string,
+    { mtimeMs: number; checkedAt: number; campaign: ReleaseCampaign | undefined }
+  >();
+  private listed?: { files: string[]; until: number };
 
   constructor(private readonly dir: string | undefined = findCampaignsDir()) {}
 
@@ -51,6 +57,16 @@ export class CampaignCatalog {
   }
 
   private files(): string[] {
+    // Listing and stat-ing the folder on every submission would cost more than the rest of the
+    // lookup: a changed campaign is noticed within a few seconds, which is soon enough.
+    const now = Date.now();
+    if (this.listed && this.listed.until > now) return this.listed.files;
+    const files = this.listFiles();
+    this.listed = { files, until: now + LIST_TTL_MS };
+    return files;
+  }
+
+  private listFiles(): string[] {
     if (!this.dir || !existsSync(this.dir)) return [];
     return readdirSync(this.dir)
       .filter((f) => /\.ya?ml$/.test(f))
@@ -59,9 +75,14 @@ export class CampaignCatalog {
   }
 
   private load(file: string): ReleaseCampaign | undefined {
-    const mtimeMs = statSync(file).mtimeMs;
+    const now = Date.now();
     const cached = this.cache.get(file);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.campaign;
+    if (cached && cached.checkedAt + LIST_TTL_MS > now) return cached.campaign;
+    const mtimeMs = statSync(file).mtimeMs;
+    if (cached && cached.mtimeMs === mtimeMs) {
+      cached.checkedAt = now;
+      return cached.campaign;
+    }
     try {
       const campaign = loadCampaign(file);
       const expansion = expandCampaign(campaign);
@@ -75,10 +96,12 @@ export class CampaignCatalog {
         cases: [...byKey.values()],
         byKey,
       };
-      this.cache.set(file, { mtimeMs, campaign: loaded });
+      this.cache.set(file, { mtimeMs, checkedAt: now, campaign: loaded });
       return loaded;
     } catch {
-      // A broken campaign file is `shakedown campaign validate`'s to report; coverage skips it.
+      // A broken campaign file is `shakedown campaign validate`'s to report; coverage skips it
+      // (remembered, so a broken file is not parsed again on every request).
+      this.cache.set(file, { mtimeMs, checkedAt: now, campaign: undefined });
       return undefined;
     }
   }

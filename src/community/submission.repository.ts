@@ -70,69 +70,62 @@ export class SubmissionRepository {
    * Stores a submission whole or not at all: the run, its cases and measurements and the submission
    * row in one transaction. The same file from the same submitter is stored once: a lock on
    * (submitter, sha256) serialises racing duplicates, and the second gets the first's record.
+   * Everything new goes in as one statement (data-modifying CTEs, arrays unnested server-side), so
+   * a submission costs four round trips whatever its number of cases.
+   * The transaction commits with synchronous_commit off: atomicity is unchanged (whole or nothing),
+   * but if PostgreSQL itself crashes within about half a second of a 201, that submission may be
+   * lost and must be sent again (resubmitting is idempotent). Ingestion is bound by WAL flushes
+   * otherwise, and community results can always be resent; run results of the lab are not written here.
    */
   async store(input: NewSubmission): Promise<{ record: SubmissionRecord; created: boolean }> {
     return this.db.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `submission:${input.tokenId ?? 'config-admin'}:${input.sha256}`,
-      ]);
       const existing: Row[] = await m.query(
-        `SELECT ${COLUMNS} FROM submissions WHERE token_id IS NOT DISTINCT FROM $1 AND sha256 = $2 ORDER BY created_at LIMIT 1`,
-        [input.tokenId, input.sha256],
+        `WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 0)), set_config('synchronous_commit', 'off', true))
+         SELECT ${COLUMNS} FROM submissions, lock
+          WHERE token_id IS NOT DISTINCT FROM $1 AND sha256 = $2 ORDER BY created_at LIMIT 1`,
+        [input.tokenId, input.sha256, `submission:${input.tokenId ?? 'config-admin'}:${input.sha256}`],
       );
       if (existing[0]) return { record: toRecord(existing[0]), created: false };
-      const runId = await this.insertRun(m, input);
-      const rows: Row[] = await m.query(
-        `INSERT INTO submissions (token_id, submitter, kind, release, sha256, size_bytes, status, hardware, hardware_class, run_id, summary, moderated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, CASE WHEN $7 = 'pending' THEN NULL ELSE now() END)
-         RETURNING ${COLUMNS}`,
-        [
-          input.tokenId,
-          input.submitter,
-          input.kind,
-          input.release,
-          input.sha256,
-          input.sizeBytes,
-          input.status,
-          JSON.stringify(input.hardware),
-          input.hardwareClass,
-          runId,
-          JSON.stringify(input.mapped.summary),
-        ],
-      );
+      const rows: Row[] = await this.insertAll(m, input);
       return { record: toRecord(rows[0]!), created: true };
     });
   }
 
-  private async insertRun(m: EntityManager, input: NewSubmission): Promise<string> {
+  private async insertAll(m: EntityManager, input: NewSubmission): Promise<Row[]> {
     const mapped = input.mapped;
-    const [run] = await m.query<Array<{ id: string }>>(
-      `INSERT INTO runs (campaign_name, release, baseline_release, lab_name, origin, simulated, status, lab_snapshot, summary, created_by, started_at, finished_at)
-       VALUES ($1, $2, $3, $4, 'submission', $5, 'finished', $6::jsonb, $7::jsonb, $8, now(), now())
-       RETURNING id`,
+    const cases = mapped.cases;
+    const ms = cases.flatMap((c) => c.measurements.map((x) => ({ key: c.caseKey, ...x })));
+    const simulated = mapped.simulated || input.hardware.simulated === true;
+    return m.query(
+      `WITH run AS (
+         INSERT INTO runs (campaign_name, release, baseline_release, lab_name, origin, simulated, status, lab_snapshot, summary, created_by, started_at, finished_at)
+         VALUES ($1, $2, $3, $4, 'submission', $5, 'finished', $6::jsonb, $7::jsonb, $8, now(), now())
+         RETURNING id
+       ), inserted_cases AS (
+         INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, params, release, status, outcome, reason, error_code, duration_ms, attempt_count, finished_at)
+         SELECT run.id, t.k, t.h, t.s, t.sc, t.p::jsonb, $2, 'done', t.o, t.r, t.e, t.d, 1, now()
+           FROM run, unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::int[])
+                AS t(k, h, s, sc, p, o, r, e, d)
+         RETURNING id, run_id, case_key
+       ), inserted_measurements AS (
+         INSERT INTO measurements (run_id, case_id, case_key, metric, unit, direction, samples, value, release, simulated, context)
+         SELECT c.run_id, c.id, t.k, t.m, t.u, t.d, ARRAY(SELECT jsonb_array_elements_text(t.s::jsonb)::double precision), t.v, $2, $5, t.x::jsonb
+           FROM unnest($18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::float8[], $24::text[]) AS t(k, m, u, d, s, v, x)
+           JOIN inserted_cases c ON c.case_key = t.k
+       )
+       INSERT INTO submissions (token_id, submitter, kind, release, sha256, size_bytes, status, hardware, hardware_class, run_id, summary, moderated_at)
+       SELECT $25, $8, $26, $2, $27, $28, $29, $30::jsonb, $31, run.id, $7::jsonb, CASE WHEN $29 = 'pending' THEN NULL ELSE now() END
+         FROM run
+       RETURNING ${COLUMNS}`,
       [
         mapped.campaign,
         input.release,
         mapped.baseline,
         `community: ${input.hardwareClass}`,
-        mapped.simulated || input.hardware.simulated === true,
+        simulated,
         JSON.stringify(mapped.labSnapshot),
         JSON.stringify(mapped.summary),
         input.submitter,
-      ],
-    );
-    const runId = run!.id;
-    const cases = mapped.cases;
-    if (cases.length === 0) return runId;
-    // One statement per table, whatever the number of cases: arrays unnested server-side.
-    await m.query(
-      `INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, params, release, status, outcome, reason, error_code, duration_ms, attempt_count, finished_at)
-       SELECT $1, t.k, t.h, t.s, t.sc, t.p::jsonb, $2, 'done', t.o, t.r, t.e, t.d, 1, now()
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
-         AS t(k, h, s, sc, p, o, r, e, d)`,
-      [
-        runId,
-        input.release,
         cases.map((c) => c.caseKey),
         cases.map((c) => c.caseHash),
         cases.map((c) => c.suite),
@@ -142,19 +135,6 @@ export class SubmissionRepository {
         cases.map((c) => c.reason),
         cases.map((c) => c.errorCode),
         cases.map((c) => c.durationMs),
-      ],
-    );
-    const ms = cases.flatMap((c) => c.measurements.map((x) => ({ key: c.caseKey, ...x })));
-    if (ms.length === 0) return runId;
-    await m.query(
-      `INSERT INTO measurements (run_id, case_id, case_key, metric, unit, direction, samples, value, release, simulated, context)
-       SELECT $1, c.id, t.k, t.m, t.u, t.d, ARRAY(SELECT jsonb_array_elements_text(t.s::jsonb)::double precision), t.v, $2, $3, t.x::jsonb
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::text[]) AS t(k, m, u, d, s, v, x)
-       JOIN cases c ON c.run_id = $1 AND c.case_key = t.k`,
-      [
-        runId,
-        input.release,
-        mapped.simulated || input.hardware.simulated === true,
         ms.map((x) => x.key),
         ms.map((x) => x.metric),
         ms.map((x) => x.unit),
@@ -162,9 +142,15 @@ export class SubmissionRepository {
         ms.map((x) => JSON.stringify(x.samples)),
         ms.map((x) => x.value),
         ms.map((x) => JSON.stringify(x.context ?? {})),
+        input.tokenId,
+        input.kind,
+        input.sha256,
+        input.sizeBytes,
+        input.status,
+        JSON.stringify(input.hardware),
+        input.hardwareClass,
       ],
     );
-    return runId;
   }
 
   async findById(id: string): Promise<SubmissionRecord | undefined> {

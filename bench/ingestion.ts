@@ -1,0 +1,179 @@
+/**
+ * Sustained ingestion of community submissions: several clients POST small pytest JUnit files
+ * (12 testcases each, every file different) over HTTP on loopback to a real service (startService:
+ * embedded PostgreSQL in a temporary folder, or DATABASE_URL), each with its own token. Each
+ * submission is one transaction (submission, run, cases). Goal: ≥ 500 submissions/s on 2 cores.
+ * Baseline in the same run, same clients and concurrency: the health endpoint (one query a request).
+ * Bounded: at most SUBMISSIONS submissions or MAX_SECONDS per phase.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { startService } from 'src/app/start-service';
+
+const CLIENTS = 8;
+const SUBMISSIONS = 4000;
+const MAX_SECONDS = 30;
+const GOAL_PER_SECOND = 500;
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+
+const hardware = {
+  server: { model: 'PowerEdge R630' },
+  cpu: { model: 'Intel(R) Xeon(R) CPU E5-2630 v4 @ 2.20GHz', sockets: 2, coresPerSocket: 10 },
+  memoryBytes: 128 * 2 ** 30,
+  nics: [{ driver: 'ixgbe', driverVersion: '5.9.4' }],
+  storageControllers: [{ driver: 'megaraid_sas' }],
+};
+
+const OUTCOMES = [
+  '',
+  '<failure message="assert 1 == 2">trace</failure>',
+  '<skipped type="pytest.skip" message="no SR"/>',
+  '<skipped type="pytest.xfail" message="known"/>',
+];
+
+function junit(n: number): string {
+  const cases = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `<testcase classname="tests.storage.test_sr_${n % 50}.TestSr" name="test_case_${i}[${n}]" time="0.${i + 1}">${OUTCOMES[(n + i) % OUTCOMES.length]}</testcase>`,
+  ).join('');
+  return `<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" tests="12">${cases}</testsuite></testsuites>`;
+}
+
+interface Phase {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function phase(
+  clients: number,
+  limit: number,
+  send: (i: number, client: number) => Promise<boolean>,
+): Promise<Phase> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const start = performance.now();
+  const deadline = start + MAX_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (next < limit && performance.now() < deadline) {
+        const i = next++;
+        const t0 = performance.now();
+        const ok = await send(i, client);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    count: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'shakedown-bench-ingestion-'));
+  // Run as root, the embedded PostgreSQL server is the postgres user: it must be able to enter the folder.
+  chmodSync(dataDir, 0o711);
+  const service = await startService({
+    port: '0',
+    host: '127.0.0.1',
+    env: {
+      ...process.env,
+      SHAKEDOWN_DATA_DIR: dataDir,
+      SHAKEDOWN_EMBEDDED_PG_PORT: String(58000 + Math.floor(Math.random() * 2000)),
+      SHAKEDOWN_ADMIN_TOKEN: ADMIN,
+      SHAKEDOWN_SUBMISSION_RATE_PER_MINUTE: String(10_000_000),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const address = service.app.getHttpServer().address() as { port: number };
+  const base = `http://127.0.0.1:${address.port}`;
+  try {
+    const tokens: string[] = [];
+    for (let c = 0; c < CLIENTS; c++) {
+      const res = await fetch(`${base}/api/v1/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `bench client ${c}`, role: 'submitter' }),
+      });
+      tokens.push(((await res.json()) as { token: string }).token);
+    }
+    const bodies = Array.from({ length: SUBMISSIONS }, (_, i) =>
+      JSON.stringify({ kind: 'junit', release: '8.3.0', content: junit(i), hardware }),
+    );
+    const submit = async (i: number, client: number): Promise<boolean> => {
+      const res = await fetch(`${base}/api/v1/submissions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens[client]}`,
+          'content-type': 'application/vnd.shakedown.submission+json',
+        },
+        body: bodies[i]!,
+      });
+      await res.arrayBuffer();
+      return res.status === 201;
+    };
+    const health = async (): Promise<boolean> => {
+      const res = await fetch(`${base}/api/v1/health`);
+      await res.arrayBuffer();
+      return res.ok;
+    };
+
+    // Warm-up (JIT, connection pool, campaign expansion cache), not counted.
+    await phase(CLIENTS, 200, health);
+    await phase(CLIENTS, 1, (_i, c) => submit(SUBMISSIONS - 1, c));
+    const baseline = await phase(CLIENTS, SUBMISSIONS, health);
+    const ingest = await phase(CLIENTS, SUBMISSIONS - 1, submit);
+    const stored: Array<{ n: number }> = await service.app
+      .get<DataSource>(getDataSourceToken(), { strict: false })
+      .query('SELECT count(*)::int AS n FROM submissions');
+
+    const bytes = Buffer.byteLength(bodies[0]!);
+    console.log(`clients ${CLIENTS}, JUnit files of 12 testcases (${bytes} B a body)`);
+    console.log(
+      `health (baseline): ${baseline.perSecond.toFixed(0)}/s  p50 ${baseline.p50Ms.toFixed(1)} ms  p99 ${baseline.p99Ms.toFixed(1)} ms`,
+    );
+    console.log(
+      `submissions:       ${ingest.perSecond.toFixed(0)}/s  p50 ${ingest.p50Ms.toFixed(1)} ms  p99 ${ingest.p99Ms.toFixed(1)} ms  (${ingest.count} in ${ingest.seconds.toFixed(1)} s, ${ingest.errors} errors, ${stored[0]?.n} stored)`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'ingestion',
+        submissions_per_second: Number(ingest.perSecond.toFixed(1)),
+        p50_ms: Number(ingest.p50Ms.toFixed(2)),
+        p99_ms: Number(ingest.p99Ms.toFixed(2)),
+        submissions: ingest.count,
+        errors: ingest.errors,
+        baseline_health_per_second: Number(baseline.perSecond.toFixed(1)),
+        ratio_vs_baseline: Number((ingest.perSecond / baseline.perSecond).toFixed(3)),
+        clients: CLIENTS,
+        goal_per_second: GOAL_PER_SECOND,
+        goal_met: ingest.perSecond >= GOAL_PER_SECOND && ingest.errors === 0,
+      }),
+    );
+  } finally {
+    await service.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
