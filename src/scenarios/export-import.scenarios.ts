@@ -58,7 +58,7 @@ const roundtrip: ScenarioDefinition = {
       },
       { phase: 'prepare' },
     );
-    const sum = await ctx.step('write test data', async () => writeData(await ops.guest(vm, label)), {
+    const sum = await ctx.step('write test data', async () => writeData(await ops.guest(vm, label), 64), {
       phase: 'prepare',
     });
     await ctx.step('shut down', () => stopVm(ops, vm), { phase: 'prepare' });
@@ -78,7 +78,7 @@ const roundtrip: ScenarioDefinition = {
     await ctx.step(
       'the file really is what was asked',
       async () => {
-        const head = await master.exec(`head -c 4 ${file} | od -An -tx1`, { timeoutMs: 30_000 });
+        const head = await master.exec(`od -An -tx1 -N 4 ${file}`, { timeoutMs: 30_000 });
         check(
           head.exitCode === 0,
           `cannot read the first bytes of ${file} (exit ${head.exitCode}): ${head.stderr.trim()}`,

@@ -41,15 +41,20 @@ export async function verifyData(
   }
 }
 
-/** Seconds since the guest booted, from /proc/uptime. */
+/** Seconds since the guest booted: /proc/uptime, else the `uptime` line (minute resolution). */
 export async function uptime(guest: CommandRunner): Promise<number> {
   const r = await guest.exec('cat /proc/uptime', { timeoutMs: 30_000 });
   const value = Number(r.stdout.trim().split(/\s+/)[0]);
-  if (r.exitCode !== 0 || !Number.isFinite(value)) {
+  if (r.exitCode === 0 && Number.isFinite(value)) return value;
+  const u = await guest.exec('uptime', { timeoutMs: 30_000 });
+  const m = /up\s+(?:(\d+) days?,\s*)?(?:(\d+):(\d+)|(\d+) min)/.exec(u.stdout);
+  if (u.exitCode !== 0 || !m) {
     throw new ScenarioError(
-      `guest ${guest.hostName}: /proc/uptime unreadable (exit ${r.exitCode})`,
+      `guest ${guest.hostName}: neither /proc/uptime nor uptime is readable (exit ${u.exitCode})`,
       ScenarioErrorCode.CheckFailed,
     );
   }
-  return value;
+  const days = Number(m[1] ?? 0);
+  const minutes = m[4] !== undefined ? Number(m[4]) : Number(m[2]) * 60 + Number(m[3]);
+  return days * 86400 + minutes * 60;
 }

@@ -1,0 +1,185 @@
+import { join } from 'node:path';
+import { XeError } from 'src/remote/xe/xe.errors';
+import { ScenarioDefinition } from 'src/scenarios/scenario.types';
+import { ScenarioError } from 'src/scenarios/scenario.errors';
+import { defaultScenarios } from 'src/scenarios/default-scenarios';
+import { PoolOps } from 'src/scenarios/support/pool-ops';
+import { HarnessLab, ScenarioHarness, startHarnessLab } from 'test/utils/scenario-harness';
+
+jest.setTimeout(180_000);
+
+const byId = (id: string): ScenarioDefinition => {
+  const d = defaultScenarios().find((s) => s.id === id);
+  if (!d) throw new Error(`no scenario ${id}`);
+  return d;
+};
+
+const FIO_SETTINGS = { with: { size: '64M' } };
+
+describe('scenario families on the simulated lab', () => {
+  let env: HarnessLab;
+  let before: { vms: Set<string>; vdis: Set<string> };
+
+  beforeAll(async () => {
+    env = await startHarnessLab();
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+  beforeEach(() => {
+    before = env.objects();
+  });
+  afterEach(() => {
+    env.lab.faults.clear();
+    const after = env.objects();
+    expect([...after.vms].filter((v) => !before.vms.has(v))).toEqual([]);
+    expect([...after.vdis].filter((v) => !before.vdis.has(v))).toEqual([]);
+  });
+
+  async function run(
+    id: string,
+    params: Record<string, unknown> = {},
+    settings: Record<string, unknown> = {},
+  ): Promise<{ ctx: ScenarioHarness; error: unknown }> {
+    const def = byId(id);
+    const ctx = env.context(def, params, settings);
+    let error: unknown = null;
+    try {
+      await def.run(ctx);
+    } catch (err) {
+      error = err;
+    }
+    expect(await ctx.finish()).toEqual([]);
+    return { ctx, error };
+  }
+
+  const live = {
+    vm_kind: 'pvhvm-linux',
+    origin: 'recent',
+    size: 'tiny',
+    load: 'idle',
+    storage: 'shared',
+    scope: 'intra-pool',
+  };
+
+  it('migration.live (intra-pool, shared SR) migrates there and back with data intact and measures duration and downtime', async () => {
+    const { ctx, error } = await run('migration.live', live);
+    expect(error).toBeNull();
+    expect(ctx.metric('migration.duration_ms')).toHaveLength(1);
+    expect(ctx.metric('migration.downtime_ms')).toHaveLength(1);
+  });
+
+  it('migration.live local-to-local under CPU load, cross-pool from the older release: the way back is refused as designed', async () => {
+    const { ctx, error } = await run('migration.live', {
+      ...live,
+      load: 'cpu',
+      storage: 'local-to-local',
+      scope: 'cross-pool-from-older',
+    });
+    expect(error).toBeNull();
+    expect(ctx.logs.join('\n')).toMatch(/VM_HOST_INCOMPATIBLE_VERSION_MIGRATE/);
+  });
+
+  it('migration.live of a Windows VM without drivers fails with VM_LACKS_FEATURE (guest without tools)', async () => {
+    const def = byId('migration.live');
+    const ctx = env.context(def, { ...live, vm_kind: 'hvm-windows' });
+    // Start a Windows VM with no drivers and live-migrate it directly: xapi refuses.
+    const p = new PoolOps(ctx, ctx.pool('source'));
+    const [a, b] = await p.hostInfos();
+    const vm = await p.installVm('hvm-windows', 'shakedown-no-tools', { srUuid: (await p.sharedSr()).uuid });
+    await p.start(vm, a!.uuid);
+    const err = await p.xe.vm.migrate({ vm, host: b!.uuid, live: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(XeError);
+    expect((err as XeError).code).toBe('VM_LACKS_FEATURE');
+    expect(await ctx.finish()).toEqual([]);
+  });
+
+  it('migration.cold local-to-shared within the pool boots on the other host with its data', async () => {
+    const { error } = await run('migration.cold', {
+      vm_kind: 'pvhvm-linux',
+      origin: 'recent',
+      size: 'tiny',
+      storage: 'local-to-shared',
+      scope: 'intra-pool',
+    });
+    expect(error).toBeNull();
+  });
+
+  it('migration.cold fails with the SR backend failure when the source host SR fails mid-case', async () => {
+    const def = byId('migration.cold');
+    const params = {
+      vm_kind: 'pvhvm-linux',
+      origin: 'recent',
+      size: 'tiny',
+      storage: 'local-to-local',
+      scope: 'intra-pool',
+    };
+    const host = env.poolsFor(def, params)[0]!.master.name;
+    env.lab.faults.set({ host, kind: 'sr-failure', arg: 'vm-migrate' });
+    const { error } = await run('migration.cold', params);
+    expect(error).toBeInstanceOf(XeError);
+    expect((error as XeError).code).toMatch(/^SR_BACKEND_FAILURE/);
+  });
+
+  it('perf.fio parses the guest fio JSON into IOPS measurements and keeps the raw JSON', async () => {
+    const { ctx, error } = await run(
+      'perf.fio',
+      { workload: 'randwrite', release: 'baseline', sr_kind: 'ext' },
+      FIO_SETTINGS,
+    );
+    expect(error).toBeNull();
+    expect(ctx.metric('fio.write.iops')[0]).toBeGreaterThan(0);
+    expect(ctx.artifacts.get('fio-randwrite.json')).toContain('"jobs"');
+    expect(
+      ctx.commands.some((c) => c.command.includes('--size=64M') && c.command.includes('--output-format=json')),
+    ).toBe(true);
+  });
+
+  it('perf.network measures iperf3 throughput across hosts', async () => {
+    const { ctx, error } = await run(
+      'perf.network',
+      { release: 'candidate', path: 'cross-host' },
+      { with: { iperf_seconds: 2 } },
+    );
+    expect(error).toBeNull();
+    expect(ctx.metric('net.throughput_bps')[0]).toBeGreaterThan(1e8);
+  });
+
+  it.each(['zstd', 'gzip', 'none'])(
+    'export-import.roundtrip (%s) checks the magic bytes, imports on the other host and finds the data',
+    async (compression) => {
+      const { ctx, error } = await run('export-import.roundtrip', { compression, target: 'other-host' });
+      expect(error).toBeNull();
+      expect(ctx.metric('export.size_bytes')[0]).toBeGreaterThan(0);
+    },
+  );
+
+  it('guest-tools install on a new Linux VM: tools reported, migration, suspend and clean shutdown work', async () => {
+    const { error } = await run('guest-tools', { os: 'linux', action: 'install' });
+    expect(error).toBeNull();
+  });
+
+  it('basic.log-check fails on the SM exception an SR backend failure leaves in SMlog', async () => {
+    const lc = byId('basic.log-check');
+    const host = env.poolsFor(lc, {})[0]!.master.name;
+    env.lab.faults.set({ host, kind: 'sr-failure' });
+    const lifecycle = byId('basic.vm-lifecycle');
+    const c = env.context(lifecycle);
+    await expect(lifecycle.run(c)).rejects.toBeInstanceOf(XeError);
+    expect(await c.finish()).toEqual([]);
+    env.lab.faults.clear();
+    const { ctx, error } = await run('basic.log-check');
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).message).toMatch(/Raising exception/);
+    expect(ctx.artifacts.get('uncommon-log-lines.txt')).toMatch(/SMlog/);
+  });
+
+  it('external.xcp-ng-tests runs a pytest suite with the master address, imports its JUnit XML, never shows the password', async () => {
+    const suite = join(__dirname, '..', 'fixtures', 'scenarios', 'pytest-suite');
+    const { ctx, error } = await run('external.xcp-ng-tests', {}, { with: { suite_dir: suite } });
+    expect(error).toBeNull();
+    expect(ctx.metric('external.tests_passed')).toEqual([3]);
+    expect(ctx.metric('external.tests_skipped')).toEqual([1]);
+    expect(ctx.artifacts.get('junit.xml')).toContain('testcase');
+  });
+});
