@@ -2,9 +2,16 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { AuthModule } from 'src/auth/auth.module';
 import { CommunityModule } from 'src/community/community.module';
 import { ExecutionModule } from 'src/execution/execution.module';
+import { MetricsModule } from 'src/metrics/metrics.module';
 import { ReportsWebModule } from 'src/web/reports-web.module';
 
 /**
  * The domain modules the API process serves, besides health. Each domain adds its module here.
  */
-export const apiFeatures: Array<Type | DynamicModule> = [AuthModule, CommunityModule, ReportsWebModule, ExecutionModule];
+export const apiFeatures: Array<Type | DynamicModule> = [
+  AuthModule,
+  CommunityModule,
+  ReportsWebModule,
+  ExecutionModule,
+  MetricsModule,
+];
