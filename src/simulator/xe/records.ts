@@ -47,8 +47,9 @@ export function fieldsFor<T>(cls: ClassDef<T>, version: XcpVersion): Array<Field
 
 export function valueText(v: FieldValue): string {
   if (typeof v === 'string') return v;
-  if (v.length > 0 && Array.isArray(v[0]))
-    {return (v as Array<[string, string]>).map(([k, x]) => `${k}: ${x}`).join('; ');}
+  if (v.length > 0 && Array.isArray(v[0])) {
+    return (v as Array<[string, string]>).map(([k, x]) => `${k}: ${x}`).join('; ');
+  }
   return (v as string[]).join('; ');
 }
 
@@ -130,11 +131,12 @@ export function vmNetworks(vm: SimVm, model: LabModel): Array<[string, string]> 
 function osVersion(vm: SimVm, model: LabModel): Array<[string, string]> {
   if (vm.isControlDomain) return [['name', vm.osName]];
   if (!guestReporting(vm, model)) return [];
-  if (vm.image === 'hvm-windows')
-    {return [
+  if (vm.image === 'hvm-windows') {
+    return [
       ['name', `${vm.osName}|C:\\Windows|\\Device\\Harddisk0\\Partition2`],
       ['distro', 'windows'],
-    ];}
+    ];
+  }
   return [
     ['name', vm.osName],
     ['uname', '5.10.0-28-amd64'],
@@ -215,15 +217,16 @@ export const VM_CLASS: ClassDef<SimVm> = {
       kind: 'MRW',
       get: (vm) => {
         const p: Array<[string, string]> = [];
-        if (isHvm(vm))
-          {p.push(
+        if (isHvm(vm)) {
+          p.push(
             ['timeoffset', '0'],
             ['nx', 'true'],
             ['acpi', '1'],
             ['apic', 'true'],
             ['pae', 'true'],
             ['hpet', 'true'],
-          );}
+          );
+        }
         if (vm.image === 'hvm-windows') p.push(['viridian', 'true'], ['device_id', '0002']);
         if (vm.firmware === 'uefi') p.push(['secureboot', 'false']);
         p.push(['cores-per-socket', String(vm.vcpus)]);

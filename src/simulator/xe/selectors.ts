@@ -25,8 +25,13 @@ export function applyFilters<T>(
   let out = objs;
   if (params.get('all') === 'true') return out;
   for (const [name, wanted] of params) {
-    if (STD_PARAMS.includes(name) || ignore.includes(name) || ignore.some((p) => p.endsWith(':') && name.startsWith(p)))
-      {continue;}
+    if (
+      STD_PARAMS.includes(name) ||
+      ignore.includes(name) ||
+      ignore.some((p) => p.endsWith(':') && name.startsWith(p))
+    ) {
+      continue;
+    }
     const colon = name.indexOf(':');
     const fieldName = colon >= 0 ? name.slice(0, colon) : name;
     const key = colon >= 0 ? name.slice(colon + 1) : null;

@@ -23,8 +23,9 @@ export function selectOneVm(
   vms = applyFilters(ctx, VM_CLASS, vms, params, [...own, 'vm']);
   if (vms.length === 0) throw new XeCliError('No matching VMs found');
   const [first] = vms;
-  if (vms.length > 1 || !first)
-    {throw new XeCliError('Multiple matches VMs found. --multiple required to complete the operation');}
+  if (vms.length > 1 || !first) {
+    throw new XeCliError('Multiple matches VMs found. --multiple required to complete the operation');
+  }
   return first;
 }
 
@@ -35,8 +36,9 @@ export function selectOneHost(ctx: XeContext, params: Map<string, string>, own: 
   hosts = applyFilters(ctx, HOST_CLASS, hosts, params, [...own, 'host']);
   if (hosts.length === 0) throw new XeCliError('No matching hosts found');
   const [first] = hosts;
-  if (hosts.length > 1 || !first)
-    {throw new XeCliError('Multiple matching hosts found. Operation can only be performed on one host at a time');}
+  if (hosts.length > 1 || !first) {
+    throw new XeCliError('Multiple matching hosts found. Operation can only be performed on one host at a time');
+  }
   return first;
 }
 

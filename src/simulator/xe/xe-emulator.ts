@@ -46,8 +46,9 @@ function logCall(ctx: XeContext, argv: string[]): void {
 /** Runs one `xe` invocation against the model: argv in, stdout/stderr/exit code out. */
 export async function runXe(ctx: XeContext, argv: string[]): Promise<XeResult> {
   if (argv.length === 0) return { stdout: '', stderr: USAGE, exitCode: 0 };
-  if (ctx.faults.xapiDown(ctx.host.uuid))
-    {return { stdout: '', stderr: 'Error: Connection refused (calling connect )\n', exitCode: 1 };}
+  if (ctx.faults.xapiDown(ctx.host.uuid)) {
+    return { stdout: '', stderr: 'Error: Connection refused (calling connect )\n', exitCode: 1 };
+  }
   let stdout = '';
   const out = { print: (line: string): void => void (stdout += `${line}\n`) };
   try {

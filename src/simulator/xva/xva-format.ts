@@ -134,8 +134,9 @@ export async function readXva(file: Buffer): Promise<XvaContent & { compression:
     ex.end(raw);
   });
   const first = entries[0];
-  if (!first || first.name !== 'ova.xml')
-    {throw new XvaReadError('IMPORT_ERROR_UNEXPECTED_FILE', ['ova.xml', first?.name ?? '']);}
+  if (!first || first.name !== 'ova.xml') {
+    throw new XvaReadError('IMPORT_ERROR_UNEXPECTED_FILE', ['ova.xml', first?.name ?? '']);
+  }
   const header = fromXmlRpc(first.data.toString('utf8'));
   const disks: XvaDisk[] = [];
   for (const e of entries) {

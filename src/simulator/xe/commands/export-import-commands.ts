@@ -100,12 +100,13 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
       const info = versionInfo(ctx.host.version);
       const vdis = ctx.model.vmVdis(vm);
       const objects: XmlRpcValue[] = [{ class: 'VM', id: 'Ref:0', snapshot: vmSnapshot(ctx, vm) }];
-      if (vm.tools)
-        {objects.push({
+      if (vm.tools) {
+        objects.push({
           class: 'VM_guest_metrics',
           id: 'Ref:1',
           snapshot: { PV_drivers_version: { version: vm.tools.version } },
-        });}
+        });
+      }
       vdis.forEach((vdi, i) =>
         objects.push({
           class: 'VDI',
@@ -157,8 +158,9 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
       if (params.has('url') && filename !== undefined) {
         throw new XeClientError("Invalid arguments. The 'url' and 'filename' parameters should not both be specified.");
       }
-      if (filename === undefined)
-        {throw new XeCliError('Simulated host: vm-import needs filename= (url= downloads are not simulated)');}
+      if (filename === undefined) {
+        throw new XeCliError('Simulated host: vm-import needs filename= (url= downloads are not simulated)');
+      }
       const sr = targetSr(ctx, params);
       const path = ctx.hostPath(ctx.host, filename);
       const exists = await stat(path)
@@ -179,8 +181,9 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
       const version = (header['version'] ?? {}) as Record<string, XmlRpcValue>;
       const mine = versionInfo(ctx.host.version);
       const theirs = `${str(version['xapi_major'], '0')}.${str(version['xapi_minor'], '0')}`;
-      if (compareVersions(theirs, `${mine.xapiMajor}.${mine.xapiMinor}`) > 0)
-        {throw new XeApiError('IMPORT_INCOMPATIBLE_VERSION', []);}
+      if (compareVersions(theirs, `${mine.xapiMajor}.${mine.xapiMinor}`) > 0) {
+        throw new XeApiError('IMPORT_INCOMPATIBLE_VERSION', []);
+      }
       const objects = (header['objects'] ?? []) as Array<Record<string, XmlRpcValue>>;
       const vmObj = objects.find((o) => o['class'] === 'VM');
       if (!vmObj) throw new XeApiError('IMPORT_ERROR', ['no VM object in ova.xml']);
@@ -244,8 +247,9 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
           bootable: i === 0,
         });
         const disk = content.disks.find((d) => d.ref === o['id']);
-        if (i === 0 && disk)
-          {for (const [k, v] of Object.entries(disk.files)) vm.guest.files.set(k, Buffer.from(v, 'base64'));}
+        if (i === 0 && disk) {
+          for (const [k, v] of Object.entries(disk.files)) vm.guest.files.set(k, Buffer.from(v, 'base64'));
+        }
       });
       const mgmt = [...ctx.model.state.pifs.values()].find((p) => p.hostUuid === ctx.host.uuid && p.management);
       if (mgmt) addVif(ctx.model, vm, mgmt.networkUuid, '0');

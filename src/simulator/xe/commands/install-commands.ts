@@ -18,10 +18,11 @@ function findTemplate(ctx: XeContext, params: Map<string, string>): SimVm {
   if (byUuid !== undefined) matches = all.filter((vm) => vm.uuid === byUuid);
   else if (byName !== undefined) matches = all.filter((vm) => vm.name === byName);
   else if (any !== undefined) matches = all.filter((vm) => vm.uuid === any || vm.name === any);
-  else
-    {throw new XeCliError(
+  else {
+    throw new XeCliError(
       "Template must be specified by parameter 'template-uuid', 'template-name', 'template-name-label' or 'template'",
-    );}
+    );
+  }
   if (matches.length === 0) throw new XeCliError('No templates matched');
   const [template] = matches;
   if (matches.length > 1 || !template) throw new XeCliError('More than one matching template found');
@@ -44,10 +45,11 @@ function findSr(ctx: XeContext, params: Map<string, string>): SimSr {
   }
   const def = ctx.model.pool(ctx.host.poolUuid).defaultSrUuid;
   const sr = def ? ctx.model.state.srs.get(def) : undefined;
-  if (!sr)
-    {throw new XeCliError(
+  if (!sr) {
+    throw new XeCliError(
       'Failed to find a valid default SR for the Pool. Please provide an sr-name-label or sr-uuid parameter.',
-    );}
+    );
+  }
   return sr;
 }
 

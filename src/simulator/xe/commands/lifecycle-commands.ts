@@ -27,10 +27,11 @@ function forced(params: Map<string, string>): boolean {
   const f = params.get('force');
   if (f === undefined) return false;
   const b = parseBool(f);
-  if (b === undefined)
-    {throw new XeCliError(
+  if (b === undefined) {
+    throw new XeCliError(
       `Failed to parse parameter 'force': Expected 'true','t','yes','y','1','false','f','no','n','0' got ${f}`,
-    );}
+    );
+  }
   return b;
 }
 
@@ -89,8 +90,9 @@ function placeVm(ctx: XeContext, vm: SimVm, params: Map<string, string>, out: { 
   }
   const memoryOnly = reasons.length > 0 && reasons.every(([, r]) => r.includes('Not enough free memory'));
   const first = hosts[0];
-  if (memoryOnly && first)
-    {throw new XeApiError('HOST_NOT_ENOUGH_FREE_MEMORY', [String(vm.memory), String(ctx.model.memoryFree(first))]);}
+  if (memoryOnly && first) {
+    throw new XeApiError('HOST_NOT_ENOUGH_FREE_MEMORY', [String(vm.memory), String(ctx.model.memoryFree(first))]);
+  }
   out.print('There are no suitable hosts to start this VM on.');
   out.print('The following table provides per-host reasons for why the VM could not be started:');
   out.print('');
@@ -241,10 +243,11 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     optn: ['force'],
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, OWN);
-      if (!forced(params))
-        {throw new XeCliError(
+      if (!forced(params)) {
+        throw new XeCliError(
           'This operation is dangerous and may cause data loss. This operation must be forced (use --force).',
-        );}
+        );
+      }
       assertPowerState(vm, ['halted', 'suspended']);
       assertNoOtherOperation(vm);
       removeVm(ctx.model, vm, true);
@@ -257,15 +260,17 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     run: (ctx, params) => {
       const uuid = params.get('uuid') ?? '';
       const vdi = ctx.model.state.vdis.get(uuid);
-      if (!vdi || ctx.model.state.srs.get(vdi.srUuid)?.poolUuid !== ctx.host.poolUuid)
-        {throw new XeApiError('UUID_INVALID', ['VDI', uuid]);}
+      if (!vdi || ctx.model.state.srs.get(vdi.srUuid)?.poolUuid !== ctx.host.poolUuid) {
+        throw new XeApiError('UUID_INVALID', ['VDI', uuid]);
+      }
       for (const vbd of ctx.model.state.vbds.values()) {
         if (vbd.vdiUuid !== uuid) continue;
         const vm = ctx.model.state.vms.get(vbd.vmUuid);
         if (vm && vm.powerState !== 'halted') throw new XeApiError('VDI_IN_USE', [uuid, 'destroy']);
       }
-      for (const vbd of [...ctx.model.state.vbds.values()])
-        {if (vbd.vdiUuid === uuid) ctx.model.state.vbds.delete(vbd.uuid);}
+      for (const vbd of [...ctx.model.state.vbds.values()]) {
+        if (vbd.vdiUuid === uuid) ctx.model.state.vbds.delete(vbd.uuid);
+      }
       ctx.model.state.vdis.delete(uuid);
       return '';
     },

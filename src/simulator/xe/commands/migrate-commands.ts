@@ -143,8 +143,9 @@ async function migrateSend(
   }
   if (vm.powerState === 'running') {
     const free = ctx.model.memoryFree(dest);
-    if (dest.uuid !== src.uuid && vm.memory > free)
-      {throw new XeApiError('HOST_NOT_ENOUGH_FREE_MEMORY', [String(vm.memory), String(free)]);}
+    if (dest.uuid !== src.uuid && vm.memory > free) {
+      throw new XeApiError('HOST_NOT_ENOUGH_FREE_MEMORY', [String(vm.memory), String(free)]);
+    }
   }
   assertSrHealthy(ctx, src, 'vm-migrate');
   assertSrHealthy(ctx, dest, 'vm-migrate');
@@ -152,8 +153,9 @@ async function migrateSend(
   const slowdown = Math.max(ctx.faults.linkSlowdown(src.uuid), ctx.faults.linkSlowdown(dest.uuid));
   const link = dest.uuid === src.uuid ? Infinity : linkBytesPerSecond(src, dest, slowdown);
   let seconds = 0;
-  for (const p of plan)
-    {if (p.from.uuid !== p.to.uuid || crossPool) seconds += storageMotionSeconds(p.bytes, p.from, p.to, link);}
+  for (const p of plan) {
+    if (p.from.uuid !== p.to.uuid || crossPool) seconds += storageMotionSeconds(p.bytes, p.from, p.to, link);
+  }
   if (vm.powerState === 'running') seconds += memoryMigrationSeconds(vm, src, dest, slowdown);
   await runOperation(ctx, vm, 'migrate_send', seconds, () => {
     for (const p of plan) {

@@ -1,0 +1,40 @@
+import { LabModel } from 'src/simulator/model/lab-model';
+import { SimHost, SimVm } from 'src/simulator/model/types';
+import { XeResult } from 'src/simulator/xe/xe-context';
+
+/** A host's or guest's files: real files under the lab state dir for hosts, memory for guests. */
+export interface Vfs {
+  read(path: string): Promise<Buffer | null>;
+  /** throws Error('No such file or directory') when the parent folder is missing */
+  write(path: string, data: Buffer, append: boolean): Promise<void>;
+  remove(path: string): Promise<boolean>;
+  list(dir: string): Promise<string[] | null>;
+}
+
+/** What a command handler may use; hosts fill the xe part, guests the vm part. */
+export interface ShellEnv {
+  kind: 'host' | 'guest';
+  model: LabModel;
+  hostname: string;
+  vfs: Vfs;
+  /** the dom0 host, or for a guest the host it currently runs on */
+  host(): SimHost;
+  vm?: SimVm;
+  xe?: (argv: string[]) => Promise<XeResult>;
+  /** simulated epoch ms of the last boot */
+  bootedAt(): number;
+  /** a guest asks its VM to reboot; the session ends */
+  reboot?: () => void;
+}
+
+export interface CommandIo {
+  argv: string[];
+  stdin: Buffer;
+  out(chunk: string | Buffer): void;
+  err(chunk: string): void;
+  /** aborted when the SSH channel closes */
+  signal: AbortSignal;
+}
+
+export type CommandHandler = (io: CommandIo, env: ShellEnv) => Promise<number>;
+export type CommandTable = Record<string, CommandHandler>;
