@@ -14,6 +14,7 @@ const focused = jestArgs.length > 0; // a focused run (a file or -t) skips the s
 if (!focused) {
   for (const [label, cmd, args] of [
     ['types and build', bin('tsc'), ['-p', 'tsconfig.json']],
+    ['assets', process.execPath, [join(root, 'scripts', 'copy-assets.mjs')]],
     ['lint', bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']],
     ['format', bin('prettier'), ['--check', '--log-level=warn', 'src', 'test', 'bench']],
   ]) {

@@ -72,15 +72,13 @@ export class SubmissionRepository {
    * (submitter, sha256) serialises racing duplicates, and the second gets the first's record.
    * Everything new goes in as one statement (data-modifying CTEs, arrays unnested server-side), so
    * a submission costs four round trips whatever its number of cases.
-   * The transaction commits with synchronous_commit off: atomicity is unchanged (whole or nothing),
-   * but if PostgreSQL itself crashes within about half a second of a 201, that submission may be
-   * lost and must be sent again (resubmitting is idempotent). Ingestion is bound by WAL flushes
-   * otherwise, and community results can always be resent; run results of the lab are not written here.
+   * The commit is durable (synchronous_commit stays on): a 201 means the results survive a crash
+   * of PostgreSQL, which a faster asynchronous commit would not promise.
    */
   async store(input: NewSubmission): Promise<{ record: SubmissionRecord; created: boolean }> {
     return this.db.transaction(async (m) => {
       const existing: Row[] = await m.query(
-        `WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 0)), set_config('synchronous_commit', 'off', true))
+        `WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 0)))
          SELECT ${COLUMNS} FROM submissions, lock
           WHERE token_id IS NOT DISTINCT FROM $1 AND sha256 = $2 ORDER BY created_at LIMIT 1`,
         [input.tokenId, input.sha256, `submission:${input.tokenId ?? 'config-admin'}:${input.sha256}`],

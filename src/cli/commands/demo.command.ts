@@ -1,6 +1,31 @@
 import { Command } from 'commander';
+import { runDemo } from 'src/demo/demo';
 
-/** `shakedown demo`: filled in by its own issue. */
+/** `shakedown demo` (what `npm start` runs): the whole product on the simulated lab, then keeps serving. */
 export function registerDemoCommand(program: Command): void {
-  program.command('demo').description('(not built yet)');
+  program
+    .command('demo')
+    .description(
+      'start everything on this machine (embedded PostgreSQL, simulated lab, service, worker) and run campaigns/demo.yaml',
+    )
+    .option('--campaign <file>', 'campaign to run', 'campaigns/demo.yaml')
+    .option('--speed <n>', 'simulated lab speed factor (simulated seconds per real second)', '40')
+    .option('--workers <n>', 'cases run at the same time', '4')
+    .option('--skip-run', 'start everything but run no campaign (also SHAKEDOWN_SKIP_DEMO=1)')
+    .option('--exit', 'stop once the run and its report are done instead of serving pages')
+    .action(async (opts: { campaign: string; speed: string; workers: string; skipRun?: boolean; exit?: boolean }) => {
+      const demo = await runDemo({
+        campaign: opts.campaign,
+        speed: Number(opts.speed),
+        concurrency: Number(opts.workers),
+        skipRun: !!opts.skipRun || process.env.SHAKEDOWN_SKIP_DEMO === '1',
+      });
+      if (opts.exit) {
+        await demo.close();
+        return;
+      }
+      const stop = (): void => void demo.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
 }
