@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServerChannel } from 'ssh2';
 import { buildLab } from 'src/simulator/config/build-lab';
@@ -23,7 +24,12 @@ import { bootSeconds } from 'src/simulator/time/durations';
 import { runXe } from 'src/simulator/xe/xe-emulator';
 import { XeContext } from 'src/simulator/xe/xe-context';
 
-export const DEFAULT_LAB_CONFIG = join(__dirname, '..', 'labs', 'default-lab.yaml');
+/** The shipped default lab; compiled code (dist/) reads it from the source tree, tsc copies no YAML. */
+export const DEFAULT_LAB_CONFIG =
+  [
+    join(__dirname, '..', 'labs', 'default-lab.yaml'),
+    join(__dirname, '..', '..', '..', '..', 'src', 'simulator', 'labs', 'default-lab.yaml'),
+  ].find((p) => existsSync(p)) ?? join(__dirname, '..', 'labs', 'default-lab.yaml');
 export const DEFAULT_STATE_DIR = '.shakedown/sim';
 
 export interface SimulatedLabOptions {

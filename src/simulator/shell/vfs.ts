@@ -39,8 +39,9 @@ export class FolderVfs implements Vfs {
     try {
       await (append ? appendFile(real, data) : writeFile(real, data));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new Error('No such file or directory', { cause: err });
+      }
       throw err;
     }
   }
