@@ -16,14 +16,21 @@ export interface PreparedDatabase {
  * Before any Nest module starts: find the database (DATABASE_URL, or the embedded server), check
  * that it answers, and bring its schema up to date under the migration lock.
  */
-export async function prepareDatabase(config: AppConfig, log: (line: string) => void = () => undefined): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  config: AppConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<PreparedDatabase> {
   const external = config.get('DATABASE_URL');
   let embedded: EmbeddedDatabase | undefined;
   let url: string;
   if (external) {
     url = external;
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.get('SHAKEDOWN_EMBEDDED_PG_PORT'), log });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.get('SHAKEDOWN_EMBEDDED_PG_PORT'),
+      log,
+    });
     url = embedded.url;
   }
   await assertReachable(url);
@@ -43,13 +50,18 @@ async function assertReachable(url: string): Promise<void> {
     await client.connect();
     const [row] = (await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows;
     if (row && Number(row.v) < 130000) {
-      throw new DatabaseError(`PostgreSQL 13 or newer is needed; ${redactDatabaseUrl(url)} runs ${row.v}`, DatabaseErrorCode.Unreachable);
+      throw new DatabaseError(
+        `PostgreSQL 13 or newer is needed; ${redactDatabaseUrl(url)} runs ${row.v}`,
+        DatabaseErrorCode.Unreachable,
+      );
     }
   } catch (err) {
     if (err instanceof DatabaseError) throw err;
     const e = err as { code?: string; message?: string };
     throw new DatabaseError(
-      `cannot reach the database at ${redactDatabaseUrl(url)}: ${e.code ?? ''} ${e.message ?? String(err)}`.replace(/\s+/g, ' ').trim(),
+      `cannot reach the database at ${redactDatabaseUrl(url)}: ${e.code ?? ''} ${e.message ?? String(err)}`
+        .replace(/\s+/g, ' ')
+        .trim(),
       DatabaseErrorCode.Unreachable,
     );
   } finally {

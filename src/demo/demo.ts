@@ -40,8 +40,9 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const out = options.out ?? process.stderr;
   const say = (line: string): void => void out.write(`${line}\n`);
   if (!Number.isFinite(options.speed) || options.speed <= 0) throw new CliError('--speed must be a positive number', 2);
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new CliError('--workers must be a whole number ≥ 1', 2);
+  }
   const env = { ...(options.env ?? process.env) };
   // Demo logs stay quiet on the terminal: progress is what the newcomer wants to see.
   env.LOG_LEVEL ??= 'warn';

@@ -16,7 +16,9 @@ export interface TestDatabase {
 
 function serverUrl(): string {
   const url = process.env.SHAKEDOWN_TEST_PG_URL;
-  if (!url) throw new Error('SHAKEDOWN_TEST_PG_URL is not set: run tests through Jest (its globalSetup starts PostgreSQL)');
+  if (!url) {
+    throw new Error('SHAKEDOWN_TEST_PG_URL is not set: run tests through Jest (its globalSetup starts PostgreSQL)');
+  }
   return url;
 }
 
@@ -56,7 +58,9 @@ async function ensureTemplate(admin: Client): Promise<void> {
 }
 
 /** A fresh, migrated database of its own for one test file (a copy of the template: fast). */
-export async function createTestDatabase(options: { entities?: DataSource['options']['entities'] } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { entities?: DataSource['options']['entities'] } = {},
+): Promise<TestDatabase> {
   const name = `shakedown_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(async (admin) => {
     await ensureTemplate(admin);

@@ -21,6 +21,8 @@ export class CaseDispatch1764100000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE attempts DROP COLUMN hosts`);
     await q.query(`DROP INDEX ix_cases_run_status`);
-    for (const c of ['manual_result', 'needs', 'priority', 'lease_id', 'dispatch_id']) await q.query(`ALTER TABLE cases DROP COLUMN ${c}`);
+    for (const c of ['manual_result', 'needs', 'priority', 'lease_id', 'dispatch_id']) {
+      await q.query(`ALTER TABLE cases DROP COLUMN ${c}`);
+    }
   }
 }
