@@ -109,13 +109,14 @@ describe('simulated default lab over SSH', () => {
     let tar: Buffer;
     if (compress === 'gzip') tar = gunzipSync(data);
     // An independent decompressor (Debian's zstd), not the library that wrote the file.
-    else
+    else {
       tar = (
         await promisify(execFile)('zstd', ['-dc', join(stateDir, 'hosts', 'sim-821-a', 'fs', file)], {
           encoding: 'buffer',
           maxBuffer: 64 << 20,
         })
       ).stdout;
+    }
     expect(tar.subarray(0, 8).toString('latin1')).toBe('ova.xml\0');
     expect(tar.subarray(257, 262).toString('latin1')).toBe('ustar');
     const again = await sh('sim-821-a', `xe vm-export uuid=${vm} compress=${compress} filename=${file}`);

@@ -32,8 +32,9 @@ export function registerLabUpCommand(lab: Command): void {
       const speed = Number(opts.speed);
       const port = Number(opts.port);
       if (!(speed > 0)) throw new Error(`--speed must be a positive number, got ${opts.speed}`);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new Error(`--port must be 0..65535, got ${opts.port}`);
+      }
       const faults: FaultSpec[] = opts.fault.map(parseFaultFlag);
       const running = await startSimulatedLab({ config: opts.config, speed, stateDir: opts.stateDir, port, faults });
       process.stdout.write(`${JSON.stringify(running.inventory)}\n`);
