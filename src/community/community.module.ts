@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CampaignCatalog } from 'src/community/campaign-catalog';
+import { CommunityPagesController } from 'src/community/community-pages.controller';
+import { communityPageProviders } from 'src/community/community-pages.providers';
 import { CommunityReadController } from 'src/community/community-read.controller';
 import { CommunityReadService } from 'src/community/community-read.service';
 import { CoverageRepository } from 'src/community/coverage.repository';
@@ -10,7 +12,7 @@ import { SubmissionsController } from 'src/community/submissions.controller';
 
 /** Community results: submissions, moderation, coverage and hardware pages. */
 @Module({
-  controllers: [SubmissionsController, CommunityReadController],
+  controllers: [SubmissionsController, CommunityReadController, CommunityPagesController],
   providers: [
     SubmissionRepository,
     SubmissionService,
@@ -18,6 +20,7 @@ import { SubmissionsController } from 'src/community/submissions.controller';
     HardwareRepository,
     CommunityReadService,
     { provide: CampaignCatalog, useFactory: () => new CampaignCatalog() },
+    ...communityPageProviders,
   ],
   exports: [SubmissionService, CampaignCatalog, CommunityReadService],
 })

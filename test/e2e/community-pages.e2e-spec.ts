@@ -1,0 +1,132 @@
+import request from 'supertest';
+import { createTestDatabase, TestDatabase } from 'test/utils/database';
+import { createResultsTestApp, ResultsTestApp } from 'test/utils/results-factory';
+import {
+  classOf,
+  CommunitySeed,
+  FIO_RANDREAD,
+  FIO_RANDWRITE,
+  hostileBox,
+  LAB_CLASS,
+  pendingBox,
+  RELEASE,
+  seedCommunity,
+} from 'test/e2e/community-pages.seed';
+
+/** The cells of the heatmap row of one case, as `data-state` values in column order. */
+function rowStates(html: string, caseKey: string): string[] {
+  const escaped = caseKey.replace(/=/g, '&#x3D;');
+  const start = html.indexOf(`<code>${escaped}</code>`);
+  if (start < 0) throw new Error(`no heatmap row for ${caseKey}`);
+  const row = html.slice(start, html.indexOf('</tr>', start));
+  return [...row.matchAll(/data-state="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+describe('community pages: coverage, hardware classes, system comparison', () => {
+  let db: TestDatabase;
+  let t: ResultsTestApp;
+  let seed: CommunitySeed;
+  const http = () => request(t.app.getHttpServer());
+  const hostileClass = classOf(hostileBox);
+  const pendingClass = classOf(pendingBox);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createResultsTestApp(db.url);
+    seed = await seedCommunity(t.app, db.dataSource);
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await db?.close();
+  });
+
+  describe('coverage', () => {
+    it('should link the coverage pages from the nav and list releases with results', async () => {
+      const home = await http().get('/').expect(200);
+      expect(home.text).toContain('<a href="/coverage">Coverage</a>');
+      const res = await http().get('/coverage').expect(200);
+      expect(res.text).toContain(`<a href="/releases/${RELEASE}/coverage">${RELEASE}</a>`);
+    });
+
+    it('should draw every campaign case × hardware class, colored by outcome, with who and when on hover', async () => {
+      const res = await http().get(`/releases/${RELEASE}/coverage`).expect(200);
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      const cases = seed.campaign.cases.length;
+      const rows = res.text.match(/<tr data-suite=/g) ?? [];
+      expect(rows).toHaveLength(cases);
+      // Columns: the lab's class and the two accepted submissions' classes, sorted; never the pending one.
+      const classes = [LAB_CLASS, hostileClass, classOf({ ...hostileBox, cpu: { model: 'AMD EPYC 7302' } })].sort();
+      const header = res.text.slice(res.text.indexOf('<table id="coverage-heatmap">'));
+      const headerCells = [...header.slice(0, header.indexOf('</thead>')).matchAll(/<th class="hw" title="([^"]+)"/g)];
+      expect(headerCells.map((m) => m[1])).toEqual(classes);
+      expect(res.text).not.toContain(pendingClass);
+      const lab = classes.indexOf(LAB_CLASS);
+      expect(rowStates(res.text, seed.passedInLab)[lab]).toBe('passed');
+      expect(rowStates(res.text, seed.failedInLab)[lab]).toBe('failed');
+      expect(rowStates(res.text, FIO_RANDWRITE)).toEqual(
+        classes.map((c) => (c === LAB_CLASS ? 'uncovered' : 'passed')),
+      );
+      // The pending submission's randread counts nowhere.
+      expect(rowStates(res.text, FIO_RANDREAD)).toEqual(classes.map(() => 'uncovered'));
+      expect(res.text).toMatch(
+        /class="heat o-passed" data-state="passed" data-covered="true" title="amd-epyc-7003 \/ mlx5_core \/ nvme: passed\nby core lab\nlast result \d{4}-\d\d-\d\d \d\d:\d\d UTC\n1 result\(s\)"/,
+      );
+      // The submitter's name is user text: escaped in the hover text.
+      expect(res.text).toContain('by Core &lt;i&gt;tester&lt;/i&gt;');
+      expect(res.text).not.toContain('<i>tester</i>');
+      expect(res.text).toContain(`id="covered-count">3 of ${cases}<`);
+      expect(res.text).toContain(
+        `<code>${LAB_CLASS}</code></td><td class="num">2 of ${cases}</td><td class="num">1</td>`,
+      );
+      expect(res.text).toContain('<script type="application/json" data-chart="coverage-by-class">');
+      expect(res.text).toContain('<script src="/static/chart.umd.js"></script>');
+    });
+
+    it('should filter the heatmap by suite', async () => {
+      const res = await http().get(`/releases/${RELEASE}/coverage`).query({ suite: 'perf-fio' }).expect(200);
+      const fio = seed.campaign.cases.filter((c) => c.suite === 'perf-fio').length;
+      expect(res.text.match(/<tr data-suite="perf-fio"/g)).toHaveLength(fio);
+      expect(res.text).not.toMatch(/<tr data-suite="(?!perf-fio")/);
+      expect(res.text).toMatch(/id="covered-count">1 of 24</);
+      expect(res.text).toContain('<option value="perf-fio" selected>');
+    });
+
+    it('should list what a known hardware class should test next, never-covered cases first', async () => {
+      const res = await http().get(`/releases/${RELEASE}/coverage`).query({ hardware_class: hostileClass }).expect(200);
+      const table = res.text.slice(res.text.indexOf('<table class="sortable" id="next-cases">'));
+      const tiers = [...table.matchAll(/<tr data-tier="(\d)">/g)].map((m) => Number(m[1]));
+      expect(tiers.length).toBeGreaterThan(10);
+      expect(tiers).toEqual([...tiers].sort((a, b) => a - b));
+      expect(tiers[0]).toBe(0);
+      expect(tiers).toContain(1);
+      // Already covered on this class: not offered again.
+      expect(table).not.toContain(FIO_RANDWRITE.replace(/=/g, '&#x3D;'));
+      expect(res.text).toContain(`<option value="${hostileClass}" selected>`);
+    });
+
+    it('should take a pasted hardware profile, and say what is wrong with a bad one', async () => {
+      const res = await http()
+        .get(`/releases/${RELEASE}/coverage`)
+        .query({ profile: JSON.stringify(pendingBox), pools: '2', hosts_per_pool: '2', sr_kinds: 'ext,lvm,nfs' })
+        .expect(200);
+      expect(res.text).toContain(`For <code>${pendingClass}</code>`);
+      const twoPools = seed.campaign.cases.find((c) => (c.settings.requires.pools ?? 1) >= 2)!;
+      expect(res.text).toContain(`<code>${twoPools.caseKey.replace(/=/g, '&#x3D;')}</code>`);
+      // The pasted text comes back in the form, escaped.
+      expect(res.text).toContain('&quot;pending box&quot;');
+
+      const bad = await http().get(`/releases/${RELEASE}/coverage`).query({ profile: '{"cpu": ' }).expect(400);
+      expect(bad.text).toMatch(/<p class="form-error" role="alert">profile: not valid JSON \(/);
+      const invalid = await http()
+        .get(`/releases/${RELEASE}/coverage`)
+        .query({ profile: JSON.stringify({ ...pendingBox, memoryBytes: 'lots' }) })
+        .expect(400);
+      expect(invalid.text).toContain('hardware.memoryBytes: ');
+      const pools = await http()
+        .get(`/releases/${RELEASE}/coverage`)
+        .query({ hardware_class: hostileClass, pools: '0' })
+        .expect(400);
+      expect(pools.text).toContain('pools: expected a whole number from 1 to 64');
+    });
+  });
+});
