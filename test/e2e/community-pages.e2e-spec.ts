@@ -6,6 +6,7 @@ import {
   CommunitySeed,
   FIO_RANDREAD,
   FIO_RANDWRITE,
+  HOSTILE_NAME,
   hostileBox,
   LAB_CLASS,
   pendingBox,
@@ -127,6 +128,53 @@ describe('community pages: coverage, hardware classes, system comparison', () =>
         .query({ hardware_class: hostileClass, pools: '0' })
         .expect(400);
       expect(pools.text).toContain('pools: expected a whole number from 1 to 64');
+    });
+  });
+
+  describe('hardware', () => {
+    it('should browse hardware classes with their newest accepted submissions and links to their runs', async () => {
+      const res = await http().get('/hardware').expect(200);
+      expect(res.text).toContain(`<section class="card hw-class" data-class="${hostileClass}">`);
+      expect(res.text).toContain(`<tr data-submission="${seed.hostileId}">`);
+      expect(res.text).toContain(`<a href="/runs/${seed.acceptedRunNumber}">#${seed.acceptedRunNumber}</a>`);
+      expect(res.text).toMatch(/<span class="badge o-passed">\d+ passed<\/span>/);
+      // A system name is user text: shown as text.
+      expect(res.text).toContain('&lt;script&gt;window.__pwned &#x3D; 1&lt;/script&gt;&lt;b&gt;box&lt;/b&gt;');
+      expect(res.text).not.toContain(HOSTILE_NAME);
+      // The pending submission is nowhere.
+      expect(res.text).not.toContain(pendingClass);
+      expect(res.text).not.toContain('pending box');
+      expect(res.text).not.toContain(seed.pendingId);
+    });
+
+    it("should compare two systems' fio numbers side by side, in a table and a chart", async () => {
+      const form = await http().get('/hardware/compare').expect(200);
+      expect(form.text).toContain(`<option value="${seed.hostileId}">`);
+      expect(form.text).toContain(`<option value="${seed.epycId}">`);
+      expect(form.text).not.toContain(seed.pendingId);
+      expect(form.text).not.toContain(HOSTILE_NAME);
+
+      const res = await http().get('/hardware/compare').query({ a: seed.hostileId, b: seed.epycId }).expect(200);
+      expect(res.text).toContain(`<option value="${seed.hostileId}" selected>`);
+      const iops = res.text.slice(res.text.indexOf('<code>fio.write.iops</code>'));
+      expect(iops).toMatch(
+        /^<code>fio\.write\.iops<\/code> <span class="muted small">IOPS, higher is better<\/span><\/td>\s*<td class="num" data-sort="119276\.361819">119,276<\/td>\s*<td class="num" data-sort="59638\.180909">59,638<\/td>\s*<td class="num" data-sort="0\.49999\d*">0\.5×<\/td>\s*<td><span class="better">A<\/span>/,
+      );
+      expect(res.text).toContain('<canvas id="hw-compare-0"');
+      const spec = /<script type="application\/json" data-chart="hw-compare-0">([^<]*)<\/script>/.exec(res.text);
+      const chart = JSON.parse(spec![1]!);
+      expect(chart.series.map((s: { name: string }) => s.name)).toEqual([`A: ${HOSTILE_NAME}`, 'B: epyc box']);
+      // In the JSON block too, the name cannot close the script tag.
+      expect(spec![1]).not.toContain('<');
+      expect(res.text).toContain('<h3>A: &lt;script&gt;');
+    });
+
+    it('should refuse a pending submission and a half-filled form with the form still there', async () => {
+      const pending = await http().get('/hardware/compare').query({ a: seed.hostileId, b: seed.pendingId }).expect(404);
+      expect(pending.text).toContain(`b: no accepted submission with id ${seed.pendingId}`);
+      expect(pending.text).toContain('id="pick-systems"');
+      const half = await http().get('/hardware/compare').query({ a: seed.hostileId }).expect(400);
+      expect(half.text).toContain('pick two systems: a and b');
     });
   });
 });
