@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
-import { createResultsTestApp, ResultsTestApp } from 'test/utils/results-factory';
+import { createResultsTestApp, ResultsTestApp, TEST_ADMIN_TOKEN } from 'test/utils/results-factory';
 import {
   classOf,
   CommunitySeed,
@@ -175,6 +175,85 @@ describe('community pages: coverage, hardware classes, system comparison', () =>
       expect(pending.text).toContain('id="pick-systems"');
       const half = await http().get('/hardware/compare').query({ a: seed.hostileId }).expect(400);
       expect(half.text).toContain('pick two systems: a and b');
+    });
+  });
+
+  describe('public views count only accepted community results', () => {
+    const admin = `Bearer ${TEST_ADMIN_TOKEN}`;
+    let pendingCase: string;
+
+    beforeAll(async () => {
+      const [row] = await db.dataSource.query(
+        `SELECT c.case_hash FROM cases c JOIN runs r ON r.id = c.run_id WHERE r.number = $1 LIMIT 1`,
+        [seed.pendingRunNumber],
+      );
+      pendingCase = row.case_hash;
+    });
+
+    it('should hide a pending submission from anonymous readers and from its own submitter, everywhere', async () => {
+      const n = seed.pendingRunNumber;
+      for (const who of [undefined, seed.submitter]) {
+        const as = (req: request.Test) => (who ? req.set('authorization', who) : req);
+        const home = await as(http().get('/')).expect(200);
+        expect(home.text).not.toContain(`href="/runs/${n}"`);
+        expect(home.text).toContain(`href="/runs/${seed.acceptedRunNumber}"`);
+        expect(home.text).toContain(`href="/runs/${seed.labRunNumber}"`);
+        const runs = await as(http().get('/api/v1/runs')).expect(200);
+        expect(runs.body.map((r: { number: number }) => r.number)).not.toContain(n);
+        for (const url of [
+          `/runs/${n}`,
+          `/runs/${n}/live`,
+          `/runs/${n}/cases/${pendingCase}`,
+          `/cases/${pendingCase}/history`,
+          `/compare?baseline=${seed.acceptedRunNumber}&candidate=${n}`,
+          `/api/v1/runs/${n}`,
+          `/api/v1/runs/${n}/cases`,
+        ]) {
+          await as(http().get(url)).expect(404);
+        }
+      }
+      await http().get(`/runs/${seed.acceptedRunNumber}`).expect(200);
+    });
+
+    it('should show admins the pending submission, marked, on the dashboard, its run, case and history pages', async () => {
+      const n = seed.pendingRunNumber;
+      const mark =
+        '<span class="badge unmoderated" title="a community submission not accepted yet: only admins see it">pending submission</span>';
+      const home = await http().get('/').set('authorization', admin).expect(200);
+      expect(home.text).toContain(`href="/runs/${n}"`);
+      expect(home.text).toContain(mark);
+      expect((await http().get(`/runs/${n}`).set('authorization', admin).expect(200)).text).toContain(mark);
+      expect(
+        (await http().get(`/runs/${n}/cases/${pendingCase}`).set('authorization', admin).expect(200)).text,
+      ).toContain(mark);
+      await http().get(`/cases/${pendingCase}/history`).set('authorization', admin).expect(200);
+      const api = await http().get('/api/v1/runs').set('authorization', admin).expect(200);
+      expect(api.body.find((r: { number: number }) => r.number === n)).toMatchObject({
+        origin: 'submission',
+        submissionStatus: 'pending',
+      });
+      const hardware = await http().get('/hardware').set('authorization', admin).expect(200);
+      expect(hardware.text).toContain(`<tr data-submission="${seed.pendingId}" class="unmoderated">`);
+      expect(hardware.text).toContain('pending box');
+      // Accepted runs are not marked.
+      expect(
+        (await http().get(`/runs/${seed.acceptedRunNumber}`).set('authorization', admin).expect(200)).text,
+      ).not.toContain('badge unmoderated');
+    });
+
+    it('should show the submission everywhere once an admin accepts it', async () => {
+      await http()
+        .post(`/api/v1/submissions/${seed.pendingId}/moderate`)
+        .set('authorization', admin)
+        .send({ status: 'accepted' })
+        .expect(200);
+      const n = seed.pendingRunNumber;
+      expect((await http().get('/').expect(200)).text).toContain(`href="/runs/${n}"`);
+      expect((await http().get(`/runs/${n}`).expect(200)).text).not.toContain('badge unmoderated');
+      const hardware = await http().get('/hardware').expect(200);
+      expect(hardware.text).toContain(`data-class="${pendingClass}"`);
+      const coverage = await http().get(`/releases/${RELEASE}/coverage`).expect(200);
+      expect(rowStates(coverage.text, FIO_RANDREAD)).toContain('passed');
     });
   });
 });

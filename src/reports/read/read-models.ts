@@ -33,6 +33,8 @@ export interface RunSummary {
   startedAt: Date | null;
   finishedAt: Date | null;
   counts: RunCounts;
+  /** For a run of a community submission: its moderation state (readers other than admins only ever see accepted ones). */
+  submissionStatus?: 'pending' | 'accepted' | 'rejected' | null;
 }
 
 export interface LabHostSnapshot {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isOutcome, OUTCOMES } from 'src/results/outcome';
 import type { Outcome } from 'src/results/outcome';
 import type {
@@ -29,27 +30,59 @@ const CASE_COLUMNS = `c.id, c.run_id, c.case_key, c.case_hash, c.suite, c.scenar
 
 const RUN_COLUMNS = `r.id, r.number, r.campaign_name, r.release, r.baseline_release, r.lab_name, r.origin, r.simulated,
   r.status, r.error, r.options, r.created_at, r.started_at, r.finished_at,
+  CASE WHEN r.origin = 'submission' THEN (SELECT s.status FROM submissions s WHERE s.run_id = r.id LIMIT 1) END AS submission_status,
   (SELECT coalesce(jsonb_object_agg(k, n), '{}'::jsonb)
      FROM (SELECT coalesce(outcome, status) AS k, count(*)::int AS n FROM cases WHERE run_id = r.id GROUP BY 1) x) AS counts`;
+
+/**
+ * Which runs of community submissions a reader sees: `accepted` (public views count only accepted
+ * community results), or `all` (admins moderating; such runs carry their `submissionStatus`).
+ */
+export type SubmissionVisibility = 'accepted' | 'all';
+
+const readerVisibility = new AsyncLocalStorage<SubmissionVisibility>();
+
+/**
+ * Runs `fn`, and everything it awaits, as a reader with this visibility. The HTTP layer sets it per
+ * request from the caller's role, so the services between it and this repository need not pass it.
+ */
+export function asReader<T>(visibility: SubmissionVisibility, fn: () => T): T {
+  return readerVisibility.run(visibility, fn);
+}
 
 /**
  * Reads runs, cases, attempts, steps, artifacts and measurements with explicit SQL, so review sees
  * exactly what PostgreSQL gets and a 10,000-case run is read in a handful of queries.
  */
 export class ResultsReadRepository {
-  constructor(private readonly db: SqlQueryable) {}
+  /** `fallback` applies outside asReader (the CLI, reports, tests): public unless said otherwise. */
+  constructor(
+    private readonly db: SqlQueryable,
+    private readonly fallback: SubmissionVisibility = 'accepted',
+  ) {}
+
+  /**
+   * A condition on a run alias that hides runs of pending or rejected submissions from public
+   * readers. A CASE, not an OR, so lab runs never pay for the submissions lookup.
+   */
+  private visible(alias: string): string {
+    if ((readerVisibility.getStore() ?? this.fallback) === 'all') return 'true';
+    return `(CASE WHEN ${alias}.origin = 'submission'
+              THEN EXISTS (SELECT 1 FROM submissions sv WHERE sv.run_id = ${alias}.id AND sv.status = 'accepted')
+              ELSE true END)`;
+  }
 
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
     return (await this.db.query(sql, params)) as Row[];
   }
 
   async listRuns(limit = 50): Promise<RunSummary[]> {
-    const rows = await this.rows(`SELECT ${RUN_COLUMNS} FROM runs r ORDER BY r.number DESC LIMIT $1`, [limit]);
+    const rows = await this.rows(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${this.visible('r')} ORDER BY r.number DESC LIMIT $1`, [limit]);
     return rows.map(mapRun);
   }
 
   async findRun(number: number): Promise<RunSummary | null> {
-    const [row] = await this.rows(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.number = $1`, [number]);
+    const [row] = await this.rows(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.number = $1 AND ${this.visible('r')}`, [number]);
     return row ? mapRun(row) : null;
   }
 
@@ -60,7 +93,7 @@ export class ResultsReadRepository {
   async findBaselineRun(run: RunSummary): Promise<RunSummary | null> {
     const [row] = await this.rows(
       `SELECT ${RUN_COLUMNS} FROM runs r
-        WHERE r.campaign_name = $1 AND r.number < $2 AND r.status = 'finished'
+        WHERE r.campaign_name = $1 AND r.number < $2 AND r.status = 'finished' AND ${this.visible('r')}
         ORDER BY (r.release = $3) DESC, r.number DESC LIMIT 1`,
       [run.campaignName, run.number, run.baselineRelease ?? ''],
     );
@@ -244,7 +277,11 @@ export class ResultsReadRepository {
   }
 
   async findArtifact(sha256: string): Promise<ArtifactRow | null> {
-    const [row] = await this.rows(`SELECT * FROM artifacts WHERE sha256 = $1 ORDER BY created_at LIMIT 1`, [sha256]);
+    const [row] = await this.rows(
+      `SELECT a.* FROM artifacts a JOIN runs r ON r.id = a.run_id
+        WHERE a.sha256 = $1 AND ${this.visible('r')} ORDER BY a.created_at LIMIT 1`,
+      [sha256],
+    );
     return row ? mapArtifact(row) : null;
   }
 
@@ -282,7 +319,7 @@ export class ResultsReadRepository {
               m.simulated, m.context, x.number AS run_number, c.scenario, c.params, c.settings, c.outcome
          FROM (SELECT DISTINCT ON (c.case_key) c.id AS case_id, r.number
                  FROM cases c JOIN runs r ON r.id = c.run_id
-                WHERE c.case_key = ANY($1::text[]) AND r.number < $2 AND c.outcome = 'passed'
+                WHERE c.case_key = ANY($1::text[]) AND r.number < $2 AND c.outcome = 'passed' AND ${this.visible('r')}
                   AND EXISTS (SELECT 1 FROM measurements mm WHERE mm.case_id = c.id)
                 ORDER BY c.case_key, r.number DESC) x
          JOIN measurements m ON m.case_id = x.case_id JOIN cases c ON c.id = m.case_id
@@ -297,7 +334,7 @@ export class ResultsReadRepository {
       `SELECT ${CASE_COLUMNS}, r.number AS run_number, r.release AS run_release, r.campaign_name, r.simulated AS run_simulated,
               r.created_at AS run_created_at
          FROM cases c JOIN runs r ON r.id = c.run_id
-        WHERE c.case_hash = $1 ORDER BY r.number DESC LIMIT $2`,
+        WHERE c.case_hash = $1 AND ${this.visible('r')} ORDER BY r.number DESC LIMIT $2`,
       [caseHash, limit],
     );
     rows.reverse();
@@ -325,7 +362,7 @@ export class ResultsReadRepository {
       `SELECT r.id, count(c.id)::int AS n
          FROM runs r
          JOIN LATERAL (SELECT p.id FROM runs p WHERE p.campaign_name = r.campaign_name AND p.number < r.number
-                        AND p.status = 'finished' ORDER BY p.number DESC LIMIT 1) prev ON true
+                        AND p.status = 'finished' AND ${this.visible('p')} ORDER BY p.number DESC LIMIT 1) prev ON true
          JOIN cases c ON c.run_id = r.id AND c.outcome IN ('failed','xpassed','infra-error')
          JOIN cases pc ON pc.run_id = prev.id AND pc.case_key = c.case_key AND pc.outcome IN ('passed','xfailed')
         WHERE r.id = ANY($1::uuid[])
@@ -369,6 +406,10 @@ function mapRun(r: Row): RunSummary {
     startedAt: date(r.started_at),
     finishedAt: date(r.finished_at),
     counts: countsOf(obj(r.counts)),
+    submissionStatus:
+      r.submission_status === 'pending' || r.submission_status === 'accepted' || r.submission_status === 'rejected'
+        ? r.submission_status
+        : null,
   };
 }
 
