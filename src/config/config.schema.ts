@@ -47,6 +47,14 @@ export const configFields = {
     schema: z.coerce.number().int().min(1).max(64).default(4),
     description: 'Cases one worker process runs at the same time.',
   },
+  SHAKEDOWN_LEASE_TTL_SECONDS: {
+    schema: z.coerce.number().min(1).max(3600).default(30),
+    description: 'A worker that stops heart-beating for this long is presumed dead: its cases are cleaned up and retried.',
+  },
+  SHAKEDOWN_SHUTDOWN_GRACE_SECONDS: {
+    schema: z.coerce.number().min(0).max(86400).default(30),
+    description: 'On SIGTERM a worker lets running cases finish this long, then hands them back to the queue.',
+  },
   SHAKEDOWN_SUBMISSION_MAX_BYTES: {
     schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
     description: 'Largest accepted submission body.',

@@ -41,7 +41,7 @@ export interface ExecutorDeps {
   waitForRelease: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-export type ExecutionEnd = { kind: 'done'; outcome: string } | { kind: 'requeued'; delayMs: number };
+export type ExecutionEnd = { kind: 'done'; outcome: string } | { kind: 'requeued'; delayMs: number } | { kind: 'lost' };
 
 /** A running case's handle: the worker aborts it on cancellation or shutdown. */
 export class CaseHandle {
@@ -86,7 +86,13 @@ export class CaseExecutor {
 
     const pools = lease.pools;
     const hostNames = pools.flatMap((p) => p.hosts.map((h) => h.name));
-    const { attemptId, number } = await repo.startAttempt(c.id, this.settings.worker, lease.leaseId, hostNames);
+    const started = await repo.startAttempt(c.id, this.settings.worker, lease.leaseId, hostNames);
+    if (!started) {
+      // Our claim was taken back (we looked dead): someone else owns the case now.
+      await this.deps.leases.release(lease.leaseId).catch(() => undefined);
+      return { kind: 'lost' };
+    }
+    const { attemptId, number } = started;
     await this.announce(run, c.id, 'running', null);
     this.deps.log({ case: c.caseKey, attempt: number, hosts: hostNames }, 'case started');
 

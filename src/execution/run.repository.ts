@@ -256,20 +256,25 @@ export class RunRepository {
     ]);
   }
 
+  /**
+   * Turns this worker's waiting claim into a running attempt. Null when the claim was lost (the
+   * reaper re-queued the case because this worker's heartbeat looked dead): the caller must back off.
+   */
   async startAttempt(
     caseId: string,
     worker: string,
     leaseId: string | null,
     hosts: string[],
-  ): Promise<{ attemptId: string; number: number }> {
+  ): Promise<{ attemptId: string; number: number } | null> {
     return this.transaction(async (em) => {
       const [c] = await queryRows(
         em,
-        `UPDATE cases SET status = 'running', worker = $2, lease_id = $3, waiting_reason = NULL, attempt_count = attempt_count + 1,
+        `UPDATE cases SET status = 'running', lease_id = $3, waiting_reason = NULL, attempt_count = attempt_count + 1,
                           started_at = COALESCE(started_at, now())
-          WHERE id = $1 RETURNING attempt_count`,
+          WHERE id = $1 AND worker = $2 AND status = 'waiting' RETURNING attempt_count`,
         [caseId, worker, leaseId],
       );
+      if (!c) return null;
       const [a] = await queryRows(
         em,
         `INSERT INTO attempts (case_id, number, worker, lease_id, hosts) VALUES ($1,$2,$3,$4,$5) RETURNING id`,
@@ -455,6 +460,47 @@ export class RunRepository {
       [runId],
     );
     return Object.fromEntries(rows.map((r: { k: string; n: number }) => [r.k, r.n]));
+  }
+
+  // ---- workers -------------------------------------------------------------------------------------
+  async workerBeat(w: { name: string; hostname: string; pid: number; concurrency: number }): Promise<void> {
+    await queryRows(
+      this.db,
+      `INSERT INTO workers (name, hostname, pid, concurrency) VALUES ($1,$2,$3,$4)
+       ON CONFLICT (name) DO UPDATE SET heartbeat_at = now(), stopped_at = NULL, hostname = EXCLUDED.hostname,
+         pid = EXCLUDED.pid, concurrency = EXCLUDED.concurrency`,
+      [w.name, w.hostname, w.pid, w.concurrency],
+    );
+  }
+
+  async workerStopped(name: string): Promise<void> {
+    await queryRows(this.db, `UPDATE workers SET stopped_at = now() WHERE name = $1`, [name]);
+  }
+
+  /** Re-queues a waiting case only if the given (dead) worker still holds it. */
+  async requeueAbandoned(
+    caseId: string,
+    worker: string | null,
+    reason: string,
+  ): Promise<{ dispatchId: string; priority: number } | null> {
+    const [row] = await queryRows(
+      this.db,
+      `UPDATE cases SET status = 'queued', dispatch_id = gen_random_uuid(), worker = NULL, waiting_reason = $3, queued_at = now()
+        WHERE id = $1 AND status = 'waiting' AND worker IS NOT DISTINCT FROM $2 RETURNING dispatch_id AS "dispatchId", priority`,
+      [caseId, worker, reason],
+    );
+    return row ?? null;
+  }
+
+  /** Cases held while waiting for hosts by a worker that stopped beating (no lease to expire yet). */
+  async abandonedWaitingCases(staleAfterMs: number): Promise<Array<{ caseId: string; worker: string | null }>> {
+    return queryRows(
+      this.db,
+      `SELECT c.id AS "caseId", c.worker FROM cases c LEFT JOIN workers w ON w.name = c.worker
+        WHERE c.status = 'waiting'
+          AND (w.name IS NULL OR w.stopped_at IS NOT NULL OR w.heartbeat_at < now() - make_interval(secs => $1 / 1000.0))`,
+      [staleAfterMs],
+    );
   }
 
   /** Running cases whose lease expired: their worker is gone (crash, SIGKILL, lost network). */

@@ -27,7 +27,15 @@ export async function startWorkerProcess(
     logger,
   });
   const concurrency = config.get('SHAKEDOWN_WORKER_CONCURRENCY');
-  const worker = await engine.startWorker({ concurrency, name: options.name });
+  const leaseTtlMs = config.get('SHAKEDOWN_LEASE_TTL_SECONDS') * 1000;
+  const worker = await engine.startWorker({
+    concurrency,
+    name: options.name,
+    shutdownGraceMs: config.get('SHAKEDOWN_SHUTDOWN_GRACE_SECONDS') * 1000,
+    // A heartbeat several times per TTL, so one slow beat never loses the lease.
+    executor: { leaseTtlMs, heartbeatMs: Math.max(200, Math.floor(leaseTtlMs / 5)) },
+    reaperIntervalMs: Math.max(500, Math.floor(leaseTtlMs / 3)),
+  });
   return {
     worker,
     engine,

@@ -82,6 +82,7 @@ export class Worker {
   }
 
   async start(): Promise<void> {
+    await this.beat();
     this.subscription = await subscribeEvents(this.options.databaseUrl, (e) => this.onEvent(e));
     this.loopDone = this.loop();
     this.reaper = setInterval(
@@ -108,6 +109,7 @@ export class Worker {
     if (timedOut) for (const r of this.running.values()) r.handle.abort('shutdown');
     await Promise.all([...this.running.values()].map((r) => r.done));
     await this.loopDone;
+    await this.repo.workerStopped(this.name).catch(() => undefined);
     await this.subscription?.close();
     this.deps.log({ worker: this.name }, 'worker stopped');
   }
@@ -202,7 +204,32 @@ export class Worker {
   }
 
   /** Cases whose worker vanished: adopt the lease, clean the hosts, record the attempt, retry. */
+  private beat(): Promise<void> {
+    return this.repo.workerBeat({
+      name: this.name,
+      hostname: hostname(),
+      pid: process.pid,
+      concurrency: this.options.concurrency,
+    });
+  }
+
   private async reap(): Promise<void> {
+    await this.beat();
+    for (const stale of await this.repo.abandonedWaitingCases(this.settings.leaseTtlMs)) {
+      if (this.running.has(stale.caseId)) continue;
+      const again = await this.repo.requeueAbandoned(
+        stale.caseId,
+        stale.worker,
+        `worker ${stale.worker} was lost while the case waited for hosts`,
+      );
+      if (again) {
+        this.deps.log(
+          { case: stale.caseId, deadWorker: stale.worker },
+          're-queued a waiting case whose worker is gone',
+        );
+        await this.deps.queue.enqueueCases([{ caseId: stale.caseId, ...again }]);
+      }
+    }
     for (const orphan of await this.repo.orphanedCases()) {
       if (this.running.has(orphan.caseId)) continue;
       if (

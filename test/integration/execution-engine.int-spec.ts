@@ -286,6 +286,30 @@ describe('execution engine on an SSH fixture lab', () => {
     });
   });
 
+  it('should re-queue a case whose worker died while it waited for hosts', async () => {
+    const { run } = await engine.runs.start({
+      campaign: { text: CAMPAIGN, filename: 'x.yaml' },
+      lab: 'fixture-lab',
+      suite: 'install',
+    });
+    await waitUntil(
+      async () => (await q(`SELECT status FROM runs WHERE id = $1`, [run.id]))[0].status === 'finished',
+      'first pass',
+    );
+    // As if a worker named "ghost" had claimed it and then vanished before it got hosts.
+    await q(`UPDATE runs SET status = 'running', finished_at = NULL WHERE id = $1`, [run.id]);
+    await q(
+      `UPDATE cases SET status = 'waiting', outcome = NULL, worker = 'ghost', dispatch_id = gen_random_uuid() WHERE run_id = $1`,
+      [run.id],
+    );
+    await waitUntil(
+      async () => (await q(`SELECT status FROM runs WHERE id = $1`, [run.id]))[0].status === 'finished',
+      'rescued run',
+    );
+    const [c] = await q(`SELECT outcome, attempt_count AS attempts, worker FROM cases WHERE run_id = $1`, [run.id]);
+    expect(c).toEqual({ outcome: 'passed', attempts: 2, worker: worker.name });
+  });
+
   it('should have used one worker name on every attempt', async () => {
     const workers = await q(`SELECT DISTINCT worker FROM attempts`);
     expect(workers).toEqual([{ worker: worker.name }]);
