@@ -24,6 +24,7 @@ export interface EngineOptions {
  */
 export class Engine {
   private workers: Worker[] = [];
+  readonly artifacts: ArtifactStore;
 
   private constructor(
     readonly db: DataSource,
@@ -31,7 +32,9 @@ export class Engine {
     readonly runs: RunService,
     readonly ssh: SshPool,
     private readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.artifacts = new ArtifactStore(join(options.dataDir, 'artifacts'));
+  }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const db = createDataSource({ url: options.databaseUrl, poolSize: 10, applicationName: 'shakedown-engine' });
@@ -50,7 +53,7 @@ export class Engine {
         queue: this.queue,
         leases: new LabLeases(new LeaseRepository(this.db), name),
         ssh: this.ssh,
-        artifacts: new ArtifactStore(join(this.options.dataDir, 'artifacts')),
+        artifacts: this.artifacts,
         registry: this.options.registry,
         log: (fields, message) => log.info(fields, message),
       },

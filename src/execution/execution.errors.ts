@@ -10,6 +10,7 @@ export enum ExecutionErrorCode {
   WorkerLost = 'WORKER_LOST',
   NothingToRun = 'RUN_INVALID_NOTHING_TO_RUN',
   NotManual = 'CASE_INVALID_NOT_MANUAL',
+  ManualInvalid = 'MANUAL_RESULT_INVALID',
 }
 
 export class ExecutionError extends DomainError<ExecutionErrorCode> {}

@@ -440,7 +440,7 @@ export class RunRepository {
   async insertArtifact(a: {
     runId: string;
     caseId: string;
-    attemptId: string;
+    attemptId: string | null;
     name: string;
     mediaType: string;
     sha256: string;
@@ -460,6 +460,29 @@ export class RunRepository {
       [runId],
     );
     return Object.fromEntries(rows.map((r: { k: string; n: number }) => [r.k, r.n]));
+  }
+
+  async findCaseInRun(runId: string, ref: string): Promise<CaseRow | null> {
+    const [row] = await queryRows(
+      this.db,
+      `SELECT ${CASE_COLUMNS} FROM cases WHERE run_id = $1 AND (case_hash = $2 OR case_key = $2 OR id::text = $2)`,
+      [runId, ref],
+    );
+    return row ?? null;
+  }
+
+  /** A tester's verdict on a manual checklist case; the case keeps who, when and the notes. */
+  async recordManual(
+    caseId: string,
+    r: { outcome: string; notes: string; by: string; evidence: string[] },
+  ): Promise<void> {
+    await queryRows(
+      this.db,
+      `UPDATE cases SET outcome = $2, reason = NULLIF($3, ''), status = 'done', finished_at = now(),
+              manual_result = jsonb_build_object('by', $4::text, 'at', now(), 'notes', $3::text, 'evidence', $5::jsonb)
+        WHERE id = $1 AND manual`,
+      [caseId, r.outcome, r.notes, r.by, JSON.stringify(r.evidence)],
+    );
   }
 
   // ---- workers -------------------------------------------------------------------------------------

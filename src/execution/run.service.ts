@@ -14,6 +14,7 @@ import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { NewCase, RunRow } from 'src/execution/run.types';
 import { LabView } from 'src/execution/lab-view';
+import { ArtifactStore } from 'src/results/artifact-store';
 
 export interface StartRunInput {
   /** A path to the campaign file, or its text with a name for messages. */
@@ -111,6 +112,55 @@ export class RunService {
     await publishEvent(this.db, { kind: 'cancel', runId: run.id });
     await this.repo.settleRun(run.id);
     return (await this.repo.findRun(run.id))!;
+  }
+
+  /**
+   * Records the outcome of a manual check (installer bullets and other checklists a person does),
+   * with notes and evidence files kept as artifacts. A later record replaces an earlier one.
+   */
+  async recordManual(input: {
+    run: string;
+    case: string;
+    outcome: 'passed' | 'failed' | 'skipped';
+    notes?: string;
+    by: string;
+    evidence?: Array<{ name: string; content: Buffer; mediaType?: string }>;
+    artifacts: ArtifactStore;
+  }): Promise<{ caseKey: string; outcome: string }> {
+    const run = await this.repo.findRun(input.run);
+    if (!run) throw new ExecutionError(`no run ${input.run}`, ExecutionErrorCode.RunNotFound);
+    const c = await this.repo.findCaseInRun(run.id, input.case);
+    if (!c) throw new ExecutionError(`run ${run.number} has no case ${input.case}`, ExecutionErrorCode.CaseNotFound);
+    if (!c.manual) {
+      throw new ExecutionError(
+        `case ${c.caseKey} is automated: its outcome comes from running it`,
+        ExecutionErrorCode.NotManual,
+      );
+    }
+    const evidence: string[] = [];
+    for (const file of input.evidence ?? []) {
+      const stored = await input.artifacts.put(file.content);
+      await this.repo.insertArtifact({
+        runId: run.id,
+        caseId: c.id,
+        attemptId: null,
+        name: file.name,
+        mediaType: file.mediaType ?? 'application/octet-stream',
+        ...stored,
+      });
+      evidence.push(stored.sha256);
+    }
+    await this.repo.recordManual(c.id, { outcome: input.outcome, notes: input.notes ?? '', by: input.by, evidence });
+    await this.repo.settleRun(run.id);
+    await publishEvent(this.db, {
+      kind: 'case',
+      runId: run.id,
+      runNumber: run.number,
+      caseId: c.id,
+      status: 'done',
+      outcome: input.outcome,
+    });
+    return { caseKey: c.caseKey, outcome: input.outcome };
   }
 
   /** Each case's needs: what its scenario says, tightened by the suite's `requires`. */

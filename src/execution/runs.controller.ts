@@ -28,6 +28,32 @@ const startRunSchema = z
   .strict()
   .refine((b) => !!b.campaign !== !!b.campaignText, { message: 'give exactly one of campaign and campaignText' });
 
+const manualSchema = z
+  .object({
+    outcome: z.enum(['passed', 'failed', 'skipped']),
+    notes: z.string().max(20_000).optional(),
+    evidence: z
+      .array(
+        z
+          .object({
+            name: z
+              .string()
+              .min(1)
+              .max(200)
+              .regex(/^[^/\\]+$/, 'a file name, not a path'),
+            contentBase64: z
+              .string()
+              .max(10 * 1024 * 1024)
+              .regex(/^[A-Za-z0-9+/=\s]*$/, 'base64'),
+            mediaType: z.string().max(100).optional(),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
+  })
+  .strict();
+
 export type StartRunBody = z.infer<typeof startRunSchema>;
 
 const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
@@ -84,6 +110,35 @@ export class RunsController {
   async cancel(@Param('ref') ref: string) {
     const run = await this.engine.runs.cancel(ref);
     return { id: run.id, number: run.number, status: run.status };
+  }
+
+  /** A tester records the outcome of a manual check, with notes and small evidence files (base64). */
+  @Post(':ref/cases/:case/manual')
+  @Roles(Role.Tester)
+  async recordManual(
+    @Param('ref') ref: string,
+    @Param('case') caseRef: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    const parsed = manualSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ExecutionError(`${issue.path.join('.') || 'body'}: ${issue.message}`, ExecutionErrorCode.ManualInvalid);
+    }
+    return this.engine.runs.recordManual({
+      run: ref,
+      case: caseRef,
+      outcome: parsed.data.outcome,
+      notes: parsed.data.notes,
+      by: principalName(who),
+      evidence: parsed.data.evidence?.map((e) => ({
+        name: e.name,
+        content: Buffer.from(e.contentBase64, 'base64'),
+        mediaType: e.mediaType,
+      })),
+      artifacts: this.engine.artifacts,
+    });
   }
 
   @Get('-/queue')

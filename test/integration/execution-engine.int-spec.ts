@@ -310,6 +310,61 @@ describe('execution engine on an SSH fixture lab', () => {
     expect(c).toEqual({ outcome: 'passed', attempts: 2, worker: worker.name });
   });
 
+  it('should keep a manual check pending until a tester records it, with notes and evidence', async () => {
+    const text = `${CAMPAIGN}  - id: installer
+    scenario: installer.install-upgrade
+    title: install and upgrade
+    covers: installation, upgrade
+    manual: true
+    checklist: [Boot the installer, Upgrade the baseline host]
+`;
+    const { run, counts } = await engine.runs.start({
+      campaign: { text, filename: 'x.yaml' },
+      lab: 'fixture-lab',
+      suite: 'installer',
+    });
+    expect(counts).toEqual({ total: 1, queued: 0, skipped: 0, manual: 1 });
+    const [pending] = await q(`SELECT case_hash AS hash, outcome FROM cases WHERE run_id = $1`, [run.id]);
+    expect(pending.outcome).toBe('manual-pending');
+    const recorded = await engine.runs.recordManual({
+      run: String(run.number),
+      case: pending.hash,
+      outcome: 'passed',
+      notes: 'upgrade kept the VMs',
+      by: 'alice',
+      evidence: [{ name: 'screen.txt', content: Buffer.from('installer finished') }],
+      artifacts: engine.artifacts,
+    });
+    expect(recorded.outcome).toBe('passed');
+    const [c] = await q(`SELECT outcome, reason, manual_result AS m FROM cases WHERE run_id = $1`, [run.id]);
+    expect(c).toMatchObject({
+      outcome: 'passed',
+      reason: 'upgrade kept the VMs',
+      m: { by: 'alice', notes: 'upgrade kept the VMs' },
+    });
+    expect(c.m.evidence).toHaveLength(1);
+    const [a] = await q(
+      `SELECT name, size_bytes::int AS size FROM artifacts WHERE case_id = (SELECT id FROM cases WHERE run_id = $1)`,
+      [run.id],
+    );
+    expect(a).toEqual({ name: 'screen.txt', size: 18 });
+  });
+
+  it('should refuse to record a manual result on an automated case', async () => {
+    const [c] = await q(
+      `SELECT r.number, c.case_hash AS hash FROM cases c JOIN runs r ON r.id = c.run_id WHERE NOT c.manual LIMIT 1`,
+    );
+    await expect(
+      engine.runs.recordManual({
+        run: String(c.number),
+        case: c.hash,
+        outcome: 'passed',
+        by: 'x',
+        artifacts: engine.artifacts,
+      }),
+    ).rejects.toMatchObject({ code: 'CASE_INVALID_NOT_MANUAL' });
+  });
+
   it('should have used one worker name on every attempt', async () => {
     const workers = await q(`SELECT DISTINCT worker FROM attempts`);
     expect(workers).toEqual([{ worker: worker.name }]);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command } from 'commander';
 import { CliError, ExitCode } from 'src/cli/cli-error';
 import { openEngineForCli } from 'src/cli/engine-session';
@@ -77,6 +79,8 @@ export function registerRunCommands(program: Command): void {
       }
     });
 
+  registerRecordCommand(run);
+
   run
     .command('watch')
     .description('follow a run with a progress bar until it ends')
@@ -91,6 +95,49 @@ export function registerRunCommands(program: Command): void {
           databaseUrl: session.databaseUrl,
         });
         if (final.failed > 0 || final.status !== 'finished') process.exitCode = ExitCode.Failure;
+      } finally {
+        await session.close();
+      }
+    });
+}
+
+interface RecordOptions {
+  outcome: string;
+  notes?: string;
+  evidence?: string[];
+  by?: string;
+}
+
+/** `shakedown run record RUN CASE --outcome …`: the result of a manual check. */
+export function registerRecordCommand(run: Command): void {
+  run
+    .command('record')
+    .description('record the outcome of a manual check (installer checklists and other cases a person does)')
+    .argument('<run>', 'run number or id')
+    .argument('<case>', 'case hash or case key')
+    .requiredOption('--outcome <outcome>', 'passed, failed or skipped')
+    .option('--notes <text>', 'what was done and seen')
+    .option('--evidence <files...>', 'files kept with the case (screenshots, logs)')
+    .option('--by <name>', 'who did the check (default: $USER)')
+    .action(async (runRef: string, caseRef: string, opts: RecordOptions) => {
+      if (!['passed', 'failed', 'skipped'].includes(opts.outcome)) {
+        throw new CliError(`--outcome must be passed, failed or skipped, not ${opts.outcome}`, ExitCode.Usage);
+      }
+      const evidence = (opts.evidence ?? []).map((file) => ({ name: basename(file), content: readFileSync(file) }));
+      const session = await openEngineForCli();
+      try {
+        const r = await session.engine.runs.recordManual({
+          run: runRef,
+          case: caseRef,
+          outcome: opts.outcome as 'passed' | 'failed' | 'skipped',
+          notes: opts.notes,
+          by: opts.by ?? process.env.USER ?? 'tester',
+          evidence,
+          artifacts: session.engine.artifacts,
+        });
+        process.stderr.write(
+          `${r.caseKey}: ${r.outcome}${evidence.length ? ` (${evidence.length} evidence files)` : ''}\n`,
+        );
       } finally {
         await session.close();
       }
