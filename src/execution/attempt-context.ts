@@ -13,6 +13,7 @@ import {
   HostHandle,
   MeasurementInput,
   PoolHandle,
+  ReportedCase,
   ScenarioContext,
   StepPhase,
 } from 'src/scenarios/scenario.types';
@@ -63,6 +64,7 @@ export class AttemptContext implements ScenarioContext {
   private seq = 0;
   private current: OpenStep | null = null;
   private readonly samples = new Map<string, MeasurementInput>();
+  private readonly reported = new Map<string, ReportedCase>();
   private readonly writes: Array<Promise<unknown>> = [];
 
   constructor(
@@ -149,6 +151,15 @@ export class AttemptContext implements ScenarioContext {
 
   async untrack(kind: CreatedKind, ref: string): Promise<void> {
     await this.repo.untrackObject(this.scope.case.id, kind, ref);
+  }
+
+  reportCase(result: ReportedCase): void {
+    this.reported.set(result.caseKey, result);
+  }
+
+  /** Results of external suites gathered during the attempt (the last report of a key wins). */
+  reportedCases(): ReportedCase[] {
+    return [...this.reported.values()];
   }
 
   measure(m: MeasurementInput): void {

@@ -2,6 +2,8 @@ import { CommandRunner } from 'src/remote/exec-result';
 import { SshPool } from 'src/remote/ssh-pool';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { failureSignature } from 'src/results/signature';
+import { isFailure } from 'src/results/outcome';
+import { caseHash } from 'src/matrix/case-key';
 import { AttemptContext } from 'src/execution/attempt-context';
 import { parseDurationMs } from 'src/execution/duration';
 import { HostLeases } from 'src/execution/host-leases';
@@ -11,7 +13,7 @@ import { CasePlan, describeNeed } from 'src/execution/planner';
 import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { CaseRow, RunRow } from 'src/execution/run.types';
-import { hostTarget } from 'src/execution/ssh-targets';
+import { hostTarget, xapiPasswordOf } from 'src/execution/ssh-targets';
 import { tearDown } from 'src/execution/teardown';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { HostHandle, PoolHandle } from 'src/scenarios/scenario.types';
@@ -160,6 +162,27 @@ export class CaseExecutor {
       });
     }
 
+    const reported = ctx.reportedCases();
+    if (reported.length) {
+      await repo.upsertReportedCases(
+        c,
+        this.settings.worker,
+        reported.map((r) => ({
+          caseKey: r.caseKey,
+          caseHash: caseHash(r.caseKey),
+          scenario: r.scenario,
+          params: r.params,
+          outcome: r.outcome,
+          message: r.message ?? null,
+          durationMs: r.durationMs ?? null,
+          output: r.output ?? null,
+          signature:
+            isFailure(r.outcome) && r.outcome !== 'xpassed'
+              ? failureSignature(r.outcome.toUpperCase(), r.message ?? '')
+              : null,
+        })),
+      );
+    }
     const { outcome, reason } = outcomeOf(end, c.expectation);
     await repo.finishAttempt(attemptId, {
       outcome,
@@ -273,7 +296,14 @@ export class CaseExecutor {
               target: hostTarget(h),
             }));
             const master = hosts.find((h) => h.name === p.masterName) ?? hosts[0]!;
-            return { role: plan.roles[i]!.role, name: p.name, master, hosts };
+            const xapiPassword = xapiPasswordOf(lab, p.name);
+            return {
+              role: plan.roles[i]!.role,
+              name: p.name,
+              master,
+              hosts,
+              ...(xapiPassword ? { xapiPassword } : {}),
+            };
           });
           return { leaseId: got.leaseId, pools };
         }

@@ -485,6 +485,76 @@ export class RunRepository {
     );
   }
 
+  /**
+   * Cases an external suite reported during an attempt (one per test id), written as finished cases
+   * of the run with one attempt and one step each; a retried parent replaces them.
+   */
+  async upsertReportedCases(
+    parent: CaseRow,
+    worker: string,
+    cases: Array<{
+      caseKey: string;
+      caseHash: string;
+      scenario: string;
+      params: Record<string, unknown>;
+      outcome: string;
+      message: string | null;
+      durationMs: number | null;
+      output: string | null;
+      signature: string | null;
+    }>,
+  ): Promise<void> {
+    for (const c of cases) {
+      await this.transaction(async (em) => {
+        const [row] = await queryRows(
+          em,
+          `INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, params, settings, release, manual, status, outcome,
+                              reason, signature, attempt_count, worker, duration_ms, priority, started_at, finished_at)
+           VALUES ($1,$2,$3,$4,$5,$6,'{}'::jsonb,$7,false,'done',$8,$9,$10,1,$11,$12,$13,now(),now())
+           ON CONFLICT (run_id, case_key) DO UPDATE SET outcome = EXCLUDED.outcome, reason = EXCLUDED.reason,
+             signature = EXCLUDED.signature, duration_ms = EXCLUDED.duration_ms, worker = EXCLUDED.worker,
+             attempt_count = cases.attempt_count + 1, finished_at = now()
+           RETURNING id, attempt_count`,
+          [
+            parent.runId,
+            c.caseKey,
+            c.caseHash,
+            `${parent.suite}/tests`,
+            c.scenario,
+            c.params,
+            parent.release,
+            c.outcome,
+            c.message,
+            c.signature,
+            worker,
+            c.durationMs,
+            parent.priority,
+          ],
+        );
+        const [a] = await queryRows(
+          em,
+          `INSERT INTO attempts (case_id, number, worker, outcome, error_message, finished_at) VALUES ($1,$2,$3,$4,$5,now())
+           ON CONFLICT (case_id, number) DO NOTHING RETURNING id`,
+          [row.id, row.attempt_count, worker, c.outcome, c.message],
+        );
+        if (a && c.output) {
+          await queryRows(
+            em,
+            `INSERT INTO steps (attempt_id, seq, phase, name, stdout, status, started_at, duration_ms)
+             VALUES ($1, 1, 'act', $2, $3, $4, now(), $5)`,
+            [
+              a.id,
+              `reported by ${parent.caseKey}`,
+              c.output,
+              c.outcome === 'passed' ? 'ok' : 'failed',
+              c.durationMs ?? 0,
+            ],
+          );
+        }
+      });
+    }
+  }
+
   // ---- workers -------------------------------------------------------------------------------------
   async workerBeat(w: { name: string; hostname: string; pid: number; concurrency: number }): Promise<void> {
     await queryRows(

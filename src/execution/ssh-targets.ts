@@ -35,6 +35,29 @@ function guestCredential(lab: LabView): Record<string, unknown> | undefined {
   return name ? inv.credentials?.[name] : undefined;
 }
 
+/**
+ * The password xe sends as remote-password= to a pool's master (storage motion, cross-pool migration):
+ * the pool's `xapiCredential` in the stored inventory, still a reference that the xe client resolves.
+ */
+export function xapiPasswordOf(
+  lab: LabView,
+  poolName: string,
+): { passwordEnv: string } | { passwordFile: string } | undefined {
+  const inv = lab.inventory as {
+    credentials?: Record<string, Record<string, unknown>>;
+    pools?: Array<{ name?: string; xapiCredential?: string; xapi_credential?: string }>;
+  };
+  const pool = inv.pools?.find((p) => p.name === poolName);
+  const name = pool?.xapiCredential ?? pool?.xapi_credential;
+  if (!name) return undefined;
+  const ref = credentialOf(inv.credentials?.[name], `pool ${poolName} xapi_credential ${name}`);
+  if ('passwordEnv' in ref) return { passwordEnv: ref.passwordEnv };
+  if ('passwordFile' in ref) return { passwordFile: ref.passwordFile };
+  throw new Error(
+    `pool ${poolName}: xapi_credential ${name} is not a password reference (password_env or password_file)`,
+  );
+}
+
 export function hostTarget(host: LabHostView): SshTarget {
   return {
     name: host.name,

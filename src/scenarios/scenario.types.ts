@@ -1,5 +1,6 @@
 import { CommandRunner } from 'src/remote/exec-result';
 import { XeClient } from 'src/remote/xe/xe-client';
+import { Outcome } from 'src/results/outcome';
 import { SshTarget } from 'src/remote/ssh-target';
 
 /**
@@ -64,6 +65,26 @@ export interface PoolHandle {
   name: string;
   master: HostHandle;
   hosts: HostHandle[];
+  /**
+   * The pool master's xapi password as a reference (the inventory's `xapi_credential`), for
+   * `xe vm-migrate remote-password=`; the xe client reads the secret at call time.
+   */
+  xapiPassword?: { passwordEnv: string } | { passwordFile: string };
+}
+
+/**
+ * A result the scenario brings back from a suite it ran (one pytest test id of xcp-ng-tests, …):
+ * it becomes a case of the run in its own right, with its own case key, so existing suites get
+ * scheduled by Shakedown and reported beside everything else.
+ */
+export interface ReportedCase {
+  caseKey: string;
+  scenario: string;
+  params: CaseParams;
+  outcome: Outcome;
+  message?: string;
+  durationMs?: number;
+  output?: string;
 }
 
 export type CreatedKind = 'vm' | 'vdi' | 'file' | 'nested-host' | 'other';
@@ -96,6 +117,8 @@ export interface ScenarioContext {
   /** The scenario removed it itself. */
   untrack(kind: CreatedKind, ref: string): Promise<void>;
   measure(measurement: MeasurementInput): void;
+  /** Adds a result of an external suite as a case of the run (replaced if the attempt is retried). */
+  reportCase(result: ReportedCase): void;
   artifact(name: string, content: string | Buffer, mediaType?: string): Promise<void>;
   log(message: string): void;
   /** Waits, honouring cancellation; for polling a host's state, never as synchronisation in tests. */

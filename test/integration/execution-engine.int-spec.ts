@@ -59,6 +59,23 @@ function testRegistry(): ScenarioRegistry {
       await ctx.runner(ctx.pool('main').master).exec('echo scanning');
       throw new ScenarioError('uncommon error in xensource.log', ScenarioErrorCode.CheckFailed);
     }),
+    def('external.xcp-ng-tests', async (ctx) => {
+      await ctx.runner(ctx.pool('main').master).exec('echo pytest');
+      ctx.reportCase({
+        caseKey: 'external.xcp-ng-tests[test=tests/a.py::test_ok]',
+        scenario: 'external.xcp-ng-tests',
+        params: { test: 'tests/a.py::test_ok' },
+        outcome: 'passed',
+      });
+      ctx.reportCase({
+        caseKey: 'external.xcp-ng-tests[test=tests/a.py::test_bad]',
+        scenario: 'external.xcp-ng-tests',
+        params: { test: 'tests/a.py::test_bad' },
+        outcome: 'failed',
+        message: 'assert 1 == 2',
+        output: 'captured stdout',
+      });
+    }),
     def('basic.vm-lifecycle', async (ctx) => {
       const pool = ctx.pool('main');
       await ctx.track('vm', '11111111-2222-3333-4444-555555555555', pool.master);
@@ -363,6 +380,45 @@ describe('execution engine on an SSH fixture lab', () => {
         artifacts: engine.artifacts,
       }),
     ).rejects.toMatchObject({ code: 'CASE_INVALID_NOT_MANUAL' });
+  });
+
+  it('should turn the tests an external suite reports into cases of the run', async () => {
+    const text = `${CAMPAIGN}  - { id: pytest, scenario: external.xcp-ng-tests, title: xcp-ng-tests, covers: xcp-ng-tests, with: { suite_dir: /tmp } }
+`;
+    const { run } = await engine.runs.start({
+      campaign: { text, filename: 'x.yaml' },
+      lab: 'fixture-lab',
+      suite: 'pytest',
+    });
+    await waitUntil(
+      async () => (await q(`SELECT status FROM runs WHERE id = $1`, [run.id]))[0].status === 'finished',
+      'run finished',
+    );
+    const rows = await q(
+      `SELECT suite, case_key AS key, outcome, reason, signature FROM cases WHERE run_id = $1 ORDER BY case_key`,
+      [run.id],
+    );
+    expect(rows).toEqual([
+      { suite: 'pytest', key: 'external.xcp-ng-tests', outcome: 'passed', reason: null, signature: null },
+      {
+        suite: 'pytest/tests',
+        key: 'external.xcp-ng-tests[test=tests/a.py::test_bad]',
+        outcome: 'failed',
+        reason: 'assert 1 == 2',
+        signature: expect.stringMatching(/^FAILED:/),
+      },
+      {
+        suite: 'pytest/tests',
+        key: 'external.xcp-ng-tests[test=tests/a.py::test_ok]',
+        outcome: 'passed',
+        reason: null,
+        signature: null,
+      },
+    ]);
+    const [step] = await q(
+      `SELECT s.stdout FROM steps s JOIN attempts a ON a.id = s.attempt_id JOIN cases c ON c.id = a.case_id WHERE c.case_key LIKE '%test_bad%'`,
+    );
+    expect(step.stdout).toBe('captured stdout');
   });
 
   it('should have used one worker name on every attempt', async () => {

@@ -181,5 +181,9 @@ describe('scenario families on the simulated lab', () => {
     expect(ctx.metric('external.tests_passed')).toEqual([3]);
     expect(ctx.metric('external.tests_skipped')).toEqual([1]);
     expect(ctx.artifacts.get('junit.xml')).toContain('testcase');
+    // Each test id comes back as a case of its own, keyed like xcp-ng-tests' node ids.
+    expect(ctx.reported).toHaveLength(4);
+    expect(ctx.reported.every((r) => r.caseKey.startsWith('external.xcp-ng-tests[test='))).toBe(true);
+    expect(ctx.reported.map((r) => r.outcome).sort()).toEqual(['passed', 'passed', 'passed', 'skipped']);
   });
 });

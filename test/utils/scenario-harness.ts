@@ -14,6 +14,7 @@ import {
   ScenarioContext,
   ScenarioDefinition,
   StepPhase,
+  ReportedCase,
 } from 'src/scenarios/scenario.types';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { LabInventoryJson } from 'src/simulator/lab/lab-inventory';
@@ -46,6 +47,7 @@ export class ScenarioHarness implements ScenarioContext {
   readonly steps: StepLog[] = [];
   readonly tracked: CreatedObject[] = [];
   readonly measurements: MeasurementInput[] = [];
+  readonly reported: ReportedCase[] = [];
   readonly artifacts = new Map<string, string>();
   readonly logs: string[] = [];
   readonly commands: Array<{ host: string; command: string; exitCode: number | null }> = [];
@@ -127,6 +129,10 @@ export class ScenarioHarness implements ScenarioContext {
     const existing = this.measurements.find((x) => x.metric === m.metric);
     if (existing) existing.samples.push(...m.samples);
     else this.measurements.push({ ...m, samples: [...m.samples] });
+  }
+
+  reportCase(result: ReportedCase): void {
+    this.reported.push(result);
   }
 
   async artifact(name: string, content: string | Buffer): Promise<void> {
@@ -237,7 +243,15 @@ export async function startHarnessLab(speed = 2000): Promise<HarnessLab> {
         hostKey: h.host_key,
       },
     }));
-    return { role, name: p.name, master: hosts.find((h) => h.name === p.master) ?? hosts[0]!, hosts };
+    const xapi = p.xapi_credential ? credential(inv, p.xapi_credential) : undefined;
+    const xapiPassword = xapi && ('passwordFile' in xapi || 'passwordEnv' in xapi) ? xapi : undefined;
+    return {
+      role,
+      name: p.name,
+      master: hosts.find((h) => h.name === p.master) ?? hosts[0]!,
+      hosts,
+      ...(xapiPassword ? { xapiPassword } : {}),
+    };
   };
   const poolsFor = (
     def: ScenarioDefinition,
