@@ -14,6 +14,8 @@ import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
+import { nestedShellCommands } from 'src/simulator/nested/installer-command';
+import { NestedHosts } from 'src/simulator/nested/nested-hosts';
 import { runShell } from 'src/simulator/shell/shell-runner';
 import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 import { FolderVfs, MemoryVfs } from 'src/simulator/shell/vfs';
@@ -90,6 +92,9 @@ class Lab implements SimulatedLab {
   readonly faults: FaultControl;
   private readonly board: FaultBoard;
   private readonly hostEndpoints = new Map<string, SshEndpoint>();
+  /** XCP-ng hosts running in VMs of this lab (nested pools) */
+  private readonly nested: NestedHosts;
+  private readonly hostCommands: CommandTable;
   private readonly hostVfs = new Map<string, FolderVfs>();
   private readonly guestEndpoints = new Map<string, SshEndpoint>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -113,7 +118,17 @@ class Lab implements SimulatedLab {
     this.client = loadOrCreateKeyPair(stateDir, 'client_ed25519', 'shakedown-sim-client');
     this.password = loadOrCreatePassword(stateDir);
     this.board.onChange((f, on) => this.onFault(f, on));
-    model.hooks = { guestStarted: (vm) => this.guestStarted(vm), guestStopped: (vm) => this.guestStopped(vm) };
+    this.nested = new NestedHosts(model, {
+      start: (host, hanging) => this.startHostEndpoint(host, hanging),
+      stop: (host) => this.stopHostEndpoint(host),
+      later: (ms, fn) => this.later(ms, fn),
+    });
+    this.hostCommands = { ...HOST_COMMANDS, ...nestedShellCommands(this.nested) };
+    model.hooks = {
+      guestStarted: (vm) => this.guestStarted(vm),
+      guestStopped: (vm) => this.guestStopped(vm),
+      vmRemoved: (vm) => this.nested.removed(vm),
+    };
   }
 
   private credentials(): { user: string; password: string; clientPublicKey: string } {
@@ -130,43 +145,8 @@ class Lab implements SimulatedLab {
   }
 
   async start(controlApi: boolean, faults: FaultSpec[]): Promise<void> {
-    const hostKeys = join(this.stateDir, 'keys');
     const started: Array<Promise<unknown>> = [];
-    for (const host of this.model.state.hosts.values()) {
-      const vfs = new FolderVfs(join(this.stateDir, 'hosts', host.name, 'fs'), (p) =>
-        hostVirtualFile(this.model, host, p),
-      );
-      await vfs.init();
-      this.hostVfs.set(host.uuid, vfs);
-      const key = loadOrCreateKeyPair(hostKeys, `host-${host.name}`, host.name);
-      const env: ShellEnv = {
-        kind: 'host',
-        model: this.model,
-        hostname: host.name,
-        vfs,
-        host: () => host,
-        xe: (argv) => runXe(this.xeContext(host), argv),
-        bootedAt: () => host.bootedAt,
-      };
-      const endpoint = new SshEndpoint({
-        name: host.name,
-        address: host.address,
-        port: this.port,
-        hostPrivateKey: key.privateKey,
-        credentials: this.credentials(),
-        hanging: () => this.board.find(host.uuid, 'hang') !== undefined,
-        exec: (command, channel, drop, signal) => this.hostExec(host, env, command, channel, drop, signal),
-      });
-      this.hostEndpoints.set(host.uuid, endpoint);
-      started.push(
-        endpoint.start().catch((err: unknown) => {
-          throw new SimulatorError(
-            `host ${host.name}: cannot listen on ${host.address}:${this.port} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-            SimulatorErrorCode.StartFailed,
-          );
-        }),
-      );
-    }
+    for (const host of this.model.state.hosts.values()) started.push(this.startHostEndpoint(host));
     await Promise.all(started);
     for (const vm of this.model.state.vms.values()) {
       if (vm.powerState === 'running' && !vm.isControlDomain) this.guestStarted(vm);
@@ -174,6 +154,48 @@ class Lab implements SimulatedLab {
     if (controlApi) this.control = await startControlApi(this);
     for (const f of [...this.config.faults, ...faults]) this.board.set(f as FaultSpec);
     this.inventory = this.buildInventory();
+  }
+
+  /** A host's sshd with a dom0 shell speaking xe; also used for nested hosts when their VM has booted. */
+  private async startHostEndpoint(host: SimHost, hanging?: () => boolean): Promise<number> {
+    // Nested hosts get renamed; their files and key follow their uuid instead.
+    const id = hanging ? `nested-${host.uuid}` : host.name;
+    const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) => hostVirtualFile(this.model, host, p));
+    await vfs.init();
+    this.hostVfs.set(host.uuid, vfs);
+    const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `host-${id}`, host.name);
+    const env: ShellEnv = {
+      kind: 'host',
+      model: this.model,
+      hostname: host.name,
+      vfs,
+      host: () => host,
+      xe: (argv) => runXe(this.xeContext(host), argv),
+      bootedAt: () => host.bootedAt,
+    };
+    const endpoint = new SshEndpoint({
+      name: host.name,
+      address: host.address,
+      port: this.port,
+      hostPrivateKey: key.privateKey,
+      credentials: this.credentials(),
+      hanging: () => hanging?.() === true || this.board.find(host.uuid, 'hang') !== undefined,
+      exec: (command, channel, drop, signal) => this.hostExec(host, env, command, channel, drop, signal),
+    });
+    await this.hostEndpoints.get(host.uuid)?.stop();
+    this.hostEndpoints.set(host.uuid, endpoint);
+    return endpoint.start().catch((err: unknown) => {
+      throw new SimulatorError(
+        `host ${host.name}: cannot listen on ${host.address}:${this.port} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        SimulatorErrorCode.StartFailed,
+      );
+    });
+  }
+
+  private async stopHostEndpoint(host: SimHost): Promise<void> {
+    const endpoint = this.hostEndpoints.get(host.uuid);
+    this.hostEndpoints.delete(host.uuid);
+    await endpoint?.stop();
   }
 
   private async hostExec(
@@ -189,7 +211,7 @@ class Lab implements SimulatedLab {
       await runShell(
         command,
         env,
-        HOST_COMMANDS,
+        this.hostCommands,
         { stdout: (c) => out.push(Buffer.from(c)), stderr: () => undefined },
         signal,
       );
@@ -201,7 +223,7 @@ class Lab implements SimulatedLab {
     return runShell(
       command,
       env,
-      HOST_COMMANDS,
+      this.hostCommands,
       { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
       signal,
     );
@@ -245,6 +267,10 @@ class Lab implements SimulatedLab {
 
   /** A Linux guest with tools gets its own sshd once booted; Windows guests are reached through xe only. */
   private guestStarted(vm: SimVm): void {
+    if (!this.stopped && this.nested.isHostImage(vm)) {
+      this.nested.started(vm);
+      return;
+    }
     if (this.stopped || vm.isControlDomain || vm.image === 'hvm-windows' || !vm.guest.address) return;
     this.guestStopped(vm);
     const delay = this.model.clock.realMsFor(Math.max(0, vm.guest.bootedAt - this.model.clock.now()) / 1000);
@@ -299,6 +325,10 @@ class Lab implements SimulatedLab {
   }
 
   private guestStopped(vm: SimVm): void {
+    if (this.nested.isHostImage(vm)) {
+      this.nested.stopped(vm);
+      return;
+    }
     const endpoint = this.guestEndpoints.get(vm.uuid);
     vm.guest.sshPort = null;
     if (!endpoint) return;

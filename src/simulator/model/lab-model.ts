@@ -21,6 +21,8 @@ export interface OperationRecord {
 export interface LabHooks {
   guestStarted(vm: SimVm): void;
   guestStopped(vm: SimVm): void;
+  /** the VM record is gone (vm-destroy, vm-uninstall) */
+  vmRemoved?(vm: SimVm): void;
 }
 
 const NO_HOOKS: LabHooks = { guestStarted: () => undefined, guestStopped: () => undefined };

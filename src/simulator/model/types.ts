@@ -138,6 +138,8 @@ export interface SimVm {
   createdIn: string;
   origin: VmOrigin;
   otherConfig: Record<string, string>;
+  /** platform keys set with `vm-param-set platform:k=v` (nested-virt, exp-nested-hvm, …) */
+  platformExtra?: Record<string, string>;
   tags: string[];
   /** operation ref → operation name, as xapi shows in current-operations. */
   currentOperations: Map<string, string>;

@@ -230,8 +230,14 @@ export const VM_CLASS: ClassDef<SimVm> = {
         if (vm.image === 'hvm-windows') p.push(['viridian', 'true'], ['device_id', '0002']);
         if (vm.firmware === 'uefi') p.push(['secureboot', 'false']);
         p.push(['cores-per-socket', String(vm.vcpus)]);
+        for (const [k, v] of Object.entries(vm.platformExtra ?? {})) {
+          const at = p.findIndex(([key]) => key === k);
+          if (at >= 0) p.splice(at, 1);
+          p.push([k, v]);
+        }
         return p;
       },
+      setKey: (vm, k, v) => void (vm.platformExtra = { ...vm.platformExtra, [k]: v }),
     },
     ro('numa-optimised', () => 'false', { since: '8.3.0' }),
     ro('numa-nodes', () => '0', { since: '8.3.0' }),

@@ -94,4 +94,5 @@ export function removeVm(model: LabModel, vm: SimVm, withDisks: boolean): void {
   for (const vif of [...model.state.vifs.values()]) if (vif.vmUuid === vm.uuid) model.state.vifs.delete(vif.uuid);
   if (vm.suspendVdiUuid) model.state.vdis.delete(vm.suspendVdiUuid);
   model.state.vms.delete(vm.uuid);
+  model.hooks.vmRemoved?.(vm);
 }

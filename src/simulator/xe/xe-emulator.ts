@@ -4,6 +4,7 @@ import { LIFECYCLE_COMMANDS } from 'src/simulator/xe/commands/lifecycle-commands
 import { LIST_COMMANDS } from 'src/simulator/xe/commands/list-commands';
 import { MIGRATE_COMMANDS } from 'src/simulator/xe/commands/migrate-commands';
 import { PARAM_COMMANDS } from 'src/simulator/xe/commands/param-commands';
+import { NESTED_XE_COMMANDS } from 'src/simulator/nested/nested-xe-commands';
 import { parseXeArgs } from 'src/simulator/xe/xe-args';
 import { XeCommand } from 'src/simulator/xe/xe-command';
 import { wordingIsNew, XeContext, XeResult } from 'src/simulator/xe/xe-context';
@@ -18,6 +19,7 @@ import {
 } from 'src/simulator/xe/xe-errors';
 
 export const XE_COMMANDS: Record<string, XeCommand> = {
+  ...NESTED_XE_COMMANDS,
   ...LIST_COMMANDS,
   ...PARAM_COMMANDS,
   ...LIFECYCLE_COMMANDS,
