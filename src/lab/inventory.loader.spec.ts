@@ -125,4 +125,20 @@ describe(parseInventory.name, () => {
       'lab.yaml:22:9: host sim-821-a: name already used in pool pool-821',
     ]);
   });
+
+  it("reads a pool's xapi_credential and accepts only a password reference there", () => {
+    const withXapi = (name: string): string =>
+      GOOD.replace(
+        '    tags: [simulated]\n    hosts:',
+        `    tags: [simulated]\n    xapi_credential: ${name}\n    hosts:`,
+      );
+    expect(parseInventory(withXapi('pw'), 'lab.yaml').pools[0]!.xapiCredential).toBe('pw');
+    expect(parseInventory(GOOD, 'lab.yaml').pools[0]!.xapiCredential).toBeUndefined();
+    expect(errorsOf(withXapi('sim-root'))).toEqual([
+      'lab.yaml:13:22: pool pool-821: xapi_credential "sim-root" must be a password reference (password_env or password_file)',
+    ]);
+    expect(errorsOf(withXapi('nope'))).toEqual([
+      'lab.yaml:13:22: pool pool-821: xapi_credential "nope" is not one of credentials (sim-root, pw)',
+    ]);
+  });
 });

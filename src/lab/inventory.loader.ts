@@ -266,7 +266,7 @@ export function parseInventory(text: string, file = 'inventory'): Inventory {
     : (r.error(doc.contents, 'the inventory: "pools" is required'), []);
   for (const [i, poolNode] of poolItems.entries()) {
     const where = `pools[${i}]`;
-    const pm = r.map(poolNode, where, ['name', 'master', 'tags', 'hosts']);
+    const pm = r.map(poolNode, where, ['name', 'master', 'tags', 'hosts', 'xapi_credential']);
     if (!pm) continue;
     r.mapNodes.set(pm, poolNode);
     const poolName = r.string(pm, 'name', where, {
@@ -278,6 +278,22 @@ export function parseInventory(text: string, file = 'inventory'): Inventory {
     if (poolName && seenPools.has(poolName)) r.error(pm.get('name'), `${at}: pool name used twice`);
     if (poolName) seenPools.add(poolName);
     const master = r.string(pm, 'master', at, { required: true });
+    const xapiCredential = r.string(pm, 'xapi_credential', at);
+    if (xapiCredential !== undefined && isMap(credNode)) {
+      const ref = credentials[xapiCredential];
+      if (!ref) {
+        r.error(
+          pm.get('xapi_credential'),
+          `${at}: xapi_credential "${xapiCredential}" is not one of credentials (${Object.keys(credentials).join(', ')})`,
+        );
+      } else if (!('passwordEnv' in ref) && !('passwordFile' in ref)) {
+        // xe hands it to the remote master as remote-password=: only a password can go there.
+        r.error(
+          pm.get('xapi_credential'),
+          `${at}: xapi_credential "${xapiCredential}" must be a password reference (password_env or password_file)`,
+        );
+      }
+    }
     const hosts: InventoryHost[] = [];
     const hostItems = pm.has('hosts')
       ? r.seq(pm.get('hosts'), `${at}: hosts`)
@@ -304,7 +320,15 @@ export function parseInventory(text: string, file = 'inventory'): Inventory {
         `${at}: master "${master}" is not one of its hosts (${hosts.map((h) => h.name).join(', ')})`,
       );
     }
-    if (poolName && master) pools.push({ name: poolName, master, tags: r.tags(pm, at), hosts });
+    if (poolName && master) {
+      pools.push({
+        name: poolName,
+        master,
+        tags: r.tags(pm, at),
+        hosts,
+        ...(xapiCredential ? { xapiCredential } : {}),
+      });
+    }
   }
 
   const inventory: Inventory = {

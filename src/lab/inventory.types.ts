@@ -16,6 +16,11 @@ export interface InventoryPool {
   master: string;
   tags: string[];
   hosts: InventoryHost[];
+  /**
+   * A password credential (by name) for xapi itself: what `xe vm-migrate remote-password=` sends to
+   * this pool's master for storage motion and cross-pool migration, while SSH may use a key.
+   */
+  xapiCredential?: string;
 }
 
 export interface InventoryHost {

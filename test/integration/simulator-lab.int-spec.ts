@@ -51,7 +51,7 @@ describe('simulated default lab over SSH', () => {
 
   it('prints an inventory that labels everything simulated', () => {
     expect(lab.inventory.simulated).toBe(true);
-    expect(lab.inventory.pools.map((p) => p.name)).toEqual(['pool-821', 'pool-830', 'pool-mixed']);
+    expect(lab.inventory.pools.map((p) => p.name)).toEqual(['pool-821', 'pool-830', 'pool-mixed', 'pool-830-b']);
     expect(lab.inventory.pools.find((p) => p.name === 'pool-mixed')?.tags).toContain('rolling-upgrade');
     expect(lab.inventory.control_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });

@@ -280,6 +280,9 @@ export class PoolOps {
   /** Credentials xe needs to reach this pool's master for storage motion or cross-pool migration. */
   remote(): { master: string; username: string; password: PasswordRef } {
     const target = this.pool.master.target;
+    if (this.pool.xapiPassword) {
+      return { master: this.pool.master.address, username: target.username, password: this.pool.xapiPassword };
+    }
     const cred = target.credential;
     if ('passwordEnv' in cred) {
       return {
@@ -296,7 +299,7 @@ export class PoolOps {
       };
     }
     throw new ScenarioError(
-      `storage motion to pool ${this.pool.name} needs its master's password (xe remote-password), but ${this.pool.master.name} is reached with a key`,
+      `storage motion to pool ${this.pool.name} needs its master's password (xe remote-password), but ${this.pool.master.name} is reached with a key and the inventory gives the pool no xapi_credential`,
       ScenarioErrorCode.BadParams,
     );
   }

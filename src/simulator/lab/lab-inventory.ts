@@ -21,6 +21,8 @@ export interface InventoryPoolJson {
   master: string;
   tags: string[];
   hosts: InventoryHostJson[];
+  /** password credential xe sends as remote-password= to this pool's master */
+  xapi_credential?: string;
 }
 
 export interface LabInventoryJson {

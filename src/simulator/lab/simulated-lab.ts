@@ -14,6 +14,7 @@ import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
+import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-commands';
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
 import { runShell } from 'src/simulator/shell/shell-runner';
@@ -85,7 +86,7 @@ export interface SimulatedLab {
 }
 
 const HOST_COMMANDS: CommandTable = { ...CORE_COMMANDS, ...XE_SHELL_COMMANDS, ...OD_COMMANDS };
-const GUEST_TABLE: CommandTable = { ...CORE_COMMANDS, ...FIO_COMMANDS, ...GUEST_COMMANDS };
+const GUEST_TABLE: CommandTable = { ...CORE_COMMANDS, ...FIO_COMMANDS, ...GUEST_COMMANDS, ...TOOLS_CD_COMMANDS };
 
 class Lab implements SimulatedLab {
   inventory!: LabInventoryJson;
@@ -361,7 +362,7 @@ class Lab implements SimulatedLab {
       });
       const master = this.model.host(pool.masterUuid).name;
       const tags = ['simulated', ...(this.model.isRollingUpgrade(pool.uuid) ? ['rolling-upgrade'] : [])];
-      return { name: pool.name, master, tags, hosts };
+      return { name: pool.name, master, tags, hosts, xapi_credential: 'sim-root-password' };
     });
     const inv: LabInventoryJson = {
       name: this.model.state.name,

@@ -148,6 +148,8 @@ export interface SimVm {
   installTime: number;
   guest: GuestState;
   suspendVdiUuid: string | null;
+  /** ISO name in the VM's CD drive (vm-cd-insert); absent or null when empty */
+  cd?: string | null;
 }
 
 export interface SimLabState {

@@ -102,6 +102,8 @@ export const DATAMODEL_ERRORS: Record<string, DocEntry> = {
     doc: 'This operation cannot be performed because this VDI is in use by some other operation',
     params: ['vdi', 'operation'],
   },
+  VBD_NOT_EMPTY: { doc: 'Operation could not be performed because the drive is not empty', params: ['vbd'] },
+  VBD_IS_EMPTY: { doc: 'Operation could not be performed because the drive is empty', params: ['vbd'] },
   SR_OPERATION_NOT_SUPPORTED: {
     doc: "The SR backend does not support the operation (check the SR's allowed operations)",
     params: ['sr'],

@@ -19,4 +19,15 @@ describe('XVA files', () => {
       expect(back.disks).toEqual([{ ref: 'Ref:2', files: { '/root/a': 'aGVsbG8=' }, seed: '' }]);
     },
   );
+
+  it('keeps guest files larger than one chunk, spread over several 1 MiB chunk files', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 7).toString('base64');
+    const file = await writeXva(
+      { header: { objects: [] }, disks: [{ ref: 'Ref:2', files: { '/root/data': big }, seed: 'y' }] },
+      'zstd',
+    );
+    const back = await readXva(file);
+    expect(back.disks).toHaveLength(1);
+    expect(back.disks[0]!.files['/root/data']).toBe(big);
+  });
 });

@@ -29,30 +29,34 @@ export interface XvaContent {
   disks: XvaDisk[];
 }
 
-/** Chunk 0 of a simulated disk: the files the guest wrote, then pseudo-random filler and zeros. */
-function diskChunk(disk: XvaDisk): Buffer {
-  const chunk = Buffer.alloc(CHUNK);
+/**
+ * A simulated disk's chunk files: a header holding the guest's files, then pseudo-random filler and
+ * zeros, cut in 1 MiB chunks like xapi's. The header may span several chunks when the guest wrote
+ * more than a chunk's worth.
+ */
+function diskChunks(disk: XvaDisk): Buffer[] {
   const body = Buffer.from(`${DISK_MAGIC}${JSON.stringify(disk.files)}\n`);
-  body.copy(chunk, 0);
+  const data = Buffer.alloc(Math.max(1, Math.ceil(body.length / CHUNK)) * CHUNK);
+  body.copy(data, 0);
   let offset = body.length;
   let block = createHash('sha256').update(disk.seed).digest();
   // A quarter random, the rest zeros: compresses like a half-empty filesystem would.
   while (offset < CHUNK / 4) {
-    block.copy(chunk, offset);
+    block.copy(data, offset);
     offset += block.length;
     block = createHash('sha256').update(block).digest();
   }
-  return chunk;
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < data.length; at += CHUNK) chunks.push(data.subarray(at, at + CHUNK));
+  return chunks;
 }
 
-function readDiskChunk(chunk: Buffer): Record<string, string> {
-  const text = chunk.subarray(0, Math.min(chunk.length, 512 * 1024)).toString('latin1');
-  if (!text.startsWith(DISK_MAGIC)) return {};
-  const end = text.indexOf('\n', DISK_MAGIC.length);
-  return JSON.parse(Buffer.from(text.slice(DISK_MAGIC.length, end), 'latin1').toString('utf8')) as Record<
-    string,
-    string
-  >;
+function readDiskData(data: Buffer): Record<string, string> {
+  if (data.subarray(0, DISK_MAGIC.length).toString('latin1') !== DISK_MAGIC) return {};
+  // JSON escapes newlines, so the first one after the magic ends the header.
+  const end = data.indexOf(0x0a, DISK_MAGIC.length);
+  if (end < 0) throw new XvaReadError('IMPORT_ERROR_PREMATURE_EOF', ['disk header has no end']);
+  return JSON.parse(data.subarray(DISK_MAGIC.length, end).toString('utf8')) as Record<string, string>;
 }
 
 export async function writeXva(content: XvaContent, compression: XvaCompression): Promise<Buffer> {
@@ -67,10 +71,11 @@ export async function writeXva(content: XvaContent, compression: XvaCompression)
     void tar.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data);
   add('ova.xml', Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${toXmlRpc(content.header)}`));
   for (const disk of content.disks) {
-    const chunk = diskChunk(disk);
-    const name = `${disk.ref}/${'0'.padStart(8, '0')}`;
-    add(name, chunk);
-    add(`${name}.checksum`, Buffer.from(createHash('sha1').update(chunk).digest('hex')));
+    for (const [i, chunk] of diskChunks(disk).entries()) {
+      const name = `${disk.ref}/${String(i).padStart(8, '0')}`;
+      add(name, chunk);
+      add(`${name}.checksum`, Buffer.from(createHash('sha1').update(chunk).digest('hex')));
+    }
   }
   tar.finalize();
   await done;
@@ -138,15 +143,22 @@ export async function readXva(file: Buffer): Promise<XvaContent & { compression:
     throw new XvaReadError('IMPORT_ERROR_UNEXPECTED_FILE', ['ova.xml', first?.name ?? '']);
   }
   const header = fromXmlRpc(first.data.toString('utf8'));
-  const disks: XvaDisk[] = [];
+  const chunksByRef = new Map<string, Array<{ index: number; data: Buffer }>>();
   for (const e of entries) {
-    const m = /^(Ref:\d+)\/00000000$/.exec(e.name);
-    if (!m?.[1]) continue;
+    const m = /^(Ref:\d+)\/(\d{8})$/.exec(e.name);
+    if (!m?.[1] || !m[2]) continue;
     const sum = entries.find((x) => x.name === `${e.name}.checksum`);
     if (sum && sum.data.toString() !== createHash('sha1').update(e.data).digest('hex')) {
       throw new XvaReadError('IMPORT_ERROR_SOME_CHECKSUMS_FAILED', []);
     }
-    disks.push({ ref: m[1], files: readDiskChunk(e.data), seed: '' });
+    const list = chunksByRef.get(m[1]) ?? [];
+    list.push({ index: Number(m[2]), data: e.data });
+    chunksByRef.set(m[1], list);
   }
+  const disks: XvaDisk[] = [...chunksByRef].map(([ref, chunks]) => ({
+    ref,
+    files: readDiskData(Buffer.concat(chunks.sort((a, b) => a.index - b.index).map((c) => c.data))),
+    seed: '',
+  }));
   return { header, disks, compression };
 }

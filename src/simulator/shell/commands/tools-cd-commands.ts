@@ -1,0 +1,60 @@
+import { SimVm } from 'src/simulator/model/types';
+import { versionInfo } from 'src/simulator/model/versions';
+import { CommandTable } from 'src/simulator/shell/shell-types';
+
+/** Where each guest has its CD mounted (the tools ISO's installer runs from there). */
+const mounted = new WeakMap<SimVm, string>();
+const CD_DEVICES = ['/dev/xvdd', '/dev/cdrom', '/dev/sr0'];
+
+/**
+ * A Linux guest's side of installing the guest tools from the host's tools ISO:
+ * `mount -o ro /dev/xvdd /mnt && /mnt/Linux/install.sh -n && umount /mnt`.
+ */
+export const TOOLS_CD_COMMANDS: CommandTable = {
+  mount: async (io, env) => {
+    const args = io.argv.filter((a, i) => !a.startsWith('-') && io.argv[i - 1] !== '-o' && io.argv[i - 1] !== '-t');
+    const [device, dir] = args;
+    if (!device || !dir) {
+      io.err("mount: bad usage\nTry 'mount --help' for more information.\n");
+      return 1;
+    }
+    if (!CD_DEVICES.includes(device)) {
+      io.err(`mount: ${dir}: special device ${device} does not exist.\n`);
+      return 32;
+    }
+    if (!env.vm?.cd) {
+      io.err(`mount: ${dir}: no medium found on ${device}.\n`);
+      return 32;
+    }
+    mounted.set(env.vm, dir.replace(/\/$/, ''));
+    if (!io.argv.includes('ro')) io.err(`mount: ${dir}: WARNING: source write-protected, mounted read-only.\n`);
+    return 0;
+  },
+  umount: async (io, env) => {
+    const dir = io.argv.find((a) => !a.startsWith('-')) ?? '';
+    if (!env.vm || mounted.get(env.vm) !== dir.replace(/\/$/, '')) {
+      io.err(`umount: ${dir}: not mounted.\n`);
+      return 32;
+    }
+    mounted.delete(env.vm);
+    return 0;
+  },
+  '/mnt/Linux/install.sh': async (io, env) => {
+    const vm = env.vm;
+    if (!vm || mounted.get(vm) !== '/mnt' || !vm.cd) {
+      io.err('bash: /mnt/Linux/install.sh: No such file or directory\n');
+      return 127;
+    }
+    const version = versionInfo(env.host().version).guestToolsBundled;
+    const before = vm.tools?.version;
+    io.out(`Detected \`${vm.osName}' (${vm.distro})\n\n`);
+    io.out(
+      before === version
+        ? `xe-guest-utilities ${version} is already installed (simulated)\n`
+        : `The following changes will be made to this Virtual Machine:\n  * update arp_notify sysctl.\n  * packages to be ${before ? 'upgraded' : 'installed'}:\n    - xe-guest-utilities_${version}\n\nInstalling xe-guest-utilities ${version} (simulated)\n`,
+    );
+    vm.tools = { version };
+    io.out('\nYou should now reboot this Virtual Machine.\n');
+    return 0;
+  },
+};
