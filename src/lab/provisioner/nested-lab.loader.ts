@@ -50,7 +50,7 @@ class Reader {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
       if (!allowed.includes(key))
-        this.error(keyNode, `${where}: unknown key "${key}" (allowed: ${allowed.join(', ')})`);
+        {this.error(keyNode, `${where}: unknown key "${key}" (allowed: ${allowed.join(', ')})`);}
       else if (out.has(key)) this.error(keyNode, `${where}: "${key}" appears twice`);
       else out.set(key, pair.value as Node | null);
     }
@@ -73,11 +73,12 @@ class Reader {
       if (opts.required) this.error(node ?? this.self(m), `${where}: "${key}" is required`);
       return undefined;
     }
-    if (!isScalar(node) || typeof node.value === 'object') {
+    const value: unknown = isScalar(node) ? node.value : undefined;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       this.error(node, `${where}: ${key} must be a text value`);
       return undefined;
     }
-    const text = String(node.value);
+    const text = String(value);
     if (opts.pattern && !opts.pattern.test(text)) {
       this.error(node, `${where}: ${key} "${text}" ${opts.hint ?? 'is not valid'}`);
       return undefined;
@@ -147,7 +148,7 @@ function readUpgrade(r: Reader, node: Node | null, where: string, pool: { hosts:
   if (!m) return undefined;
   const to = r.string(m, 'to', where, { required: true, pattern: VERSION, hint: 'must look like 8.3.0' });
   if (to && !newer(to, pool.version))
-    r.error(m.get('to'), `${where}: to ${to} is not newer than the pool's ${pool.version}`);
+    {r.error(m.get('to'), `${where}: to ${to} is not newer than the pool's ${pool.version}`);}
   const method = r.string(m, 'method', where, { pattern: /^(installer|yum)$/, hint: 'must be installer or yum' });
   const chosen: UpgradeSpec['method'] =
     method === 'installer' || method === 'yum'
@@ -158,7 +159,7 @@ function readUpgrade(r: Reader, node: Node | null, where: string, pool: { hosts:
   const hosts = r.int(m, 'hosts', where, 1, Math.max(1, pool.hosts), pool.hosts);
   const iso = r.string(m, 'iso', where, { pattern: /^[^\s/]+\.iso$/, hint: 'must be an ISO file name' });
   if (chosen === 'installer' && !iso)
-    r.error(r.self(m), `${where}: an installer upgrade needs "iso" (the installer ISO name)`);
+    {r.error(r.self(m), `${where}: an installer upgrade needs "iso" (the installer ISO name)`);}
   if (chosen === 'yum' && to && to.split('.').slice(0, 2).join('.') !== pool.version.split('.').slice(0, 2).join('.')) {
     r.error(
       m.get('method') ?? r.self(m),
@@ -267,8 +268,8 @@ export function parseNestedLab(text: string, file: string): NestedLabSpec {
     r.errors.push(`${file}:${line}:${col}: ${e.message.split('\n')[0] ?? 'YAML syntax error'}`);
   }
   if (r.errors.length)
-    throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });
-  const top = r.map(doc.contents as Node | null, 'lab file', [
+    {throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });}
+  const top = r.map(doc.contents, 'lab file', [
     'name',
     'parent',
     'access',
@@ -389,7 +390,7 @@ export function parseNestedLab(text: string, file: string): NestedLabSpec {
     }
   }
   if (r.errors.length)
-    throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });
+    {throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });}
   return spec;
 }
 

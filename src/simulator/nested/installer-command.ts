@@ -26,12 +26,14 @@ export function checkUpgradeAnswerFile(xml: string): AnswerFileCheck {
   }
   const root = doc['installation'] as Record<string, unknown> | undefined;
   if (!root || typeof root !== 'object') return { mode: '', problems: ['root element must be <installation>'] };
-  const mode = String(root['@mode'] ?? '');
+  const modeAttr = root['@mode'];
+  const mode = typeof modeAttr === 'string' ? modeAttr : '';
   if (mode !== 'upgrade') problems.push(`<installation mode="${mode}">: only mode="upgrade" upgrades a host`);
-  if (!root['existing-installation'])
+  if (!root['existing-installation']) {
     problems.push('<existing-installation> (the disk of the installed system) is missing');
+  }
   const source = root['source'] as Record<string, unknown> | undefined;
-  const type = source && typeof source === 'object' ? String(source['@type'] ?? '') : '';
+  const type = source && typeof source === 'object' && typeof source['@type'] === 'string' ? source['@type'] : '';
   if (!['local', 'url', 'nfs'].includes(type)) problems.push('<source type="local|url|nfs"> is missing');
   return { mode, problems };
 }

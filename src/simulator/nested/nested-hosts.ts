@@ -252,8 +252,9 @@ export class NestedHosts {
     m.state.hosts.delete(host.uuid);
     m.logs.delete(host.uuid);
     if (alone) {
-      for (const net of [...m.state.networks.values()])
+      for (const net of [...m.state.networks.values()]) {
         if (net.poolUuid === poolUuid) m.state.networks.delete(net.uuid);
+      }
       m.state.pools.delete(poolUuid);
       return;
     }

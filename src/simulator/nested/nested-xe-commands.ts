@@ -96,7 +96,7 @@ function createSr(ctx: XeContext, params: Map<string, string>): SimSr {
   const sr: SimSr = {
     uuid: m.ids.next('sr'),
     name: params.get('name-label') ?? '',
-    type: type as SimSr['type'],
+    type: type,
     shared: type === 'nfs' ? shared : false,
     poolUuid: ctx.host.poolUuid,
     physicalSize: Number.isFinite(size) && size > 0 ? size : 100 * GIB,
