@@ -7,6 +7,7 @@ import { ArtifactStore } from 'src/results/artifact-store';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { CaseQueue } from 'src/execution/case-queue';
 import { RunService } from 'src/execution/run.service';
+import { Scheduler } from 'src/execution/scheduler';
 import { LabLeases } from 'src/execution/lab-leases';
 import { LeaseRepository } from 'src/lab/lease.repository';
 import { defaultWorkerName, Worker, WorkerOptions } from 'src/execution/worker';
@@ -25,6 +26,7 @@ export interface EngineOptions {
 export class Engine {
   private workers: Worker[] = [];
   readonly artifacts: ArtifactStore;
+  readonly scheduler: Scheduler;
 
   private constructor(
     readonly db: DataSource,
@@ -34,6 +36,7 @@ export class Engine {
     private readonly options: EngineOptions,
   ) {
     this.artifacts = new ArtifactStore(join(options.dataDir, 'artifacts'));
+    this.scheduler = new Scheduler(db, runs);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -54,6 +57,7 @@ export class Engine {
         leases: new LabLeases(new LeaseRepository(this.db), name),
         ssh: this.ssh,
         artifacts: this.artifacts,
+        scheduler: this.scheduler,
         registry: this.options.registry,
         log: (fields, message) => log.info(fields, message),
       },

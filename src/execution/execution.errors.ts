@@ -11,6 +11,7 @@ export enum ExecutionErrorCode {
   NothingToRun = 'RUN_INVALID_NOTHING_TO_RUN',
   NotManual = 'CASE_INVALID_NOT_MANUAL',
   ManualInvalid = 'MANUAL_RESULT_INVALID',
+  ScheduleInvalid = 'SCHEDULE_INVALID',
 }
 
 export class ExecutionError extends DomainError<ExecutionErrorCode> {}

@@ -10,6 +10,7 @@ import { HostLeases } from 'src/execution/host-leases';
 import { publishEvent, RunEvent, subscribeEvents, EventSubscription } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { RunPreparer } from 'src/execution/run-preparer';
+import { Scheduler } from 'src/execution/scheduler';
 import { tearDown } from 'src/execution/teardown';
 
 /** host:pid:random, unique across machines and restarts; shown on run pages and held in leases. */
@@ -36,6 +37,8 @@ export interface WorkerDeps {
   artifacts: ArtifactStore;
   registry: ScenarioRegistry;
   log: (fields: Record<string, unknown>, message: string) => void;
+  /** Campaigns on a cron schedule; every worker checks, one fires each tick. */
+  scheduler?: Scheduler;
 }
 
 /**
@@ -215,6 +218,8 @@ export class Worker {
 
   private async reap(): Promise<void> {
     await this.beat();
+    const fired = await this.deps.scheduler?.fireDue();
+    if (fired?.length) this.deps.log({ schedules: fired }, 'scheduled runs started');
     for (const stale of await this.repo.abandonedWaitingCases(this.settings.leaseTtlMs)) {
       if (this.running.has(stale.caseId)) continue;
       const again = await this.repo.requeueAbandoned(

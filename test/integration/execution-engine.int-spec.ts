@@ -9,7 +9,7 @@ import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { startSsh2Server, Ssh2ServerFixture } from 'test/fixtures/remote/ssh2-server';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { waitUntil } from 'test/utils/wait';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -419,6 +419,38 @@ describe('execution engine on an SSH fixture lab', () => {
       `SELECT s.stdout FROM steps s JOIN attempts a ON a.id = s.attempt_id JOIN cases c ON c.id = a.case_id WHERE c.case_key LIKE '%test_bad%'`,
     );
     expect(step.stdout).toBe('captured stdout');
+  });
+
+  it('should fire a scheduled campaign once per tick, however many schedulers look', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sched-')), 'nightly.yaml');
+    writeFileSync(file, CAMPAIGN);
+    await engine.scheduler.upsert({
+      name: 'nightly',
+      campaignPath: file,
+      labName: 'fixture-lab',
+      cron: '*/5 * * * *',
+      priority: 3,
+    });
+    const later = new Date(Date.now() + 6 * 60_000);
+    const fired = await Promise.all([
+      engine.scheduler.fireDue(later),
+      engine.scheduler.fireDue(later),
+      engine.scheduler.fireDue(later),
+    ]);
+    expect(fired.flat()).toEqual(['nightly']);
+    expect(await engine.scheduler.fireDue(later)).toEqual([]);
+    const [s] = await q(`SELECT last_run_id AS "runId" FROM schedules WHERE name = 'nightly'`);
+    const [run] = await q(`SELECT priority, created_by AS by FROM runs WHERE id = $1`, [s.runId]);
+    expect(run).toEqual({ priority: 3, by: 'schedule nightly' });
+    await engine.runs.cancel(s.runId);
+  });
+
+  it('should refuse a schedule with a bad cron expression', async () => {
+    await expect(
+      engine.scheduler.upsert({ name: 'bad', campaignPath: '/x', labName: 'fixture-lab', cron: 'often' }),
+    ).rejects.toMatchObject({
+      code: 'SCHEDULE_INVALID',
+    });
   });
 
   it('should have used one worker name on every attempt', async () => {

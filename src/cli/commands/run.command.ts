@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
+import { loadCampaign } from 'src/campaign/load-campaign';
 import { CliError, ExitCode } from 'src/cli/cli-error';
 import { openEngineForCli } from 'src/cli/engine-session';
 import { followRun } from 'src/cli/run-progress';
@@ -80,6 +81,7 @@ export function registerRunCommands(program: Command): void {
     });
 
   registerRecordCommand(run);
+  registerScheduleCommands(run);
 
   run
     .command('watch')
@@ -138,6 +140,67 @@ export function registerRecordCommand(run: Command): void {
         process.stderr.write(
           `${r.caseKey}: ${r.outcome}${evidence.length ? ` (${evidence.length} evidence files)` : ''}\n`,
         );
+      } finally {
+        await session.close();
+      }
+    });
+}
+
+/** `shakedown run schedule|schedules|unschedule`: campaigns on a cron schedule, fired by the workers. */
+export function registerScheduleCommands(run: Command): void {
+  run
+    .command('schedule')
+    .description('run a campaign on a cron schedule (UTC); the workers start it at each tick')
+    .argument('<campaign>', 'campaign file')
+    .requiredOption('--lab <name>', 'lab to run on')
+    .option('--cron <expr>', "5-field cron expression, e.g. '0 3 * * *' (default: the campaign's schedule.cron)")
+    .option('--name <name>', 'schedule name (default: the campaign name)')
+    .option('--priority <n>', 'queue priority (default: the campaign schedule priority or 0)')
+    .action(async (file: string, opts: { lab: string; cron?: string; name?: string; priority?: string }) => {
+      const campaign = loadCampaign(file);
+      const cron = opts.cron ?? campaign.schedule?.cron;
+      if (!cron) throw new CliError('no --cron given and the campaign has no schedule.cron', ExitCode.Usage);
+      const priority = opts.priority === undefined ? campaign.schedule?.priority : Number(opts.priority);
+      const session = await openEngineForCli();
+      try {
+        const s = await session.engine.scheduler.upsert({
+          name: opts.name ?? campaign.name,
+          campaignPath: resolve(file),
+          labName: opts.lab,
+          cron,
+          priority,
+        });
+        process.stderr.write(`schedule ${s.name}: ${s.cron} (UTC) on lab ${s.labName}, priority ${s.priority}\n`);
+      } finally {
+        await session.close();
+      }
+    });
+
+  run
+    .command('schedules')
+    .description('list the schedules')
+    .action(async () => {
+      const session = await openEngineForCli();
+      try {
+        for (const s of await session.engine.scheduler.list()) {
+          process.stdout.write(
+            `${s.name}\t${s.cron}\t${s.labName}\t${s.campaignPath}\tlast fired ${s.lastFiredAt?.toISOString() ?? 'never'}\n`,
+          );
+        }
+      } finally {
+        await session.close();
+      }
+    });
+
+  run
+    .command('unschedule')
+    .description('remove a schedule')
+    .argument('<name>', 'schedule name')
+    .action(async (name: string) => {
+      const session = await openEngineForCli();
+      try {
+        if (!(await session.engine.scheduler.remove(name))) throw new CliError(`no schedule named ${name}`);
+        process.stderr.write(`schedule ${name} removed\n`);
       } finally {
         await session.close();
       }

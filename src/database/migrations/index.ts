@@ -2,6 +2,7 @@ import { InitialSchema1764090000000 } from 'src/database/migrations/176409000000
 import { CaseDispatch1764100000000 } from 'src/database/migrations/1764100000000-CaseDispatch';
 import { Workers1764110000000 } from 'src/database/migrations/1764110000000-Workers';
 import { SubmissionRunIndex1764120000000 } from 'src/database/migrations/1764120000000-SubmissionRunIndex';
+import { ScheduleFiring1764130000000 } from 'src/database/migrations/1764130000000-ScheduleFiring';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   CaseDispatch1764100000000,
   Workers1764110000000,
   SubmissionRunIndex1764120000000,
+  ScheduleFiring1764130000000,
 ];
