@@ -132,8 +132,9 @@ async function main(): Promise<void> {
       [run.id],
     );
     const failed = cases.filter((c) => c.outcome !== 'passed');
-    if (failed.length)
-      {throw new Error(`${failed.length} cases did not pass (first: ${failed[0]!.key} ${failed[0]!.outcome})`);}
+    if (failed.length) {
+      throw new Error(`${failed.length} cases did not pass (first: ${failed[0]!.key} ${failed[0]!.outcome})`);
+    }
     const durations = cases.map((c) => durationMs(c.key));
     const totalWork = durations.reduce((a, b) => a + b, 0);
     const floor = Math.max(totalWork / POOLS, Math.max(...durations));

@@ -43,7 +43,9 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
   } catch (err) {
     await app.close();
     const code = (err as { code?: string }).code;
-    throw new CliError(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message}`);
+    throw new CliError(
+      `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message}`,
+    );
   }
   const address = app.getHttpServer().address() as { port: number } | null;
   const url = config.get('PUBLIC_URL') ?? `http://${host}:${address?.port ?? port}`;

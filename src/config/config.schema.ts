@@ -40,7 +40,10 @@ export const configFields = {
     secret: true,
   },
   SHAKEDOWN_PUBLIC_READ: {
-    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    schema: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     description: 'Let anonymous visitors read pages and reports.',
   },
   SHAKEDOWN_WORKER_CONCURRENCY: {
@@ -49,14 +52,19 @@ export const configFields = {
   },
   SHAKEDOWN_LEASE_TTL_SECONDS: {
     schema: z.coerce.number().min(1).max(3600).default(30),
-    description: 'A worker that stops heart-beating for this long is presumed dead: its cases are cleaned up and retried.',
+    description:
+      'A worker that stops heart-beating for this long is presumed dead: its cases are cleaned up and retried.',
   },
   SHAKEDOWN_SHUTDOWN_GRACE_SECONDS: {
     schema: z.coerce.number().min(0).max(86400).default(30),
     description: 'On SIGTERM a worker lets running cases finish this long, then hands them back to the queue.',
   },
   SHAKEDOWN_SUBMISSION_MAX_BYTES: {
-    schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
     description: 'Largest accepted submission body.',
   },
   SHAKEDOWN_SUBMISSION_RATE_PER_MINUTE: {

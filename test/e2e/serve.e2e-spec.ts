@@ -16,7 +16,11 @@ describe('shakedown serve', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-    app = await createHttpApp({ config: AppConfig.fromEnv({}), databaseUrl: db.url, logger: createRootLogger('info', sink) });
+    app = await createHttpApp({
+      config: AppConfig.fromEnv({}),
+      databaseUrl: db.url,
+      logger: createRootLogger('info', sink),
+    });
     await app.init();
   });
   afterAll(async () => {
@@ -74,7 +78,9 @@ describe('shakedown serve', () => {
     const res = await runCli(['serve'], { DATABASE_URL: 'postgres://someone:s3cret@127.0.0.1:1/nowhere', PORT: '0' });
     expect(res.code).toBe(1);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
-    expect(res.stderr).toMatch(/^shakedown: cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere: ECONNREFUSED/);
+    expect(res.stderr).toMatch(
+      /^shakedown: cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere: ECONNREFUSED/,
+    );
     expect(res.stderr).not.toContain('s3cret');
   });
 

@@ -32,7 +32,19 @@ describe('migrations under an advisory lock', () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
       );
       expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(
-        expect.arrayContaining(['campaigns', 'runs', 'cases', 'attempts', 'steps', 'artifacts', 'measurements', 'hosts', 'pools', 'submissions', 'leases']),
+        expect.arrayContaining([
+          'campaigns',
+          'runs',
+          'cases',
+          'attempts',
+          'steps',
+          'artifacts',
+          'measurements',
+          'hosts',
+          'pools',
+          'submissions',
+          'leases',
+        ]),
       );
     } finally {
       await Promise.all(sources.map((s) => s.destroy()));

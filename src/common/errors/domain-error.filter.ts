@@ -29,15 +29,25 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
-      return { statusCode: httpStatusOf(exception), error: exception.code, message: exception.message, details: exception.details };
+      return {
+        statusCode: httpStatusOf(exception),
+        error: exception.code,
+        message: exception.message,
+        details: exception.details,
+      };
     }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
       const message =
-        typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? exception.message);
+        typeof response === 'string'
+          ? response
+          : ((response as { message?: string | string[] }).message ?? exception.message);
       return {
         statusCode: exception.getStatus(),
-        error: exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(),
+        error: exception.name
+          .replace(/Exception$/, '')
+          .replace(/([a-z])([A-Z])/g, '$1_$2')
+          .toUpperCase(),
         message: Array.isArray(message) ? message.join('; ') : message,
       };
     }

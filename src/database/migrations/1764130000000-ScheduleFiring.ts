@@ -11,7 +11,8 @@ export class ScheduleFiring1764130000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const c of ['last_error', 'last_run_id', 'last_fired_at'])
-      {await q.query(`ALTER TABLE schedules DROP COLUMN ${c}`);}
+    for (const c of ['last_error', 'last_run_id', 'last_fired_at']) {
+      await q.query(`ALTER TABLE schedules DROP COLUMN ${c}`);
+    }
   }
 }
