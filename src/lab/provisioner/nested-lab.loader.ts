@@ -49,9 +49,9 @@ class Reader {
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
-      if (!allowed.includes(key))
-        {this.error(keyNode, `${where}: unknown key "${key}" (allowed: ${allowed.join(', ')})`);}
-      else if (out.has(key)) this.error(keyNode, `${where}: "${key}" appears twice`);
+      if (!allowed.includes(key)) {
+        this.error(keyNode, `${where}: unknown key "${key}" (allowed: ${allowed.join(', ')})`);
+      } else if (out.has(key)) this.error(keyNode, `${where}: "${key}" appears twice`);
       else out.set(key, pair.value as Node | null);
     }
     out.set('\0self', node);
@@ -147,8 +147,9 @@ function readUpgrade(r: Reader, node: Node | null, where: string, pool: { hosts:
   const m = r.map(node, where, ['to', 'method', 'hosts', 'iso', 'enable_repo']);
   if (!m) return undefined;
   const to = r.string(m, 'to', where, { required: true, pattern: VERSION, hint: 'must look like 8.3.0' });
-  if (to && !newer(to, pool.version))
-    {r.error(m.get('to'), `${where}: to ${to} is not newer than the pool's ${pool.version}`);}
+  if (to && !newer(to, pool.version)) {
+    r.error(m.get('to'), `${where}: to ${to} is not newer than the pool's ${pool.version}`);
+  }
   const method = r.string(m, 'method', where, { pattern: /^(installer|yum)$/, hint: 'must be installer or yum' });
   const chosen: UpgradeSpec['method'] =
     method === 'installer' || method === 'yum'
@@ -158,8 +159,9 @@ function readUpgrade(r: Reader, node: Node | null, where: string, pool: { hosts:
         : 'installer';
   const hosts = r.int(m, 'hosts', where, 1, Math.max(1, pool.hosts), pool.hosts);
   const iso = r.string(m, 'iso', where, { pattern: /^[^\s/]+\.iso$/, hint: 'must be an ISO file name' });
-  if (chosen === 'installer' && !iso)
-    {r.error(r.self(m), `${where}: an installer upgrade needs "iso" (the installer ISO name)`);}
+  if (chosen === 'installer' && !iso) {
+    r.error(r.self(m), `${where}: an installer upgrade needs "iso" (the installer ISO name)`);
+  }
   if (chosen === 'yum' && to && to.split('.').slice(0, 2).join('.') !== pool.version.split('.').slice(0, 2).join('.')) {
     r.error(
       m.get('method') ?? r.self(m),
@@ -267,8 +269,9 @@ export function parseNestedLab(text: string, file: string): NestedLabSpec {
     const { line, col } = lines.linePos(e.pos[0]);
     r.errors.push(`${file}:${line}:${col}: ${e.message.split('\n')[0] ?? 'YAML syntax error'}`);
   }
-  if (r.errors.length)
-    {throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });}
+  if (r.errors.length) {
+    throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });
+  }
   const top = r.map(doc.contents, 'lab file', [
     'name',
     'parent',
@@ -389,8 +392,9 @@ export function parseNestedLab(text: string, file: string): NestedLabSpec {
       });
     }
   }
-  if (r.errors.length)
-    {throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });}
+  if (r.errors.length) {
+    throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });
+  }
   return spec;
 }
 
