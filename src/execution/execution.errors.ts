@@ -5,6 +5,7 @@ export enum ExecutionErrorCode {
   CaseNotFound = 'CASE_NOT_FOUND',
   LabNotFound = 'LAB_NOT_FOUND',
   RunFinished = 'RUN_ALREADY_FINISHED',
+  CaseFinished = 'CASE_ALREADY_FINISHED',
   CaseTimeout = 'CASE_TIMEOUT',
   LeaseLost = 'LEASE_LOST',
   WorkerLost = 'WORKER_LOST',

@@ -224,6 +224,18 @@ export class RunRepository {
     });
   }
 
+  /** Cancels a case no worker holds yet; false when a worker already has it (it must be told). */
+  async cancelQueuedCase(caseId: string): Promise<boolean> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE cases SET status = 'done', outcome = 'cancelled', reason = 'cancelled before it started', dispatch_id = NULL,
+                        finished_at = now()
+        WHERE id = $1 AND status IN ('pending','queued') RETURNING id`,
+      [caseId],
+    );
+    return rows.length > 0;
+  }
+
   async isCancelRequested(runId: string): Promise<boolean> {
     const [row] = await queryRows(this.db, `SELECT cancel_requested_at IS NOT NULL AS c FROM runs WHERE id = $1`, [
       runId,

@@ -114,6 +114,21 @@ export class RunService {
     return (await this.repo.findRun(run.id))!;
   }
 
+  /** Cancels one case: dropped if not started; stopped within seconds (teardown still runs) if running. */
+  async cancelCase(runRef: string, caseRef: string): Promise<{ caseKey: string; status: string }> {
+    const run = await this.repo.findRun(runRef);
+    if (!run) throw new ExecutionError(`no run ${runRef}`, ExecutionErrorCode.RunNotFound);
+    const c = await this.repo.findCaseInRun(run.id, caseRef);
+    if (!c) throw new ExecutionError(`run ${run.number} has no case ${caseRef}`, ExecutionErrorCode.CaseNotFound);
+    if (c.status === 'done') {
+      throw new ExecutionError(`case ${c.caseKey} is already ${c.outcome}`, ExecutionErrorCode.CaseFinished);
+    }
+    const dropped = await this.repo.cancelQueuedCase(c.id);
+    if (!dropped) await publishEvent(this.db, { kind: 'cancel', runId: run.id, caseId: c.id });
+    await this.repo.settleRun(run.id);
+    return { caseKey: c.caseKey, status: dropped ? 'cancelled' : 'cancelling' };
+  }
+
   /**
    * Records the outcome of a manual check (installer bullets and other checklists a person does),
    * with notes and evidence files kept as artifacts. A later record replaces an earlier one.

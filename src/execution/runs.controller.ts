@@ -112,6 +112,13 @@ export class RunsController {
     return { id: run.id, number: run.number, status: run.status };
   }
 
+  @Post(':ref/cases/:case/cancel')
+  @HttpCode(202)
+  @Roles(Role.Tester)
+  cancelCase(@Param('ref') ref: string, @Param('case') caseRef: string) {
+    return this.engine.runs.cancelCase(ref, caseRef);
+  }
+
   /** A tester records the outcome of a manual check, with notes and small evidence files (base64). */
   @Post(':ref/cases/:case/manual')
   @Roles(Role.Tester)

@@ -46,8 +46,12 @@ export class StaticReportBuilder {
       withOutput: true,
       ...(opts.compareWith !== undefined ? { baseline: opts.compareWith } : {}),
     });
+    // Without a second run, a campaign that measured both releases in this run (baseline vs
+    // candidate cases) is compared within the run, so the report carries its old-vs-new verdicts.
     const comparison =
-      opts.compareWith !== undefined ? await this.comparisons.compareRuns(opts.compareWith, opts.run, { policy: opts.policy }) : null;
+      opts.compareWith !== undefined
+        ? await this.comparisons.compareRuns(opts.compareWith, opts.run, { policy: opts.policy })
+        : await this.comparisons.compareReleasesInRun(opts.run, { policy: opts.policy }).catch(() => null);
     const measurements = comparison ? [] : await this.read.measurementsOfRun(overview.run.id);
     const model = {
       ...runPageModel(overview),

@@ -234,6 +234,33 @@ describe('execution engine on an SSH fixture lab', () => {
     expect((await q(`SELECT count(*)::int AS n FROM leases`))[0].n).toBe(0);
   });
 
+  it('should cancel a single running case within seconds and let the run finish', async () => {
+    const { run } = await engine.runs.start({
+      campaign: { text: CAMPAIGN + LIFECYCLE_SUITE, filename: 'x.yaml' },
+      lab: 'fixture-lab',
+      suite: 'lifecycle',
+    });
+    const c = await waitUntil(
+      async () =>
+        (await q(`SELECT case_hash AS hash FROM cases WHERE run_id = $1 AND status = 'running'`, [run.id]))[0],
+      'the case to run',
+    );
+    const at = Date.now();
+    expect(await engine.runs.cancelCase(String(run.number), c.hash)).toMatchObject({ status: 'cancelling' });
+    await waitUntil(
+      async () => (await q(`SELECT status FROM runs WHERE id = $1`, [run.id]))[0].status === 'finished',
+      'run finished',
+      10_000,
+      50,
+    );
+    expect(Date.now() - at).toBeLessThan(5_000);
+    const [row] = await q(`SELECT outcome FROM cases WHERE run_id = $1`, [run.id]);
+    expect(row.outcome).toBe('cancelled');
+    await expect(engine.runs.cancelCase(String(run.number), c.hash)).rejects.toMatchObject({
+      code: 'CASE_ALREADY_FINISHED',
+    });
+  });
+
   it('should keep steps, measurements, log excerpts and the lab software state', async () => {
     const [run] = await q(`SELECT id, lab_snapshot AS snapshot, summary FROM runs ORDER BY number LIMIT 1`);
     expect(run.snapshot.hosts).toEqual(

@@ -69,7 +69,11 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): LongRunni
             resolve(m);
           } else if (child.exitCode !== null || child.signalCode !== null) {
             cleanup();
-            reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${stderr}`));
+            reject(
+              new Error(
+                `process exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${stderr}\n${stdout.slice(-3000)}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
+import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
 import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
 
 /** `shakedown lab …`: the simulated lab, inventories, host health and hardware. */
@@ -9,4 +10,5 @@ export function registerLabCommands(program: Command): void {
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
   registerLabInventoryCommands(lab);
+  registerLabProvisionCommands(lab);
 }

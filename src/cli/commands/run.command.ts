@@ -70,9 +70,15 @@ export function registerRunCommands(program: Command): void {
     .command('cancel')
     .description('cancel a run: queued cases are dropped, running ones stop within seconds and clean up')
     .argument('<run>', 'run number or id')
-    .action(async (ref: string) => {
+    .option('--case <case>', 'cancel only this case (hash or key)')
+    .action(async (ref: string, opts: { case?: string }) => {
       const session = await openEngineForCli();
       try {
+        if (opts.case) {
+          const c = await session.engine.runs.cancelCase(ref, opts.case);
+          process.stderr.write(`${c.caseKey}: ${c.status}\n`);
+          return;
+        }
         const r = await session.engine.runs.cancel(ref);
         process.stderr.write(`run ${r.number}: ${r.status}\n`);
       } finally {
