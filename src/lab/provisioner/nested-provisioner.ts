@@ -316,9 +316,9 @@ export class NestedLabProvisioner {
       const upgrade = pool.upgrade;
       // XCP-ng requires the master first; the rest follow in order.
       for (const host of hosts.slice(0, upgrade.hosts)) {
-        if (upgrade.method === 'installer')
+        if (upgrade.method === 'installer') {
           await this.upgradeByInstaller(parent, host, hosts, upgrade.to, upgrade.iso ?? '');
-        else await this.upgradeByYum(host, hosts, upgrade.to, upgrade.enableRepo);
+        } else await this.upgradeByYum(host, hosts, upgrade.to, upgrade.enableRepo);
       }
     }
     const versions = new Set(hosts.map((h) => h.version));
@@ -477,13 +477,10 @@ export class NestedLabProvisioner {
     const path = posix.join(this.spec.installer.answerFileDir, `${host.vmUuid}.xml`);
     const runner = this.deps.ssh.runner(parent.inventory.sshTarget(parent.hostName));
     await this.step(host.name, `write the upgrade answer file ${path} on ${parent.hostName}`, async () => {
-      const r = await runner.exec(
-        `mkdir -p ${shellQuote(this.spec.installer.answerFileDir)} && cat > ${shellQuote(path)}`,
-        {
-          stdin: xml,
-          timeoutMs: 30_000,
-        },
-      );
+      const dir = await runner.exec(`mkdir -p ${shellQuote(this.spec.installer.answerFileDir)}`, { timeoutMs: 30_000 });
+      if (dir.exitCode !== 0) throw new Error(`mkdir: exit ${dir.exitCode}: ${dir.stderr.trim()}`);
+      // Carried in the command line, not stdin: it holds no secret, and every dom0 shell takes it that way.
+      const r = await runner.exec(`echo ${shellQuote(xml.trimEnd())} > ${shellQuote(path)}`, { timeoutMs: 30_000 });
       if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.stderr.trim()}`);
     });
     await this.step(host.name, `boot the installer ${iso} (upgrade to ${to})`, async () => {

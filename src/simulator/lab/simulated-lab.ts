@@ -120,7 +120,7 @@ class Lab implements SimulatedLab {
     this.password = loadOrCreatePassword(stateDir);
     this.board.onChange((f, on) => this.onFault(f, on));
     this.nested = new NestedHosts(model, {
-      start: (host, hanging) => this.startHostEndpoint(host, hanging),
+      start: (host, hanging, port) => this.startHostEndpoint(host, hanging, port),
       stop: (host) => this.stopHostEndpoint(host),
       later: (ms, fn) => this.later(ms, fn),
     });
@@ -158,7 +158,7 @@ class Lab implements SimulatedLab {
   }
 
   /** A host's sshd with a dom0 shell speaking xe; also used for nested hosts when their VM has booted. */
-  private async startHostEndpoint(host: SimHost, hanging?: () => boolean): Promise<number> {
+  private async startHostEndpoint(host: SimHost, hanging?: () => boolean, port?: number): Promise<number> {
     // Nested hosts get renamed; their files and key follow their uuid instead.
     const id = hanging ? `nested-${host.uuid}` : host.name;
     const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) => hostVirtualFile(this.model, host, p));
@@ -185,7 +185,7 @@ class Lab implements SimulatedLab {
     });
     await this.hostEndpoints.get(host.uuid)?.stop();
     this.hostEndpoints.set(host.uuid, endpoint);
-    return endpoint.start().catch((err: unknown) => {
+    return endpoint.start(port).catch((err: unknown) => {
       throw new SimulatorError(
         `host ${host.name}: cannot listen on ${host.address}:${this.port} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
         SimulatorErrorCode.StartFailed,

@@ -22,7 +22,7 @@ const MIB = 1024 ** 2;
 /** What the running lab does for nested hosts: their sshd and delayed work. */
 export interface NestedEndpoints {
   /** starts the host's sshd on its own address; resolves with the port */
-  start(host: SimHost, hanging: () => boolean): Promise<number>;
+  start(host: SimHost, hanging: () => boolean, port?: number): Promise<number>;
   stop(host: SimHost): Promise<void>;
   later(ms: number, fn: () => void): void;
 }
@@ -40,6 +40,9 @@ export function hostImageVersion(vm: SimVm): XcpVersion | null {
 export class NestedHosts {
   /** VM uuid → nested host uuid */
   private readonly hostOf = new Map<string, string>();
+  /** host uuid → the port its sshd had: a rebooted host comes back where clients know it */
+  private readonly ports = new Map<string, number>();
+  private readonly stopping = new Map<string, Promise<void>>();
 
   constructor(
     private readonly model: LabModel,
@@ -109,18 +112,25 @@ export class NestedHosts {
       }
       host.bootedAt = this.model.clock.now();
       const hanging = (): boolean => vm.otherConfig[HOST_IMAGE_FAULT_KEY] === 'hang';
-      this.endpoints.start(host, hanging).then(
-        (port) => {
-          if (vm.guest.bootedAt === bootedAt && vm.powerState === 'running') vm.guest.sshPort = port;
-        },
-        () => undefined,
-      );
+      const known = this.ports.get(host.uuid);
+      (this.stopping.get(host.uuid) ?? Promise.resolve())
+        .then(() => this.endpoints.start(host, hanging, known))
+        .then(
+          (port) => {
+            this.ports.set(host.uuid, port);
+            if (vm.guest.bootedAt === bootedAt && vm.powerState === 'running') vm.guest.sshPort = port;
+          },
+          () => undefined,
+        );
     });
   }
 
   /** The host stops answering; the VMs it ran are reset, as a power cut would leave them. */
   private takeDown(host: SimHost): void {
-    void this.endpoints.stop(host);
+    this.stopping.set(
+      host.uuid,
+      this.endpoints.stop(host).catch(() => undefined),
+    );
     for (const guest of this.model.vmsOn(host.uuid)) {
       if (guest.isControlDomain) continue;
       guest.powerState = 'halted';

@@ -34,7 +34,11 @@ export function loadOrCreateKeyPair(dir: string, name: string, comment: string):
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const privatePath = join(dir, name);
   if (!existsSync(privatePath) || !existsSync(`${privatePath}.pub`)) {
-    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    let pair = utils.generateKeyPairSync('ed25519', { comment });
+    // ssh2 now and then writes an ed25519 key its own parser calls malformed: draw again.
+    for (let i = 0; i < 10 && utils.parseKey(pair.private) instanceof Error; i++) {
+      pair = utils.generateKeyPairSync('ed25519', { comment });
+    }
     writeAtomically(`${privatePath}.pub`, `${pair.public}\n`, 0o644);
     writeAtomically(privatePath, pair.private, 0o600);
   }
