@@ -21,6 +21,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     logger: new PinoNestLogger(options.logger),
     bufferLogs: false,
+    // A module that fails to start throws to our caller, which prints one clear line and exits 1,
+    // instead of Nest logging to stdout and exiting on its own.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

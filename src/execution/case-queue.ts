@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import PgBoss from 'pg-boss';
+
+const QUEUE_SETUP_LOCK_KEY = 7_384_003;
 
 /** The only file that knows pg-boss. Queues live in the `pgboss` schema of Shakedown's database. */
 export enum QueueName {
@@ -26,10 +30,34 @@ export interface TakenJob<T> {
 // hosts and then run for hours; crashed workers are detected through their lease heartbeat instead.
 const QUEUE_POLICY = { retryLimit: 0, expireInSeconds: 12 * 3600, retentionDays: 7 };
 
+/** A UUID (version 7 layout) whose order follows (ms, seq): time first, then position in a batch. */
+export function orderedUuid(ms: number, seq: number): string {
+  const time = ms.toString(16).padStart(12, '0').slice(-12);
+  const counter = (seq & 0xfff).toString(16).padStart(3, '0');
+  const rand = randomBytes(8);
+  rand[0] = (rand[0]! & 0x3f) | 0x80; // RFC 4122 variant
+  const tail = rand.toString('hex');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${counter}-${tail.slice(0, 4)}-${tail.slice(4, 16)}`;
+}
+
 export class CaseQueue {
   private constructor(private readonly boss: PgBoss) {}
 
   static async start(url: string, options: { maintenance?: boolean } = {}): Promise<CaseQueue> {
+    // pg-boss creates its schema and queues on first start; two processes doing that at the same
+    // moment on a fresh database can collide (CREATE SCHEMA races), so first starts are serialised.
+    const lock = new Client({ connectionString: url, application_name: 'shakedown-queue-setup' });
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK_KEY]);
+      return await CaseQueue.startUnlocked(url, options);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK_KEY]).catch(() => undefined);
+      await lock.end().catch(() => undefined);
+    }
+  }
+
+  private static async startUnlocked(url: string, options: { maintenance?: boolean }): Promise<CaseQueue> {
     const boss = new PgBoss({
       connectionString: url,
       max: 4,
@@ -52,8 +80,12 @@ export class CaseQueue {
 
   async enqueueCases(jobs: Array<CaseJob & { priority: number; startAfterSeconds?: number }>): Promise<void> {
     if (!jobs.length) return;
+    // Jobs inserted together share created_on; pg-boss then orders them by id, so ids that grow
+    // with the batch order keep FIFO within a priority.
+    const base = Date.now();
     await this.boss.insert(
-      jobs.map((j) => ({
+      jobs.map((j, i) => ({
+        id: orderedUuid(base + Math.floor(i / 4096), i % 4096),
         name: QueueName.Case,
         data: { caseId: j.caseId, dispatchId: j.dispatchId },
         priority: j.priority,
