@@ -39,7 +39,7 @@ export class PagesController {
       title: `Run #${number}`,
       simulated: overview.run.simulated,
       charts: true,
-      scripts: ['run-live.js', 'known-issue.js'],
+      scripts: ['run-live.js'],
     });
     sendHtml(res, html);
   }
