@@ -1,6 +1,7 @@
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
+import { meminfo } from 'src/simulator/shell/commands/hardware-commands';
 
 /** Read-only files a dom0 serves from the model: logs the emulator writes, release identity files. */
 export function hostVirtualFile(model: LabModel, host: SimHost, path: string): Buffer | null {
@@ -12,6 +13,7 @@ export function hostVirtualFile(model: LabModel, host: SimHost, path: string): B
     }
     return null;
   }
+  if (path === '/proc/meminfo') return Buffer.from(meminfo(host));
   const v = versionInfo(host.version);
   if (path === '/etc/xensource-inventory') {
     return Buffer.from(

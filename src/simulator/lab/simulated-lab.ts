@@ -14,6 +14,8 @@ import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
+import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
+import { PACKAGE_COMMANDS } from 'src/simulator/shell/commands/package-commands';
 import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-commands';
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
@@ -85,7 +87,13 @@ export interface SimulatedLab {
   stop(): Promise<void>;
 }
 
-const HOST_COMMANDS: CommandTable = { ...CORE_COMMANDS, ...XE_SHELL_COMMANDS, ...OD_COMMANDS };
+const HOST_COMMANDS: CommandTable = {
+  ...CORE_COMMANDS,
+  ...XE_SHELL_COMMANDS,
+  ...OD_COMMANDS,
+  ...PACKAGE_COMMANDS,
+  ...HARDWARE_COMMANDS,
+};
 const GUEST_TABLE: CommandTable = { ...CORE_COMMANDS, ...FIO_COMMANDS, ...GUEST_COMMANDS, ...TOOLS_CD_COMMANDS };
 
 class Lab implements SimulatedLab {
@@ -129,6 +137,12 @@ class Lab implements SimulatedLab {
       guestStarted: (vm) => this.guestStarted(vm),
       guestStopped: (vm) => this.guestStopped(vm),
       vmRemoved: (vm) => this.nested.removed(vm),
+      // The xe call answers before the host goes down, as xapi's does.
+      hostRebootRequested: (host, seconds) =>
+        this.later(
+          100,
+          () => void this.board.set({ host: host.name, kind: 'reboot', arg: String(Math.max(1, seconds)) }),
+        ),
     };
   }
 
@@ -163,6 +177,7 @@ class Lab implements SimulatedLab {
     const id = hanging ? `nested-${host.uuid}` : host.name;
     const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) => hostVirtualFile(this.model, host, p));
     await vfs.init();
+    await initHostFiles(vfs, this.model, host);
     this.hostVfs.set(host.uuid, vfs);
     const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `host-${id}`, host.name);
     const env: ShellEnv = {
@@ -173,6 +188,7 @@ class Lab implements SimulatedLab {
       host: () => host,
       xe: (argv) => runXe(this.xeContext(host), argv),
       bootedAt: () => host.bootedAt,
+      faultActive: (kind) => this.board.find(host.uuid, kind as FaultSpec['kind']) !== undefined,
     };
     const endpoint = new SshEndpoint({
       name: host.name,

@@ -23,6 +23,8 @@ export interface LabHooks {
   guestStopped(vm: SimVm): void;
   /** the VM record is gone (vm-destroy, vm-uninstall) */
   vmRemoved?(vm: SimVm): void;
+  /** xe host-reboot: the host goes down for `seconds` (simulated) and comes back */
+  hostRebootRequested?(host: SimHost, seconds: number): void;
 }
 
 const NO_HOOKS: LabHooks = { guestStarted: () => undefined, guestStopped: () => undefined };

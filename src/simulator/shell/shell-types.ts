@@ -25,6 +25,8 @@ export interface ShellEnv {
   bootedAt(): number;
   /** a guest asks its VM to reboot; the session ends */
   reboot?: () => void;
+  /** whether a fault of that kind is switched on for this host (hosts only) */
+  faultActive?: (kind: string) => boolean;
 }
 
 export interface CommandIo {

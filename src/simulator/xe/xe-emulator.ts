@@ -1,4 +1,5 @@
 import { CD_VDI_COMMANDS } from 'src/simulator/xe/commands/cd-vdi-commands';
+import { HOST_POWER_COMMANDS } from 'src/simulator/xe/commands/host-power-commands';
 import { EXPORT_IMPORT_COMMANDS } from 'src/simulator/xe/commands/export-import-commands';
 import { INSTALL_COMMANDS } from 'src/simulator/xe/commands/install-commands';
 import { LIFECYCLE_COMMANDS } from 'src/simulator/xe/commands/lifecycle-commands';
@@ -28,6 +29,7 @@ export const XE_COMMANDS: Record<string, XeCommand> = {
   ...MIGRATE_COMMANDS,
   ...EXPORT_IMPORT_COMMANDS,
   ...CD_VDI_COMMANDS,
+  ...HOST_POWER_COMMANDS,
 };
 
 const USAGE = `Usage: xe <command> [-s server] [-p port] ([-u user] [-pw password] or [-pwf <password file>]) [--traceparent traceparent] <other arguments>

@@ -102,6 +102,11 @@ export const DATAMODEL_ERRORS: Record<string, DocEntry> = {
     doc: 'This operation cannot be performed because this VDI is in use by some other operation',
     params: ['vdi', 'operation'],
   },
+  HOST_NOT_DISABLED: { doc: 'This operation cannot be performed because the host is not disabled.', params: [] },
+  HOST_IN_USE: {
+    doc: 'This operation cannot be completed as the host is in use by (at least) the object of type and ref echoed below.',
+    params: ['host', 'type', 'ref'],
+  },
   VBD_NOT_EMPTY: { doc: 'Operation could not be performed because the drive is not empty', params: ['vbd'] },
   VBD_IS_EMPTY: { doc: 'Operation could not be performed because the drive is empty', params: ['vbd'] },
   SR_OPERATION_NOT_SUPPORTED: {
