@@ -6,6 +6,8 @@ import { guestToolsScenarios } from 'src/scenarios/guest-tools.scenarios';
 import { manualScenarios } from 'src/scenarios/manual.scenarios';
 import { migrationScenarios } from 'src/scenarios/migration.scenarios';
 import { perfScenarios } from 'src/scenarios/perf.scenarios';
+import { kmodScenarios } from 'src/scenarios/kmod.scenarios';
+import { updatesScenarios } from 'src/scenarios/updates.scenarios';
 
 /** Every scenario Shakedown knows: the engine's registry and the demo load these. */
 export function defaultScenarios(): ScenarioDefinition[] {
@@ -17,5 +19,7 @@ export function defaultScenarios(): ScenarioDefinition[] {
     ...exportImportScenarios(),
     ...guestToolsScenarios(),
     ...externalScenarios(),
+    ...updatesScenarios(),
+    ...kmodScenarios(),
   ];
 }

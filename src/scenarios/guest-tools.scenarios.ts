@@ -3,7 +3,7 @@ import { installTools } from 'src/scenarios/support/guest-tools';
 import { stopVm } from 'src/scenarios/support/migration-plan';
 import { oneOf, settingMap } from 'src/scenarios/support/params';
 import { compareVersions, objectLabel, PoolOps, VmKind } from 'src/scenarios/support/pool-ops';
-import { check } from 'src/scenarios/support/wait';
+import { check, waitFor } from 'src/scenarios/support/wait';
 
 const OSES = ['linux', 'windows'] as const;
 const ACTIONS = ['old-not-updated', 'update', 'install'] as const;
@@ -121,7 +121,19 @@ const guestTools: ScenarioDefinition = {
     const guest =
       os === 'linux' ? await ctx.step('guest answers', () => ops.guest(vm, label), { phase: 'verify' }) : undefined;
     if (os === 'windows') await ops.waitPowerState(vm, 'running');
-    before = await ops.toolsVersion(vm);
+    // A Windows guest reports its drivers only once it has booted: wait for them when they must be there.
+    before =
+      action === 'old-not-updated' && os === 'windows'
+        ? await waitFor(
+            ctx,
+            `VM ${label} reporting its guest drivers`,
+            async () => (await ops.toolsVersion(vm)) ?? undefined,
+            {
+              timeoutMs: 600_000,
+              intervalMs: 500,
+            },
+          ).catch(() => null)
+        : await ops.toolsVersion(vm);
     let after: string;
     if (action === 'old-not-updated') {
       check(before, `VM ${label} reports no guest tools (expected its old ones)`);

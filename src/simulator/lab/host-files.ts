@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
@@ -14,6 +15,10 @@ export function hostVirtualFile(model: LabModel, host: SimHost, path: string): B
     return null;
   }
   if (path === '/proc/meminfo') return Buffer.from(meminfo(host));
+  if (path === '/proc/sys/kernel/random/boot_id') {
+    const h = createHash('sha256').update(`${host.uuid}:${host.bootedAt}`).digest('hex');
+    return Buffer.from(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}\n`);
+  }
   const v = versionInfo(host.version);
   if (path === '/etc/xensource-inventory') {
     return Buffer.from(

@@ -6,6 +6,7 @@ import { LabConfig, loadLabConfig } from 'src/simulator/config/lab-config';
 import { startControlApi, ControlApi } from 'src/simulator/faults/control-api';
 import { ActiveFault, FaultBoard, FaultSpec } from 'src/simulator/faults/fault-board';
 import { hostVirtualFile } from 'src/simulator/lab/host-files';
+import { linkSharedSrMounts } from 'src/simulator/lab/sr-mounts';
 import { InventoryHostJson, LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { LabModel, OperationRecord } from 'src/simulator/model/lab-model';
 import { SimHost, SimVm } from 'src/simulator/model/types';
@@ -178,6 +179,7 @@ class Lab implements SimulatedLab {
     const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) => hostVirtualFile(this.model, host, p));
     await vfs.init();
     await initHostFiles(vfs, this.model, host);
+    await linkSharedSrMounts(vfs, this.model, host, join(this.stateDir, 'srs'));
     this.hostVfs.set(host.uuid, vfs);
     const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `host-${id}`, host.name);
     const env: ShellEnv = {

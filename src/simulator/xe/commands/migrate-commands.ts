@@ -206,7 +206,7 @@ export const MIGRATE_COMMANDS: Record<string, XeCommand> = {
     reqd: [],
     optn: ['network-uuid', 'batch-size'],
     run: async (ctx, params) => {
-      const host = selectOneHost(ctx, params, ['network-uuid', 'batch-size', 'uuid']);
+      const host = selectOneHost(ctx, params, ['network-uuid', 'batch-size']);
       const others = ctx.model
         .poolHosts(host.poolUuid)
         .filter((h) => h.uuid !== host.uuid && h.enabled && compareVersions(h.version, host.version) >= 0);
