@@ -252,13 +252,13 @@ export class PoolOps {
    * Connection failures while it boots are expected; the last one is reported if it never answers.
    */
   async guest(uuid: string, label: string, timeoutMs = GUEST_BOOT_TIMEOUT_MS): Promise<CommandRunner> {
-    const endpoint = await waitFor(
+    let endpoint = await waitFor(
       this.ctx,
       `guest ${label} reporting an IP address (guest tools)`,
       async () => (await this.xe.vm.guestEndpoint(uuid)) ?? undefined,
       { timeoutMs, intervalMs: 500 },
     );
-    const runner = this.ctx.guestRunner(label, endpoint.address, endpoint.sshPort);
+    let runner = this.ctx.guestRunner(label, endpoint.address, endpoint.sshPort);
     let lastError = '';
     await waitFor(
       this.ctx,
@@ -269,6 +269,12 @@ export class PoolOps {
           return r.exitCode === 0 ? true : undefined;
         } catch (err) {
           lastError = err instanceof Error ? err.message : String(err);
+          // The guest may report its address before its sshd listens, or move to another one: look again.
+          const now = await this.xe.vm.guestEndpoint(uuid).catch(() => null);
+          if (now && (now.address !== endpoint.address || now.sshPort !== endpoint.sshPort)) {
+            endpoint = now;
+            runner = this.ctx.guestRunner(label, endpoint.address, endpoint.sshPort);
+          }
           return undefined;
         }
       },
