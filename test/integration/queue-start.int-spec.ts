@@ -21,8 +21,9 @@ describe('queue start-up on a fresh database', () => {
         { caseId: 'high-2', dispatchId: 'x', priority: 5 },
       ]);
       const order: string[] = [];
-      for (let i = 0; i < 3; i++)
-        {order.push(...(await queues[2]!.take<{ caseId: string }>(QueueName.Case, 1)).map((j) => j.data.caseId));}
+      for (let i = 0; i < 3; i++) {
+        order.push(...(await queues[2]!.take<{ caseId: string }>(QueueName.Case, 1)).map((j) => j.data.caseId));
+      }
       expect(order).toEqual(['high-1', 'high-2', 'low']);
     } finally {
       await Promise.all(queues.map((q) => q.stop()));

@@ -338,8 +338,9 @@ function dmesg(env: ShellEnv, pk: HostPackages): string {
     `${stamp(0.4)} Hypervisor detected: Xen PV`,
   ];
   for (const m of pk.loaded) {
-    if (m.where !== 'built-in')
-      {lines.push(`${stamp(m.at - 0.01)} ${m.name}: loading out-of-tree module taints kernel.`);}
+    if (m.where !== 'built-in') {
+      lines.push(`${stamp(m.at - 0.01)} ${m.name}: loading out-of-tree module taints kernel.`);
+    }
     lines.push(`${stamp(m.at)} ${m.name}: ${m.description} v${m.version}`);
   }
   lines.push(`${stamp(9.8)} ${host.name}: dom0 booted (simulated)`);
@@ -386,8 +387,9 @@ async function systemctl(io: CommandIo, env: ShellEnv): Promise<number> {
           ActiveEnterTimestampMonotonic: at === undefined ? '0' : String((at - env.bootedAt()) * 1000),
         };
         const keys = prop ? prop.split(',') : Object.keys(values);
-        for (const k of keys)
-          {io.out(io.argv.includes('--value') ? `${values[k] ?? ''}\n` : `${k}=${values[k] ?? ''}\n`);}
+        for (const k of keys) {
+          io.out(io.argv.includes('--value') ? `${values[k] ?? ''}\n` : `${k}=${values[k] ?? ''}\n`);
+        }
       }
       return 0;
     }
