@@ -59,6 +59,8 @@ function toRecord(r: Row): SubmissionRecord {
   };
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Submissions and the run, cases and measurements they bring into the results store. */
@@ -68,25 +70,26 @@ export class SubmissionRepository {
 
   /**
    * Stores a submission whole or not at all: the run, its cases and measurements and the submission
-   * row in one transaction. The same file from the same submitter is stored once: a lock on
-   * (submitter, sha256) serialises racing duplicates, and the second gets the first's record.
-   * Everything new goes in as one statement (data-modifying CTEs, arrays unnested server-side), so
-   * a submission costs four round trips whatever its number of cases.
+   * row are one statement (data-modifying CTEs, arrays unnested server-side), which PostgreSQL runs
+   * atomically, so a new submission costs one round trip and one durable commit whatever its size.
+   * The same file from the same submitter is stored once: the unique (token, sha256) index makes a
+   * racing duplicate's statement fail whole, and that caller gets the first one's record.
    * The commit is durable (synchronous_commit stays on): a 201 means the results survive a crash
    * of PostgreSQL, which a faster asynchronous commit would not promise.
    */
   async store(input: NewSubmission): Promise<{ record: SubmissionRecord; created: boolean }> {
-    return this.db.transaction(async (m) => {
-      const existing: Row[] = await m.query(
-        `WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended($3, 0)))
-         SELECT ${COLUMNS} FROM submissions, lock
-          WHERE token_id IS NOT DISTINCT FROM $1 AND sha256 = $2 ORDER BY created_at LIMIT 1`,
-        [input.tokenId, input.sha256, `submission:${input.tokenId ?? 'config-admin'}:${input.sha256}`],
-      );
-      if (existing[0]) return { record: toRecord(existing[0]), created: false };
-      const rows: Row[] = await this.insertAll(m, input);
+    try {
+      const rows: Row[] = await this.insertAll(this.db.manager, input);
       return { record: toRecord(rows[0]!), created: true };
-    });
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+      const existing: Row[] = await this.db.query(
+        `SELECT ${COLUMNS} FROM submissions WHERE token_id IS NOT DISTINCT FROM $1 AND sha256 = $2 ORDER BY created_at LIMIT 1`,
+        [input.tokenId, input.sha256],
+      );
+      if (!existing[0]) throw err;
+      return { record: toRecord(existing[0]), created: false };
+    }
   }
 
   private async insertAll(m: EntityManager, input: NewSubmission): Promise<Row[]> {

@@ -3,6 +3,7 @@ import { CaseDispatch1764100000000 } from 'src/database/migrations/1764100000000
 import { Workers1764110000000 } from 'src/database/migrations/1764110000000-Workers';
 import { SubmissionRunIndex1764120000000 } from 'src/database/migrations/1764120000000-SubmissionRunIndex';
 import { ScheduleFiring1764130000000 } from 'src/database/migrations/1764130000000-ScheduleFiring';
+import { AdminSubmissionUnique1764140000000 } from 'src/database/migrations/1764140000000-AdminSubmissionUnique';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Workers1764110000000,
   SubmissionRunIndex1764120000000,
   ScheduleFiring1764130000000,
+  AdminSubmissionUnique1764140000000,
 ];
