@@ -197,6 +197,11 @@ describe('execution engine on an SSH fixture lab', () => {
       { number: 1, outcome: 'infra-error', code: 'REMOTE_CONNECTION_LOST' },
       { number: 2, outcome: 'passed', code: null },
     ]);
+    const objects = await q(
+      `SELECT kind, ref, removed_at IS NOT NULL AS removed, removal_error AS error FROM created_objects WHERE run_id = $1`,
+      [run.id],
+    );
+    expect(objects).toEqual([{ kind: 'file', ref: '/tmp/shakedown-basic.install-check', removed: true, error: null }]);
     expect(commands).toContain('rm -rf -- /tmp/shakedown-basic.install-check');
     const leftovers = await q(
       `SELECT count(*)::int AS n FROM created_objects WHERE run_id = $1 AND removed_at IS NULL`,
