@@ -239,6 +239,8 @@ export const campaignSchema = object(
     updates: {
       v: object({ enablerepo: { v: str(), required: true }, packages: { v: list(str(), { min: 1 }), required: true } }),
     },
+    /** A nested lab file (relative to the campaign) to provision before the run and destroy after it. */
+    nested_lab: { v: str() },
     schedule: {
       v: object({
         cron: { v: str({ pattern: CRON, hint: 'a cron line with five fields, such as "0 2 * * 1"' }), required: true },

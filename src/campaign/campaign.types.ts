@@ -52,6 +52,8 @@ export interface Campaign {
   suites: Suite[];
   updates?: { enablerepo: string; packages: string[] };
   schedule?: { cron: string; priority: number };
+  /** A nested lab file (relative to the campaign file) provisioned as the run's preparation. */
+  nestedLab?: string;
 }
 
 export interface CaseSettings extends SuiteSettings {

@@ -140,6 +140,7 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
   if (value.updates) {
     campaign.updates = { enablerepo: value.updates.enablerepo as string, packages: value.updates.packages as string[] };
   }
+  if (value.nested_lab) campaign.nestedLab = value.nested_lab;
   if (value.schedule) {
     campaign.schedule = { cron: value.schedule.cron as string, priority: value.schedule.priority ?? 50 };
   }

@@ -5,9 +5,10 @@ import { loadCampaign } from 'src/campaign/load-campaign';
 import { CliError, ExitCode } from 'src/cli/cli-error';
 import { openEngineForCli } from 'src/cli/engine-session';
 import { followRun } from 'src/cli/run-progress';
+import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-preparation';
 
 interface StartOptions {
-  lab: string;
+  lab?: string;
   suite?: string;
   only?: string[];
   priority?: string;
@@ -23,7 +24,10 @@ export function registerRunCommands(program: Command): void {
     .command('start')
     .description('plan a campaign against a lab and queue its cases for the workers')
     .argument('<campaign>', 'campaign file (campaigns/*.yaml)')
-    .requiredOption('--lab <name>', 'lab to run on (as imported with `shakedown lab import`)')
+    .option(
+      '--lab <name>',
+      'lab to run on (as imported with `shakedown lab import`); a campaign with nested_lab brings its own',
+    )
     .option('--suite <id>', 'only this suite')
     .option('--only <keys...>', 'only these case keys or case hashes')
     .option('--priority <n>', 'queue priority (higher first)')
@@ -34,11 +38,24 @@ export function registerRunCommands(program: Command): void {
       if (priority !== undefined && !Number.isInteger(priority)) {
         throw new CliError(`--priority must be a whole number, not ${opts.priority}`, ExitCode.Usage);
       }
+      const nestedLab = loadCampaign(file).nestedLab;
+      if (!opts.lab && !nestedLab) {
+        throw new CliError('--lab is required (the campaign has no nested_lab)', ExitCode.Usage);
+      }
       const session = await openEngineForCli();
+      let nested: PreparedNestedLab | undefined;
       try {
+        if (nestedLab) {
+          process.stderr.write(`provisioning the nested lab of the campaign (${nestedLab})…\n`);
+          nested = await prepareNestedLab(file, nestedLab, {
+            db: session.engine.db,
+            ssh: session.engine.ssh,
+            progress: (line) => process.stderr.write(`  ${line}\n`),
+          });
+        }
         const started = await session.engine.runs.start({
           campaign: file,
-          lab: opts.lab,
+          lab: nested?.labName ?? opts.lab!,
           suite: opts.suite,
           only: opts.only,
           priority,
@@ -60,6 +77,14 @@ export function registerRunCommands(program: Command): void {
             databaseUrl: session.databaseUrl,
           });
           if (final.failed > 0 || final.status !== 'finished') process.exitCode = ExitCode.Failure;
+          if (nested) {
+            const report = await nested.destroy();
+            process.stderr.write(`nested lab ${nested.labName} destroyed (${report.vmsRemoved.length} VMs removed)\n`);
+          }
+        } else if (nested) {
+          process.stderr.write(
+            `nested lab ${nested.labName} stays up for the run; then: shakedown lab destroy ${nested.file}\n`,
+          );
         }
       } finally {
         await session.close();
