@@ -1,7 +1,7 @@
 import { XeError } from 'src/remote/xe/xe.errors';
 import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
-import { HarnessLab, ScenarioHarness, startHarnessLab } from 'test/utils/scenario-harness';
+import { useScenarioLab } from 'test/utils/scenario-harness';
 
 jest.setTimeout(120_000);
 
@@ -12,42 +12,8 @@ const byId = (id: string): ScenarioDefinition => {
 };
 
 describe('basic scenarios on the simulated lab', () => {
-  let env: HarnessLab;
-  let before: { vms: Set<string>; vdis: Set<string> };
-
-  beforeAll(async () => {
-    env = await startHarnessLab();
-  });
-  afterAll(async () => {
-    await env.stop();
-  });
-  beforeEach(() => {
-    before = env.objects();
-  });
-  afterEach(() => {
-    env.lab.faults.clear();
-    const after = env.objects();
-    expect([...after.vms].filter((v) => !before.vms.has(v))).toEqual([]);
-    expect([...after.vdis].filter((v) => !before.vdis.has(v))).toEqual([]);
-  });
-
-  async function run(
-    id: string,
-    params: Record<string, unknown> = {},
-    settings: Record<string, unknown> = {},
-  ): Promise<{ ctx: ScenarioHarness; error: unknown }> {
-    const def = byId(id);
-    const ctx = env.context(def, params, settings);
-    let error: unknown = null;
-    try {
-      await def.run(ctx);
-    } catch (err) {
-      error = err;
-    }
-    const leftovers = await ctx.finish();
-    expect(leftovers).toEqual([]);
-    return { ctx, error };
-  }
+  const suite = useScenarioLab();
+  const run = suite.run;
 
   it.each([
     'basic.install-check',
@@ -69,8 +35,8 @@ describe('basic scenarios on the simulated lab', () => {
   });
 
   it('basic.vm-lifecycle fails with SR_BACKEND_FAILURE_46 when the SR backend fails', async () => {
-    const host = env.context(byId('basic.vm-lifecycle')).pool('pool').master.name;
-    env.lab.faults.set({ host, kind: 'sr-failure' });
+    const host = suite.env().context(byId('basic.vm-lifecycle')).pool('pool').master.name;
+    suite.env().lab.faults.set({ host, kind: 'sr-failure' });
     const { error } = await run('basic.vm-lifecycle');
     expect(error).toBeInstanceOf(XeError);
     expect((error as XeError).code).toMatch(/^SR_BACKEND_FAILURE/);

@@ -4,7 +4,7 @@ import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError } from 'src/scenarios/scenario.errors';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
-import { HarnessLab, ScenarioHarness, startHarnessLab } from 'test/utils/scenario-harness';
+import { useScenarioLab } from 'test/utils/scenario-harness';
 
 jest.setTimeout(180_000);
 
@@ -17,41 +17,8 @@ const byId = (id: string): ScenarioDefinition => {
 const FIO_SETTINGS = { with: { size: '64M' } };
 
 describe('scenario families on the simulated lab', () => {
-  let env: HarnessLab;
-  let before: { vms: Set<string>; vdis: Set<string> };
-
-  beforeAll(async () => {
-    env = await startHarnessLab();
-  });
-  afterAll(async () => {
-    await env.stop();
-  });
-  beforeEach(() => {
-    before = env.objects();
-  });
-  afterEach(() => {
-    env.lab.faults.clear();
-    const after = env.objects();
-    expect([...after.vms].filter((v) => !before.vms.has(v))).toEqual([]);
-    expect([...after.vdis].filter((v) => !before.vdis.has(v))).toEqual([]);
-  });
-
-  async function run(
-    id: string,
-    params: Record<string, unknown> = {},
-    settings: Record<string, unknown> = {},
-  ): Promise<{ ctx: ScenarioHarness; error: unknown }> {
-    const def = byId(id);
-    const ctx = env.context(def, params, settings);
-    let error: unknown = null;
-    try {
-      await def.run(ctx);
-    } catch (err) {
-      error = err;
-    }
-    expect(await ctx.finish()).toEqual([]);
-    return { ctx, error };
-  }
+  const suite = useScenarioLab();
+  const run = suite.run;
 
   const live = {
     vm_kind: 'pvhvm-linux',
@@ -82,7 +49,7 @@ describe('scenario families on the simulated lab', () => {
 
   it('migration.live of a Windows VM without drivers fails with VM_LACKS_FEATURE (guest without tools)', async () => {
     const def = byId('migration.live');
-    const ctx = env.context(def, { ...live, vm_kind: 'hvm-windows' });
+    const ctx = suite.env().context(def, { ...live, vm_kind: 'hvm-windows' });
     // Start a Windows VM with no drivers and live-migrate it directly: xapi refuses.
     const p = new PoolOps(ctx, ctx.pool('source'));
     const [a, b] = await p.hostInfos();
@@ -114,8 +81,8 @@ describe('scenario families on the simulated lab', () => {
       storage: 'local-to-local',
       scope: 'intra-pool',
     };
-    const host = env.poolsFor(def, params)[0]!.master.name;
-    env.lab.faults.set({ host, kind: 'sr-failure', arg: 'vm-migrate' });
+    const host = suite.env().poolsFor(def, params)[0]!.master.name;
+    suite.env().lab.faults.set({ host, kind: 'sr-failure', arg: 'vm-migrate' });
     const { error } = await run('migration.cold', params);
     expect(error).toBeInstanceOf(XeError);
     expect((error as XeError).code).toMatch(/^SR_BACKEND_FAILURE/);
@@ -161,13 +128,13 @@ describe('scenario families on the simulated lab', () => {
 
   it('basic.log-check fails on the SM exception an SR backend failure leaves in SMlog', async () => {
     const lc = byId('basic.log-check');
-    const host = env.poolsFor(lc, {})[0]!.master.name;
-    env.lab.faults.set({ host, kind: 'sr-failure' });
+    const host = suite.env().poolsFor(lc, {})[0]!.master.name;
+    suite.env().lab.faults.set({ host, kind: 'sr-failure' });
     const lifecycle = byId('basic.vm-lifecycle');
-    const c = env.context(lifecycle);
+    const c = suite.env().context(lifecycle);
     await expect(lifecycle.run(c)).rejects.toBeInstanceOf(XeError);
     expect(await c.finish()).toEqual([]);
-    env.lab.faults.clear();
+    suite.env().lab.faults.clear();
     const { ctx, error } = await run('basic.log-check');
     expect(error).toBeInstanceOf(ScenarioError);
     expect((error as ScenarioError).message).toMatch(/Raising exception/);

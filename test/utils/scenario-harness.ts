@@ -16,6 +16,7 @@ import {
   StepPhase,
   ReportedCase,
 } from 'src/scenarios/scenario.types';
+import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { planCase } from 'src/execution/planner';
@@ -288,6 +289,58 @@ export async function startHarnessLab(speed = 2000): Promise<HarnessLab> {
     stop: async () => {
       await ssh.close();
       await lab.stop();
+    },
+  };
+}
+
+export interface ScenarioSuite {
+  /** The lab of the describe block (set in beforeAll). */
+  env(): HarnessLab;
+  /** Runs one scenario on the lab, tears down what it created, and returns its context and error. */
+  run(
+    id: string,
+    params?: Record<string, unknown>,
+    settings?: Record<string, unknown>,
+  ): Promise<{ ctx: ScenarioHarness; error: unknown }>;
+}
+
+/**
+ * The setup every scenario test file shares, registered as Jest hooks of the calling describe block:
+ * one simulated lab for the file, faults cleared after each test, and a check that no VM or VDI a
+ * test created is left on the lab.
+ */
+export function useScenarioLab(speed?: number): ScenarioSuite {
+  let env: HarnessLab;
+  let before: { vms: Set<string>; vdis: Set<string> };
+  beforeAll(async () => {
+    env = await startHarnessLab(speed);
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+  beforeEach(() => {
+    before = env.objects();
+  });
+  afterEach(() => {
+    env.lab.faults.clear();
+    const after = env.objects();
+    expect([...after.vms].filter((v) => !before.vms.has(v))).toEqual([]);
+    expect([...after.vdis].filter((v) => !before.vdis.has(v))).toEqual([]);
+  });
+  return {
+    env: () => env,
+    async run(id, params = {}, settings = {}) {
+      const def = defaultScenarios().find((s) => s.id === id);
+      if (!def) throw new Error(`no scenario ${id}`);
+      const ctx = env.context(def, params, settings);
+      let error: unknown = null;
+      try {
+        await def.run(ctx);
+      } catch (err) {
+        error = err;
+      }
+      expect(await ctx.finish()).toEqual([]);
+      return { ctx, error };
     },
   };
 }
