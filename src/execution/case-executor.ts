@@ -2,6 +2,7 @@ import { CommandRunner } from 'src/remote/exec-result';
 import { SshPool } from 'src/remote/ssh-pool';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { failureSignature } from 'src/results/signature';
+import { summarize } from 'src/results/stats/summary';
 import { isFailure } from 'src/results/outcome';
 import { caseHash } from 'src/matrix/case-key';
 import { AttemptContext } from 'src/execution/attempt-context';
@@ -155,7 +156,7 @@ export class CaseExecutor {
         unit: m.unit,
         direction: m.direction,
         samples: m.samples,
-        value: median(m.samples),
+        value: summarize(m.samples).median,
         release: c.release ?? run.release,
         simulated: lab.simulated,
         context: m.context ?? {},
@@ -226,11 +227,12 @@ export class CaseExecutor {
     const repeat = positiveInt(c.settings.repeat, 1);
     const adaptive = c.settings.adaptive as { max?: unknown; cv?: unknown } | undefined;
     const max = Math.max(repeat, positiveInt(adaptive?.max, repeat));
-    const cvLimit = typeof adaptive?.cv === 'number' ? adaptive.cv : Infinity;
+    // The campaign gives the adaptive limit in percent (`adaptive: { max: 10, cv: 5 }`).
+    const cvLimitPct = typeof adaptive?.cv === 'number' ? adaptive.cv : Infinity;
     for (let i = 1; i <= max; i++) {
       if (i > 1) await this.cleanup(c, lab); // each repetition starts from a clean pool
       await once();
-      if (i >= repeat && ctx.measurements().every((m) => coefficientOfVariation(m.samples) <= cvLimit)) break;
+      if (i >= repeat && ctx.measurements().every((m) => cvPercent(m.samples) <= cvLimitPct)) break;
     }
   }
 
@@ -345,16 +347,7 @@ function positiveInt(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function coefficientOfVariation(values: number[]): number {
-  if (values.length < 2) return Infinity;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (mean === 0) return 0;
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-  return sd / Math.abs(mean);
+/** Spread of the samples in percent; unknown (infinite) below two samples, so adaptive runs go on. */
+function cvPercent(samples: number[]): number {
+  return samples.length < 2 ? Infinity : summarize(samples).cv * 100;
 }

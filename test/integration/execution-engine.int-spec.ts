@@ -15,6 +15,8 @@ import { join } from 'node:path';
 
 class FakeXeError extends DomainError {}
 
+let counter = 0;
+
 /** Scenario behaviours for the engine's own tests, under real scenario ids (the campaign checks ids). */
 function testRegistry(): ScenarioRegistry {
   const onePool = () => ({ pools: [{ role: 'main', minHosts: 1 }] });
@@ -75,6 +77,12 @@ function testRegistry(): ScenarioRegistry {
         message: 'assert 1 == 2',
         output: 'captured stdout',
       });
+    }),
+    def('basic.pool-master-change', async (ctx) => {
+      // Noisy for the "noisy" suite, steady otherwise: adaptive repetition adds runs only when noisy.
+      const noisy = ctx.settings.timeout === 61;
+      const n = (counter = counter + 1);
+      ctx.measure({ metric: 'switch_time', unit: 's', direction: 'lower', samples: [noisy ? 10 + (n % 2) * 5 : 10] });
     }),
     def('basic.vm-lifecycle', async (ctx) => {
       const pool = ctx.pool('main');
@@ -483,6 +491,31 @@ describe('execution engine on an SSH fixture lab', () => {
     ).rejects.toMatchObject({
       code: 'SCHEDULE_INVALID',
     });
+  });
+
+  it('should add repetitions while a measurement is too noisy, up to the adaptive maximum', async () => {
+    const suite = (id: string, timeout: number) =>
+      `  - { id: ${id}, scenario: basic.pool-master-change, title: t, covers: verify change of the pool master, repeat: 2, timeout: ${timeout}, adaptive: { max: 5, cv: 5 } }\n`;
+    const text = CAMPAIGN + suite('steady', 60) + suite('noisy', 61);
+    for (const id of ['steady', 'noisy']) {
+      const { run } = await engine.runs.start({
+        campaign: { text, filename: 'x.yaml' },
+        lab: 'fixture-lab',
+        suite: id,
+      });
+      await waitUntil(
+        async () => (await q(`SELECT status FROM runs WHERE id = $1`, [run.id]))[0].status === 'finished',
+        'run',
+      );
+    }
+    const rows = await q(
+      `SELECT c.suite, cardinality(m.samples) AS n FROM measurements m JOIN cases c ON c.id = m.case_id
+        WHERE m.metric = 'switch_time' ORDER BY c.suite`,
+    );
+    expect(rows).toEqual([
+      { suite: 'noisy', n: 5 },
+      { suite: 'steady', n: 2 },
+    ]);
   });
 
   it('should have used one worker name on every attempt', async () => {
