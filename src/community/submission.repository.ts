@@ -5,18 +5,11 @@ import type { HardwareProfile } from 'src/community/hardware-profile';
 import type { MappedSubmission, SubmissionKind } from 'src/community/submission-mapping';
 import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
 
-export interface NewSubmission {
-  tokenId: string | null;
-  submitter: string;
-  kind: SubmissionKind;
-  release: string;
-  sha256: string;
-  sizeBytes: number;
-  status: SubmissionStatus;
-  hardware: HardwareProfile;
-  hardwareClass: string;
-  mapped: MappedSubmission;
-}
+/** What a new submission brings: the record's own fields, and the results it maps to. */
+export type NewSubmission = Pick<
+  SubmissionRecord,
+  'tokenId' | 'submitter' | 'kind' | 'release' | 'sha256' | 'sizeBytes' | 'status' | 'hardware' | 'hardwareClass'
+> & { mapped: MappedSubmission };
 
 interface Row {
   id: string;
