@@ -58,9 +58,11 @@ export function xapiPasswordOf(
   );
 }
 
-export function hostTarget(host: LabHostView): SshTarget {
+/** A lab host's SSH endpoint; its key is pinned in the lab (see PgHostKeyStore). */
+export function hostTarget(lab: Pick<LabView, 'name'>, host: LabHostView): SshTarget {
   return {
     name: host.name,
+    lab: lab.name,
     address: host.address,
     port: host.port,
     username: host.username,

@@ -80,6 +80,7 @@ export class LabInventory {
     }
     return {
       name: host.name,
+      lab: this.name,
       address: host.address,
       port: host.port,
       username: host.user,

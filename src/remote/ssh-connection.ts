@@ -61,7 +61,7 @@ export class SshConnection {
     const deadline = new CallDeadline(host, label, options.timeoutMs ?? this.settings.defaultTimeoutMs, options.signal);
     try {
       if (deadline.expired) throw deadline.expired;
-      if (this.refusal) throw this.refusal;
+      if (this.refusal) await this.stillRefused();
       if (this.closed) throw new RemoteError(`host ${host}: the SSH pool is closed`, RemoteErrorCode.PoolClosed, host);
       await this.acquire(deadline);
       try {
@@ -73,6 +73,17 @@ export class SshConnection {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /**
+   * A host refused for its key stays refused until its pin changes (another process, or an operator's
+   * `lab trust`, may have re-pinned it meanwhile): then the next command connects again.
+   */
+  private async stillRefused(): Promise<void> {
+    const refusal = this.refusal!;
+    const pin = await this.settings.hostKeys.get({ name: this.target.name, lab: this.target.lab });
+    if (pin && pin.fingerprint !== refusal.details.expected) this.refusal = undefined;
+    else throw refusal;
   }
 
   /** Drops the connection; running commands fail with ConnectionLost, the next one reconnects. */
@@ -130,9 +141,10 @@ export class SshConnection {
   private async connect(): Promise<Client> {
     const t = this.target;
     const keys = this.settings.hostKeys;
-    const pinned: PinnedHostKey | undefined = t.hostKey
-      ? { fingerprint: t.hostKey, source: 'inventory' }
-      : await keys.get(t.name);
+    const subject = { name: t.name, lab: t.lab };
+    // The store first: a lab's pin may have been changed on purpose since the target was built.
+    const pinned: PinnedHostKey | undefined =
+      (await keys.get(subject)) ?? (t.hostKey ? { fingerprint: t.hostKey, source: 'inventory' } : undefined);
     const auth = await resolveAuth(t.name, t.credential, this.settings.env);
     const client = new Client();
     this.connectCount++;
@@ -151,7 +163,10 @@ export class SshConnection {
       const verifyKey = (offered: string, expected: PinnedHostKey, verify: (ok: boolean) => void): void => {
         if (expected.fingerprint === offered) return verify(true);
         mismatch = { expected, offered };
-        verify(false);
+        // Recorded before refusing, so that whoever looks next (lab check, the lab's page) sees it.
+        Promise.resolve(keys.recordMismatch?.(subject, offered))
+          .catch(() => undefined)
+          .finally(() => verify(false));
       };
 
       client.on('connect', () => client.setNoDelay(true));
@@ -219,7 +234,7 @@ export class SshConnection {
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void): void => {
           const offered = fingerprintOf(key);
           if (pinned) return verifyKey(offered, pinned, verify);
-          keys.recordFirstUse(t.name, offered).then(
+          keys.recordFirstUse(subject, offered).then(
             (pin) => verifyKey(offered, pin, verify),
             (err: unknown) => {
               storeFailure = err instanceof Error ? err : new Error(String(err));

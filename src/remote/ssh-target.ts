@@ -16,12 +16,14 @@ export interface SshTarget {
   port: number;
   username: string;
   credential: CredentialRef;
+  /** The lab that pins this host's key for every process; none for guests (pinned per process). */
+  lab?: string;
   /** Expected host key fingerprint ("SHA256:…"). Without it, the first key seen is pinned. */
   hostKey?: string;
 }
 
 export function targetKey(t: SshTarget): string {
-  return `${t.name}|${t.username}@${t.address}:${t.port}`;
+  return `${t.lab ?? ''}/${t.name}|${t.username}@${t.address}:${t.port}`;
 }
 
 export function describeCredential(ref: CredentialRef): string {

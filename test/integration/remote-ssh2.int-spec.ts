@@ -229,7 +229,10 @@ describe('SshPool against an in-process ssh2 server', () => {
     const t: SshTarget = { ...target, name: 'tofu' };
     try {
       await first.exec(t, 'echo first');
-      expect(await store.get('tofu')).toEqual({ fingerprint: server.hostKeyFingerprint, source: 'first-use' });
+      expect(await store.get({ name: 'tofu' })).toEqual({
+        fingerprint: server.hostKeyFingerprint,
+        source: 'first-use',
+      });
       const old = server.hostKeyFingerprint;
       const rotated = server.rotateHostKey();
       const second = new SshPool({ hostKeys: store });

@@ -60,7 +60,10 @@ describe('SshPool against a real OpenSSH sshd', () => {
     const killed = await pool.exec(target, 'kill -TERM $$');
     expect(killed.exitCode).toBeNull();
     expect(killed.signal).toBe('SIGTERM');
-    expect(await store.get('sshd-host')).toEqual({ fingerprint: sshd.hostKeyFingerprint, source: 'first-use' });
+    expect(await store.get({ name: 'sshd-host' })).toEqual({
+      fingerprint: sshd.hostKeyFingerprint,
+      source: 'first-use',
+    });
   });
 
   it('runs many commands concurrently over one connection', async () => {

@@ -326,7 +326,7 @@ export class NestedLabProvisioner {
     if (parent.inventory.inventory.simulated) tags.push('simulated');
     const invHosts: InventoryHost[] = [];
     for (const h of hosts) {
-      const pinned = await this.deps.ssh.hostKeys.get(h.name);
+      const pinned = await this.deps.ssh.hostKeys.get({ name: h.target.name, lab: h.target.lab });
       const host: InventoryHost = {
         name: h.name,
         address: h.target.address,
