@@ -39,12 +39,16 @@ export class PagesController {
   async run(@Param('number', ParseIntPipe) number: number, @Query() q: QueryBag, @Res() res: Response): Promise<void> {
     const overview = await this.views.runOverview(number, overviewOptions(q));
     const workerNotice = await noLiveWorkerNotice(this.runRepo, overview.run.id);
-    const html = this.renderer.render('run', { ...runPageModel(overview), workerNotice }, {
-      title: `Run #${number}`,
-      simulated: overview.run.simulated,
-      charts: true,
-      scripts: ['run-live.js'],
-    });
+    const html = this.renderer.render(
+      'run',
+      { ...runPageModel(overview), workerNotice },
+      {
+        title: `Run #${number}`,
+        simulated: overview.run.simulated,
+        charts: true,
+        scripts: ['run-live.js'],
+      },
+    );
     sendHtml(res, html);
   }
 
