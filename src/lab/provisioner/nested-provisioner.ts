@@ -395,6 +395,8 @@ export class NestedLabProvisioner {
       port: endpoint.sshPort ?? 22,
       username: 'root',
       credential: parent.credential,
+      // Nested hosts inherit the parent's nature: simulated ones end a command with its channel.
+      stopRemote: parent.inventory.sshTarget(parent.hostName).stopRemote ?? 'process-group',
     };
     this.targets.set(name, target);
     await this.waitSsh(target, 'wait for SSH', this.spec.timeouts.bootMs);
