@@ -578,6 +578,17 @@ export class RunRepository {
     );
   }
 
+  /** Workers that beat within the last `staleAfterMs` and have not stopped. */
+  async liveWorkerCount(staleAfterMs: number): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(
+      this.db,
+      `SELECT count(*)::int AS n FROM workers
+        WHERE stopped_at IS NULL AND heartbeat_at >= now() - make_interval(secs => $1 / 1000.0)`,
+      [staleAfterMs],
+    );
+    return row?.n ?? 0;
+  }
+
   async workerStopped(name: string): Promise<void> {
     await queryRows(this.db, `UPDATE workers SET stopped_at = now() WHERE name = $1`, [name]);
   }
