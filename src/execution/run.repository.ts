@@ -254,7 +254,8 @@ export class RunRepository {
     const [row] = await queryRows(
       this.db,
       `UPDATE cases SET status = 'waiting', worker = $3, waiting_reason = 'looking for free hosts'
-        WHERE id = $1 AND dispatch_id = $2 AND status = 'queued'
+        WHERE id = $1 AND dispatch_id = $2
+          AND (status = 'queued' OR (status = 'waiting' AND worker = $3))
         RETURNING ${CASE_COLUMNS}`,
       [caseId, dispatchId, worker],
     );
