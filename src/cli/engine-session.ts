@@ -12,8 +12,6 @@ export interface EngineSession {
   engine: Engine;
   databaseUrl: string;
   publicUrl: string;
-  /** A worker silent for this long is presumed dead (SHAKEDOWN_LEASE_TTL_SECONDS). */
-  staleWorkerMs: number;
   findRun(ref: string): Promise<RunRow>;
   close(): Promise<void>;
 }
@@ -34,7 +32,6 @@ export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Pr
     engine,
     databaseUrl: database.url,
     publicUrl: config.publicUrl,
-    staleWorkerMs: config.get('SHAKEDOWN_LEASE_TTL_SECONDS') * 1000,
     async findRun(ref) {
       const run = await repo.findRun(ref);
       if (!run) throw new ExecutionError(`no run ${ref}`, ExecutionErrorCode.RunNotFound);

@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { RunRepository } from 'src/execution/run.repository';
 import { subscribeEvents } from 'src/execution/run-events';
-import { workerStall } from 'src/execution/worker-liveness';
+import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
 
 export interface FinalCounts {
   status: string;
@@ -22,7 +22,7 @@ const OPEN = ['pending', 'queued', 'waiting', 'running'];
 export async function followRun(
   db: DataSource,
   runId: string,
-  options: { json: boolean; databaseUrl: string; staleWorkerMs: number },
+  options: { json: boolean; databaseUrl: string },
 ): Promise<FinalCounts> {
   const repo = new RunRepository(db);
   const tty = process.stderr.isTTY && !options.json;
@@ -72,7 +72,7 @@ export async function followRun(
         }
         return final;
       }
-      const stall = await workerStall(repo, runId, options.staleWorkerMs);
+      const stall = await noLiveWorkerNotice(repo, runId);
       if (stall && stall.message !== lastStall) process.stderr.write(`run ${run?.number}: ${stall.message}\n`);
       lastStall = stall?.message ?? '';
       await new Promise<void>((resolve) => {

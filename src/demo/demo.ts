@@ -87,11 +87,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       `shakedown: run ${run.number} of ${campaign}: ${counts.total} cases (${counts.queued} to run, ${counts.skipped} skipped, ${counts.manual} manual)`,
     );
     say(`shakedown: watch it live at ${service.url}/runs/${run.number}`);
-    await followRun(engine.db, run.id, {
-      json: false,
-      databaseUrl: service.database.url,
-      staleWorkerMs: config.get('SHAKEDOWN_LEASE_TTL_SECONDS') * 1000,
-    });
+    await followRun(engine.db, run.id, { json: false, databaseUrl: service.database.url });
 
     const reportDir = resolve('reports', `run-${run.number}`);
     const built = await new StaticReportBuilder(new ResultsReadRepository(engine.db)).build(reportDir, {

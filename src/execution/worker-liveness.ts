@@ -1,33 +1,35 @@
 import { RunRepository } from 'src/execution/run.repository';
 
-const WAITING_STATUSES = ['pending', 'queued', 'waiting'];
+/**
+ * A worker beats at least every reaper interval (5 s by default) and a lease lives 30 s: a worker
+ * silent for longer than a lease is not going to pick anything up.
+ */
+export const WORKER_ALIVE_WITHIN_MS = 30_000;
 
-export interface WorkerStall {
-  /** Cases of the run that a worker still has to pick up (or the whole run, before preparation). */
+export interface NoWorkerNotice {
   waitingCases: number;
+  /** One sentence for a page or a terminal: what is wrong and what to do. */
   message: string;
 }
 
+type LivenessReader = Pick<RunRepository, 'runWaitingAndLiveWorkers'>;
+
 /**
- * Says so when a run has work left and no worker is alive to do it: without this a run started
- * with no worker waits silently. Shared by `run start --wait`, `run watch` and the run page.
- * Null while a worker is alive or nothing waits.
+ * Why a run does not move although nothing failed: its cases wait and no worker is alive to take
+ * them. Null when the run is over, has nothing waiting, or some worker is alive. The run page and
+ * the CLI (`run watch`, `run start --wait`) say the same sentence, from here.
  */
-export async function workerStall(
-  repo: RunRepository,
-  runId: string,
-  staleAfterMs: number,
-): Promise<WorkerStall | null> {
-  const run = await repo.findRun(runId);
-  if (!run || !['queued', 'running'].includes(run.status)) return null;
-  const counts = await repo.caseCounts(runId);
-  const waitingCases = WAITING_STATUSES.reduce((n, s) => n + (counts[s] ?? 0), 0);
-  if (waitingCases === 0 && run.status !== 'queued') return null;
-  if ((await repo.liveWorkerCount(staleAfterMs)) > 0) return null;
+export async function noLiveWorkerNotice(repo: LivenessReader, runId: string): Promise<NoWorkerNotice | null> {
+  const row = await repo.runWaitingAndLiveWorkers(runId, WORKER_ALIVE_WITHIN_MS);
+  if (!row || !['queued', 'running'].includes(row.status)) return null;
+  if (row.liveWorkers > 0) return null;
+  // A queued run is not even prepared yet: that is a worker's job too.
+  const waiting = row.status === 'queued' ? Math.max(row.waitingCases, 1) : row.waitingCases;
+  if (waiting === 0) return null;
+  const what =
+    row.status === 'queued' ? 'this run waits to be prepared' : `${waiting} case${waiting === 1 ? '' : 's'} wait`;
   return {
-    waitingCases,
-    message:
-      `no live worker: ${waitingCases} ${waitingCases === 1 ? 'case waits' : 'cases wait'} for one ` +
-      `(none has sent a heartbeat in the last ${Math.round(staleAfterMs / 1000)} s); start one with \`shakedown worker\``,
+    waitingCases: waiting,
+    message: `${what} and no worker is alive (none beat in the last ${WORKER_ALIVE_WITHIN_MS / 1000} s): start one with \`shakedown worker\``,
   };
 }

@@ -76,7 +76,6 @@ export function registerRunCommands(program: Command): void {
           final = await followRun(session.engine.db, r.id, {
             json: !!opts.json,
             databaseUrl: session.databaseUrl,
-            staleWorkerMs: session.staleWorkerMs,
           });
           if (nested) {
             const report = await nested.destroy();
@@ -129,7 +128,6 @@ export function registerRunCommands(program: Command): void {
         final = await followRun(session.engine.db, found.id, {
           json: !!opts.json,
           databaseUrl: session.databaseUrl,
-          staleWorkerMs: session.staleWorkerMs,
         });
       } finally {
         await session.close();
