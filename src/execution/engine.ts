@@ -59,7 +59,7 @@ export class Engine {
         artifacts: this.artifacts,
         scheduler: this.scheduler,
         registry: this.options.registry,
-        log: (fields, message) => log.info(fields, message),
+        log: (fields, message, level = 'info') => log[level](fields, message),
       },
       { ...options, name, databaseUrl: this.options.databaseUrl },
     );
