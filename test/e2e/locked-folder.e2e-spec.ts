@@ -28,7 +28,7 @@ describe('embedded PostgreSQL from a folder its user cannot enter', () => {
 
   beforeAll(() => {
     chmodSync(locked, 0o700);
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dirname(dataDir)); // the clone; its data folder is made by shakedown
   });
   afterAll(() => {
     rmSync(locked, { recursive: true, force: true });
