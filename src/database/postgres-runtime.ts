@@ -51,7 +51,8 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
       // Copied beside, then renamed: a concurrent start sees the whole copy or none.
       const partial = `${copy}.${process.pid}.partial`;
       mkdirSync(dirname(copy), { recursive: true, mode: 0o755 });
-      cpSync(here, partial, { recursive: true });
+      // Relative symlinks (lib/libicuuc.so.60 -> …) stay relative, so they point inside the copy.
+      cpSync(here, partial, { recursive: true, verbatimSymlinks: true });
       try {
         renameSync(partial, copy);
       } catch (err) {
