@@ -3,6 +3,7 @@ import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { SshPool } from 'src/remote/ssh-pool';
 import { SshTarget } from 'src/remote/ssh-target';
 import { FixtureExec, Ssh2ServerFixture, startSsh2Server } from 'test/fixtures/remote/ssh2-server';
+import { waitUntil } from 'test/utils/wait';
 
 /** A tiny command language for the fixture, enough to exercise every path of the pool. */
 const hanging = new Set<FixtureExec>();
@@ -46,12 +47,9 @@ function handle(exec: FixtureExec): void {
   }
 }
 
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
+/** Waits for the server fixture's state (bounded only to fail instead of hanging). */
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  await waitUntil(async () => cond(), what, 30_000, 5);
 }
 
 describe('SshPool against an in-process ssh2 server', () => {
@@ -119,7 +117,10 @@ describe('SshPool against an in-process ssh2 server', () => {
   });
 
   it('times out a hanging command and closes its channel', async () => {
-    const pending = pool.exec(target, 'hang', { timeoutMs: 200 }).catch((e: unknown) => e);
+    // Connected first, so that the deadline covers the command alone (a login on a loaded machine can
+    // outlast a short deadline); a second is ample for the in-process server to start it.
+    await pool.exec(target, 'echo warm');
+    const pending = pool.exec(target, 'hang', { timeoutMs: 1000 }).catch((e: unknown) => e);
     await waitFor(() => hanging.size === 1, 'the command to start');
     const seen = [...hanging][0];
     const err = await pending;
