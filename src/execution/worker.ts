@@ -9,6 +9,7 @@ import { CaseJob, CaseQueue, QueueName, RunPrepareJob } from 'src/execution/case
 import { HostLeases } from 'src/execution/host-leases';
 import { publishEvent, RunEvent, subscribeEvents, EventSubscription } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
+import { CaseRow } from 'src/execution/run.types';
 import { RunPreparer } from 'src/execution/run-preparer';
 import { Scheduler } from 'src/execution/scheduler';
 import { tearDown } from 'src/execution/teardown';
@@ -29,6 +30,11 @@ export interface WorkerOptions {
   idlePollMs?: number;
 }
 
+export type LogLevel = 'info' | 'warn' | 'error';
+
+const CLAIM_RETRY_FIRST_MS = 250;
+const CLAIM_RETRY_MAX_MS = 15_000;
+
 export interface WorkerDeps {
   db: DataSource;
   queue: CaseQueue;
@@ -36,7 +42,7 @@ export interface WorkerDeps {
   ssh: SshPool;
   artifacts: ArtifactStore;
   registry: ScenarioRegistry;
-  log: (fields: Record<string, unknown>, message: string) => void;
+  log: (fields: Record<string, unknown>, message: string, level?: LogLevel) => void;
   /** Campaigns on a cron schedule; every worker checks, one fires each tick. */
   scheduler?: Scheduler;
 }
@@ -89,7 +95,7 @@ export class Worker {
     this.subscription = await subscribeEvents(this.options.databaseUrl, (e) => this.onEvent(e));
     this.loopDone = this.loop();
     this.reaper = setInterval(
-      () => void this.reap().catch((err) => this.deps.log({ err: String(err) }, 'reaper failed')),
+      () => void this.reap().catch((err) => this.deps.log({ err: String(err) }, 'reaper failed', 'error')),
       this.options.reaperIntervalMs ?? 5_000,
     );
     this.deps.log({ worker: this.name, concurrency: this.options.concurrency }, 'worker started');
@@ -125,7 +131,9 @@ export class Worker {
           took++;
           await this.preparer
             .prepare(job.data.runId)
-            .catch((err) => this.deps.log({ err: String(err), run: job.data.runId }, 'run preparation failed'));
+            .catch((err) =>
+              this.deps.log({ err: String(err), run: job.data.runId }, 'run preparation failed', 'error'),
+            );
           await this.deps.queue.complete(QueueName.RunPrepare, job.id);
         }
         const free = this.options.concurrency - this.running.size;
@@ -136,7 +144,7 @@ export class Worker {
           }
         }
       } catch (err) {
-        this.deps.log({ err: String(err) }, 'queue unavailable; retrying');
+        this.deps.log({ err: String(err) }, 'queue unavailable; retrying', 'warn');
       }
       if (!took && !this.stopping) await this.nap(this.options.idlePollMs ?? 1_000);
     }
@@ -147,8 +155,13 @@ export class Worker {
     const entry = { runId: '', handle, done: Promise.resolve() };
     this.running.set(job.caseId, entry);
     entry.done = (async () => {
+      let keepJob = false;
       try {
-        const c = await this.repo.claimCase(job.caseId, job.dispatchId, this.name);
+        const c = await this.claim(job, handle);
+        if (c === 'aborted') {
+          keepJob = !(await this.handBack(job));
+          return;
+        }
         if (!c) {
           this.deps.log(
             { case: job.caseId, job: jobId },
@@ -188,13 +201,60 @@ export class Worker {
         this.deps.log(
           { err: err instanceof Error ? err.stack : String(err), case: job.caseId },
           'case execution failed',
+          'error',
         );
       } finally {
-        await this.deps.queue.complete(QueueName.Case, jobId).catch(() => undefined);
+        // A job whose case was neither claimed nor handed back stays active in the queue rather than
+        // being completed: completing it would leave the case queued with no job, lost for good.
+        if (!keepJob) {
+          await this.deps.queue.complete(QueueName.Case, jobId).catch(() => undefined);
+        }
         this.running.delete(job.caseId);
         this.wake();
       }
     })();
+  }
+
+  /**
+   * Claims the job's case, riding out database errors (a dropped connection; in a fresh container
+   * network the database's name may not resolve yet): the job stays this worker's meanwhile, so the
+   * case is neither lost nor run twice. The claim is idempotent, so a retry after a claim that did
+   * commit but whose answer was lost still gets the case. 'aborted' when the worker stops first.
+   */
+  private async claim(job: CaseJob, handle: CaseHandle): Promise<CaseRow | null | 'aborted'> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.repo.claimCase(job.caseId, job.dispatchId, this.name);
+      } catch (err) {
+        const retryInMs = Math.min(CLAIM_RETRY_MAX_MS, CLAIM_RETRY_FIRST_MS * 2 ** attempt);
+        this.deps.log(
+          { err: String(err), case: job.caseId, attempt: attempt + 1, retryInMs },
+          'claiming a case failed; retrying',
+          'error',
+        );
+        if (handle.reason) return 'aborted';
+        await this.nap(retryInMs, handle.controller.signal);
+        if (handle.reason) return 'aborted';
+      }
+    }
+  }
+
+  /** A worker stopping before it could claim a case queues it again for another worker. */
+  private async handBack(job: CaseJob): Promise<boolean> {
+    try {
+      const c = await this.repo.findCase(job.caseId);
+      if (c?.dispatchId === job.dispatchId && c.status === 'queued') {
+        await this.deps.queue.enqueueCases([{ ...job, priority: c.priority }]);
+      }
+      return true;
+    } catch (err) {
+      this.deps.log(
+        { err: String(err), case: job.caseId },
+        'could not hand an unclaimed case back to the queue; its job stays active until the queue expires it',
+        'error',
+      );
+      return false;
+    }
   }
 
   private onEvent(e: RunEvent): void {

@@ -38,6 +38,8 @@ export class SshEndpoint {
   private readonly ssh: SshServer;
   private net: NetServer | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Commands in progress: cutting the connections must end them too (their channels may never close). */
+  private readonly commands = new Set<AbortController>();
   private readonly clientKey: ParsedKey;
   port = 0;
 
@@ -74,6 +76,8 @@ export class SshEndpoint {
   }
 
   dropAll(): void {
+    for (const c of this.commands) c.abort();
+    this.commands.clear();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
   }
@@ -129,6 +133,8 @@ export class SshEndpoint {
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
           const abort = new AbortController();
+          this.commands.add(abort);
+          abort.signal.addEventListener('abort', () => this.commands.delete(abort));
           channel.on('close', () => abort.abort());
           if (this.opts.hanging()) return;
           // A drop fault cuts the TCP connections abruptly, as a crashed link would (no SSH disconnect).
@@ -136,11 +142,13 @@ export class SshEndpoint {
           void this.opts
             .exec(info.command, channel, drop, abort.signal)
             .then((code) => {
+              this.commands.delete(abort);
               if (abort.signal.aborted) return;
               channel.exit(code);
               channel.end();
             })
             .catch((err: unknown) => {
+              this.commands.delete(abort);
               if (abort.signal.aborted) return;
               channel.stderr.write(`simulator: ${err instanceof Error ? err.message : String(err)}\n`);
               channel.exit(1);
