@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CliError, ExitCode } from 'src/cli/cli-error';
-import { hardwareClass } from 'src/lab/hardware-profile';
+import { hardwareClass } from 'src/remote/dom0/hardware-output';
 import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
 import { loadInventoryFile } from 'src/lab/inventory.loader';
 import { LabError } from 'src/lab/lab.errors';
