@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { hardwareClass } from 'src/remote/dom0/hardware-output';
 import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
 import { loadInventoryFile } from 'src/lab/inventory.loader';
