@@ -65,7 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     engine = await Engine.open({
       databaseUrl: service.database.url,
       dataDir: config.dataDir,
-      registry: new ScenarioRegistry(defaultScenarios()),
+      registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
       logger: createRootLogger(config.get('LOG_LEVEL')),
     });
     const opened = engine;

@@ -13,6 +13,8 @@ export interface HostSoftware {
   version?: string;
   build?: string;
   packages?: Record<string, string>;
+  /** From the inventory's `hw:<class>` tag, so comparisons can warn across hardware classes. */
+  hardwareClass?: string;
   error?: string;
 }
 
@@ -53,6 +55,11 @@ export class RunPreparer {
   }
 
   private async software(host: LabHostView, pool: string): Promise<HostSoftware> {
+    const hw = host.tags.find((t) => t.startsWith('hw:'))?.slice(3);
+    return { ...(await this.installed(host, pool)), ...(hw ? { hardwareClass: hw } : {}) };
+  }
+
+  private async installed(host: LabHostView, pool: string): Promise<HostSoftware> {
     const runner = this.ssh.runner(hostTarget(host));
     try {
       const inv = await runner.exec('cat /etc/xensource-inventory', { timeoutMs: 30_000 });
