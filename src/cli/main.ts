@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, reportCliError } from 'src/cli/cli-error';
+import { ExitCode, reportCliError } from 'src/common/errors/cli-error';
 
 type Register = (program: Command) => void;
 
