@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, reportCliError } from 'src/cli/cli-error';
+import { ExitCode, reportCliError } from 'src/common/errors/cli-error';
 import { registerCampaignCommands } from 'src/cli/commands/campaign.command';
 import { registerCompareCommand } from 'src/cli/commands/compare.command';
 import { registerConfigCommand } from 'src/cli/commands/config.command';

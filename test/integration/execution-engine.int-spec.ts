@@ -423,7 +423,7 @@ describe('execution engine on an SSH fixture lab', () => {
   });
 
   it('should turn the tests an external suite reports into cases of the run', async () => {
-    const text = `${CAMPAIGN}  - { id: pytest, scenario: external.xcp-ng-tests, title: xcp-ng-tests, covers: xcp-ng-tests, with: { suite_dir: /tmp } }
+    const text = `${CAMPAIGN}  - { id: pytest, scenario: external.xcp-ng-tests, title: xcp-ng-tests, covers: xcp-ng-tests, with: { suite: fixture } }
 `;
     const { run } = await engine.runs.start({
       campaign: { text, filename: 'x.yaml' },

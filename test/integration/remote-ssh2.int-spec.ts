@@ -118,13 +118,15 @@ describe('SshPool against an in-process ssh2 server', () => {
     expect(r.stdout).toBe('line one\nline two\n');
   });
 
-  it('times out a hanging command and closes its channel', async () => {
+  it('times out a hanging command, kills its process group and closes its channel', async () => {
+    await pool.exec(target, 'echo warm'); // connected: the 200 ms are the command's, not the handshake's
     const pending = pool.exec(target, 'hang', { timeoutMs: 200 }).catch((e: unknown) => e);
     await waitFor(() => hanging.size === 1, 'the command to start');
     const seen = [...hanging][0];
     const err = await pending;
     expect(err).toBeInstanceOf(RemoteError);
     expect(err).toMatchObject({ code: RemoteErrorCode.Timeout, host: 'fixture-a', retryable: true });
+    expect((err as RemoteError).details.remoteStop).toMatchObject({ how: 'process-group-killed' });
     await waitFor(() => hanging.size === 0, 'the hanging channel to close');
     expect(seen?.command).toBe('hang');
     // The connection survives a timed-out command.
@@ -229,7 +231,10 @@ describe('SshPool against an in-process ssh2 server', () => {
     const t: SshTarget = { ...target, name: 'tofu' };
     try {
       await first.exec(t, 'echo first');
-      expect(await store.get('tofu')).toEqual({ fingerprint: server.hostKeyFingerprint, source: 'first-use' });
+      expect(await store.get({ name: 'tofu' })).toEqual({
+        fingerprint: server.hostKeyFingerprint,
+        source: 'first-use',
+      });
       const old = server.hostKeyFingerprint;
       const rotated = server.rotateHostKey();
       const second = new SshPool({ hostKeys: store });
