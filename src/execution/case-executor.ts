@@ -6,7 +6,7 @@ import { summarize } from 'src/results/stats/summary';
 import { isFailure } from 'src/results/outcome';
 import { caseHash } from 'src/matrix/case-key';
 import { AttemptContext } from 'src/execution/attempt-context';
-import { parseDurationMs } from 'src/execution/duration';
+import { parseDurationMs } from 'src/common/duration';
 import { HostLeases } from 'src/execution/host-leases';
 import { LabView } from 'src/execution/lab-view';
 import { AbortReason, AttemptEnd, classifyError, outcomeOf } from 'src/execution/outcome-rules';

@@ -5,6 +5,7 @@ import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { hostTarget } from 'src/execution/ssh-targets';
 import { LabHostView, LabView } from 'src/execution/lab-view';
+import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 
 export interface HostSoftware {
   name: string;
@@ -15,26 +16,6 @@ export interface HostSoftware {
   /** From the inventory's `hw:<class>` tag, so comparisons can warn across hardware classes. */
   hardwareClass?: string;
   error?: string;
-}
-
-/** `KEY='value'` lines of /etc/xensource-inventory, the file every XCP-ng host carries. */
-export function parseXensourceInventory(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=['"]?(.*?)['"]?\s*$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
-
-/** `rpm -qa --qf '%{NAME} %{VERSION}-%{RELEASE}\n'` output → name → version-release. */
-export function parseRpmList(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const [name, version] = line.trim().split(/\s+/);
-    if (name && version) out[name] = version;
-  }
-  return out;
 }
 
 /**

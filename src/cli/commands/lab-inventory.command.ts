@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { withDatabase } from 'src/cli/cli-database';
-import { CliError, ExitCode } from 'src/cli/cli-error';
-import { hardwareClass } from 'src/lab/hardware-profile';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
+import { hardwareClass } from 'src/remote/dom0/hardware-output';
 import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
 import { HostKeyPinView, PgHostKeyStore } from 'src/lab/host-key.repository';
 import { loadInventoryFile } from 'src/lab/inventory.loader';

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { Command } from 'commander';
 import { withDatabase } from 'src/cli/cli-database';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { HostKeyPinView, PgHostKeyStore } from 'src/lab/host-key.repository';
 import { isFingerprint } from 'src/remote/host-key';
 import { probeHostKey } from 'src/remote/host-key-probe';
