@@ -72,6 +72,7 @@ podman_compose() {
 
 cleanup() {
   local code=$?
+  trap - EXIT
   set +e
   if [ "$code" != 0 ]; then
     say "logs of the stack's containers (last lines each):"
@@ -102,31 +103,31 @@ have_image() { [ "$reuse" = 1 ] && podman image exists "$1"; }
 
 # ---- base images, assembled locally ----
 if ! have_image localhost/shakedown-local/node:20-bookworm-slim; then
-step "debootstrap a minimal Debian bookworm"
-mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-[ -n "$mirror" ] || mirror=$(awk '/^deb / { print $2; exit }' /etc/apt/sources.list)
-debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-  { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
-tar -C "$work/rootfs" -c . | podman import -q - localhost/shakedown-local/debian:bookworm-minbase >/dev/null
+  step "debootstrap a minimal Debian bookworm"
+  mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb / { print $2; exit }' /etc/apt/sources.list)
+  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
+  tar -C "$work/rootfs" -c . | podman import -q - localhost/shakedown-local/debian:bookworm-minbase >/dev/null
 
-step "node image: that Debian plus this machine's Node $(node --version) and npm $(npm --version)"
-node_bin=$(command -v node)
-npm_dir=$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)
-install -D "$node_bin" "$work/rootfs/usr/local/bin/node"
-mkdir -p "$work/rootfs/usr/local/lib/node_modules"
-cp -a "$npm_dir" "$work/rootfs/usr/local/lib/node_modules/npm"
-ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
-ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
-tar -C "$work/rootfs" -c . | podman import -q --change 'CMD ["node"]' - localhost/shakedown-local/node:20-bookworm-slim >/dev/null
-rm -rf "$work/rootfs"
+  step "node image: that Debian plus this machine's Node $(node --version) and npm $(npm --version)"
+  node_bin=$(command -v node)
+  npm_dir=$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)
+  install -D "$node_bin" "$work/rootfs/usr/local/bin/node"
+  mkdir -p "$work/rootfs/usr/local/lib/node_modules"
+  cp -a "$npm_dir" "$work/rootfs/usr/local/lib/node_modules/npm"
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
+  tar -C "$work/rootfs" -c . | podman import -q --change 'CMD ["node"]' - localhost/shakedown-local/node:20-bookworm-slim >/dev/null
+  rm -rf "$work/rootfs"
 fi
 
 if ! have_image localhost/shakedown-local/postgres:bookworm; then
-step "postgres image from Debian's postgresql"
-# Builds use the host's network: a sandboxed machine may let its own processes reach the package
-# registries but route nothing from a container's NAT (the running stack needs no outside access).
-podman build -q --network host -f "$repo/docker/local-bases/postgres.Containerfile" -t localhost/shakedown-local/postgres:bookworm \
-  "$repo/docker/local-bases" >/dev/null
+  step "postgres image from Debian's postgresql"
+  # Builds use the host's network: a sandboxed machine may let its own processes reach the package
+  # registries but route nothing from a container's NAT (the running stack needs no outside access).
+  podman build -q --network host -f "$repo/docker/local-bases/postgres.Containerfile" -t localhost/shakedown-local/postgres:bookworm \
+    "$repo/docker/local-bases" >/dev/null
 fi
 
 # ---- the project image ----
@@ -175,7 +176,7 @@ podman_compose up -d --no-build db api lab >"$work/compose-up.log" 2>&1 || { cat
 in_lab() {
   podman run --env-file "$work/stack/shakedown.env" \
     -e DATABASE_URL="postgres://shakedown:$password@db:5432/shakedown" \
-    -e SHAKEDOWN_DATA_DIR=/var/lib/shakedown -e LOG_LEVEL=info -e SHAKEDOWN_WORKER_CONCURRENCY=4 \
+    -e SHAKEDOWN_DATA_DIR=/var/lib/shakedown -e SHAKEDOWN_DATABASE_WAIT_SECONDS=120 -e LOG_LEVEL=info -e SHAKEDOWN_WORKER_CONCURRENCY=4 \
     -v "${project}_shakedown-data:/var/lib/shakedown" \
     -v "$work/stack/ssh:/etc/shakedown/ssh:ro" -v "$work/stack/inventory:/etc/shakedown/inventory:ro" \
     --network "container:$lab" "$@"

@@ -12,6 +12,11 @@ export const configFields = {
       'PostgreSQL 13+ URL. Unset: an embedded PostgreSQL starts in SHAKEDOWN_DATA_DIR/pg (as root, when user postgres cannot enter that folder: in /var/lib/shakedown, which it says).',
     secret: true,
   },
+  SHAKEDOWN_DATABASE_WAIT_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(3600).default(0),
+    description:
+      'At start, keep trying a DATABASE_URL that does not answer yet (name not resolvable, connection refused, server starting) for this long; 0 fails at once. Containers set it.',
+  },
   SHAKEDOWN_DATA_DIR: {
     schema: z.string().min(1).default('.shakedown'),
     description: 'Folder for the embedded database, artifacts and the simulated lab state.',
