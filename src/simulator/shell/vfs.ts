@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { IFileSystem, InMemoryFs, MountableFs, ReadWriteFs } from 'just-bash';
+import { FsStat, IFileSystem, InMemoryFs, MountableFs, ReadWriteFs } from 'just-bash';
 import { Vfs } from 'src/simulator/shell/shell-types';
 
 /** A dom0 path as an absolute, normalised POSIX path ('..' cannot climb above /). */
@@ -30,16 +30,35 @@ const SYSTEM_DIRS = ['/usr/bin/', '/bin/', '/usr/sbin/', '/sbin/'];
 
 type VirtualRead = (path: string) => Buffer | null;
 
+/** folders the shell searches for commands ($PATH) */
+const COMMAND_DIRS = ['/usr/local/sbin/', '/usr/local/bin/', '/usr/sbin/', '/usr/bin/', '/sbin/', '/bin/', '/opt/'];
+/** asks the shell's filesystem to forget remembered lookups (files changed behind its back) */
+const FORGET = Symbol('forget');
+const forget = (fs: IFileSystem | null): void =>
+  (fs as unknown as Record<symbol, (() => void) | undefined>)?.[FORGET]?.();
+const MUTATIONS = ['writeFile', 'appendFile', 'rm', 'mv', 'cp', 'chmod', 'symlink', 'link', 'mkdir', 'utimes'];
+
 /**
  * The shell's view of a filesystem with some read-only files answered from the model (logs, /proc,
  * /etc identity files): those paths read, stat and exist as regular files; everything else goes to
- * the underlying filesystem.
+ * the underlying filesystem. Looking a command up through $PATH stats several folders on every
+ * call, and the real-folder filesystem validates each path component with lstat: those answers are
+ * remembered until something writes.
  */
 function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSystem {
   const virtual = (path: string): Buffer | null => virtualRead(normalisePath(path, '/'));
-  const stat = async (path: string, real: (p: string) => ReturnType<IFileSystem['stat']>) => {
+  const lookups = new Map<string, Promise<FsStat>>();
+  const remembered = (path: string, link: boolean, real: () => Promise<FsStat>): Promise<FsStat> => {
+    if (!COMMAND_DIRS.some((d) => path.startsWith(d))) return real();
+    const key = `${link ? 'l' : 's'}${path}`;
+    let hit = lookups.get(key);
+    if (!hit) lookups.set(key, (hit = real()));
+    return hit;
+  };
+  const stat = async (path: string, link: boolean): Promise<FsStat> => {
     const v = virtual(path);
-    if (!v) return real(path);
+    const p = normalisePath(path, '/');
+    if (!v) return remembered(p, link, () => (link ? fs.lstat(path) : fs.stat(path)));
     return { isFile: true, isDirectory: false, isSymbolicLink: false, mode: 0o644, size: v.length, mtime: new Date() };
   };
   const overrides: Partial<IFileSystem> = {
@@ -50,9 +69,13 @@ function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSyste
       return v.toString(encoding === 'utf-8' ? 'utf8' : encoding);
     },
     readFileBuffer: async (path) => virtual(path) ?? fs.readFileBuffer(path),
-    exists: async (path) => virtual(path) !== null || fs.exists(path),
-    stat: (path) => stat(path, (p) => fs.stat(p)),
-    lstat: (path) => stat(path, (p) => fs.lstat(p)),
+    exists: async (path) =>
+      stat(path, false).then(
+        () => true,
+        () => false,
+      ),
+    stat: (path) => stat(path, false),
+    lstat: (path) => stat(path, true),
     realpath: async (path) => (virtual(path) ? normalisePath(path, '/') : fs.realpath(path)),
   };
   return new Proxy(fs, {
@@ -61,10 +84,17 @@ function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSyste
         // Let the shell fall back to readFileBuffer, which knows the virtual files.
         return undefined;
       }
+      if (prop === FORGET) return () => lookups.clear();
       const own = overrides[prop as keyof IFileSystem];
       if (own) return own;
       const value = Reflect.get(target, prop, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const fn = (value as (...a: unknown[]) => unknown).bind(target);
+      if (!MUTATIONS.includes(String(prop))) return fn;
+      return (...args: unknown[]) => {
+        lookups.clear();
+        return fn(...args);
+      };
     },
   });
 }
@@ -117,6 +147,7 @@ export class FolderVfs implements Vfs {
   }
 
   async write(path: string, data: Buffer, append: boolean): Promise<void> {
+    forget(this.fs);
     const real = this.real(path);
     try {
       await (append ? appendFile(real, data) : writeFile(real, data));
@@ -129,6 +160,7 @@ export class FolderVfs implements Vfs {
   }
 
   async remove(path: string): Promise<boolean> {
+    forget(this.fs);
     return rm(this.real(path)).then(
       () => true,
       () => false,
@@ -140,6 +172,7 @@ export class FolderVfs implements Vfs {
   }
 
   async mkdirp(path: string): Promise<void> {
+    forget(this.fs);
     await mkdir(this.real(path), { recursive: true });
   }
 }
@@ -174,6 +207,7 @@ export class MemoryVfs implements Vfs {
       this.fs.writeFileSync(path, data);
     }
     this.seen = new Map(this.files);
+    forget(this.shell);
   }
 
   shellFs(): IFileSystem {
@@ -207,6 +241,7 @@ export class MemoryVfs implements Vfs {
   }
 
   async write(path: string, data: Buffer, append: boolean): Promise<void> {
+    forget(this.shell);
     const p = normalisePath(path);
     this.fs.mkdirSync(posix.dirname(p), { recursive: true });
     await (append ? this.fs.appendFile(p, data) : this.fs.writeFile(p, data));
@@ -214,6 +249,7 @@ export class MemoryVfs implements Vfs {
 
   async remove(path: string): Promise<boolean> {
     const p = normalisePath(path);
+    forget(this.shell);
     if (!(await this.fs.exists(p))) return false;
     await this.fs.rm(p);
     return true;
