@@ -583,6 +583,26 @@ export class RunRepository {
     await queryRows(this.db, `UPDATE workers SET stopped_at = now() WHERE name = $1`, [name]);
   }
 
+  /**
+   * Cases of a run still waiting for a worker (not done, not running) and the workers that beat
+   * within `aliveWithinMs` and did not stop: what "is anyone going to run this?" needs, in one round trip.
+   */
+  async runWaitingAndLiveWorkers(
+    runId: string,
+    aliveWithinMs: number,
+  ): Promise<{ status: string; waitingCases: number; liveWorkers: number } | null> {
+    const [row] = await queryRows<{ status: string; waitingCases: number; liveWorkers: number }>(
+      this.db,
+      `SELECT r.status,
+              (SELECT count(*)::int FROM cases c WHERE c.run_id = r.id AND c.status IN ('pending','queued','waiting')) AS "waitingCases",
+              (SELECT count(*)::int FROM workers w
+                WHERE w.stopped_at IS NULL AND w.heartbeat_at >= now() - make_interval(secs => $2 / 1000.0)) AS "liveWorkers"
+         FROM runs r WHERE r.id = $1`,
+      [runId, aliveWithinMs],
+    );
+    return row ?? null;
+  }
+
   /** Re-queues a waiting case only if the given (dead) worker still holds it. */
   async requeueAbandoned(
     caseId: string,

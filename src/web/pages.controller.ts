@@ -2,6 +2,8 @@ import { Controller, Get, Param, ParseIntPipe, Query, Res, UseFilters } from '@n
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ComparisonService } from 'src/comparison/comparison.service';
+import { RunRepository } from 'src/execution/run.repository';
+import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
 import { casePageModel, comparePageModel, historyPageModel, runPageModel } from 'src/reports/page-models';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
@@ -24,6 +26,7 @@ export class PagesController {
     private readonly renderer: ViewRenderer,
     private readonly read: ResultsReadRepository,
     private readonly artifacts: ArtifactStore,
+    private readonly runRepo: RunRepository,
   ) {}
 
   @Get()
@@ -35,12 +38,17 @@ export class PagesController {
   @Get('runs/:number')
   async run(@Param('number', ParseIntPipe) number: number, @Query() q: QueryBag, @Res() res: Response): Promise<void> {
     const overview = await this.views.runOverview(number, overviewOptions(q));
-    const html = this.renderer.render('run', runPageModel(overview), {
-      title: `Run #${number}`,
-      simulated: overview.run.simulated,
-      charts: true,
-      scripts: ['run-live.js'],
-    });
+    const workerNotice = await noLiveWorkerNotice(this.runRepo, overview.run.id);
+    const html = this.renderer.render(
+      'run',
+      { ...runPageModel(overview), workerNotice },
+      {
+        title: `Run #${number}`,
+        simulated: overview.run.simulated,
+        charts: true,
+        scripts: ['run-live.js'],
+      },
+    );
     sendHtml(res, html);
   }
 
@@ -48,7 +56,11 @@ export class PagesController {
   @Get('runs/:number/live')
   async live(@Param('number', ParseIntPipe) number: number, @Query() q: QueryBag, @Res() res: Response): Promise<void> {
     const overview = await this.views.runOverview(number, overviewOptions(q));
-    sendHtml(res, this.renderer.renderFragment('pages/live', { ...runPageModel(overview), standalone: false }));
+    const workerNotice = await noLiveWorkerNotice(this.runRepo, overview.run.id);
+    sendHtml(
+      res,
+      this.renderer.renderFragment('pages/live', { ...runPageModel(overview), workerNotice, standalone: false }),
+    );
   }
 
   @Get('runs/:number/cases/:caseHash')

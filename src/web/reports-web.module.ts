@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ComparisonService } from 'src/comparison/comparison.service';
+import { RunRepository } from 'src/execution/run.repository';
 import { AppConfig } from 'src/config/config';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
@@ -42,6 +43,11 @@ import { RunEventsService } from 'src/web/run-events.service';
       provide: RunExportService,
       inject: [ResultsReadRepository],
       useFactory: (read: ResultsReadRepository) => new RunExportService(read),
+    },
+    {
+      provide: RunRepository,
+      inject: [getDataSourceToken()],
+      useFactory: (ds: DataSource) => new RunRepository(ds),
     },
     { provide: ViewRenderer, useFactory: () => new ViewRenderer() },
     PageErrorFilter,

@@ -17,6 +17,7 @@ import {
   ReportedCase,
 } from 'src/scenarios/scenario.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
+import { ExternalSuites } from 'src/scenarios/external/external-suites';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { planCase } from 'src/execution/planner';
@@ -96,6 +97,7 @@ export class ScenarioHarness implements ScenarioContext {
       port: port ?? inv.guest_port ?? 22,
       username: 'root',
       credential: credential(inv, inv.guest_credential),
+      stopRemote: 'channel', // a simulated guest: its commands end with their channel
     };
     return this.recording(target.name, (c, o) => this.ssh.exec(target, c, o));
   }
@@ -242,6 +244,7 @@ export async function startHarnessLab(speed = 2000): Promise<HarnessLab> {
         username: h.user,
         credential: hostCred(h.credential),
         hostKey: h.host_key,
+        stopRemote: 'channel', // as the engine does for simulated hosts (src/execution/ssh-targets.ts)
       },
     }));
     const xapi = p.xapi_credential ? credential(inv, p.xapi_credential) : undefined;
@@ -309,7 +312,8 @@ export interface ScenarioSuite {
  * one simulated lab for the file, faults cleared after each test, and a check that no VM or VDI a
  * test created is left on the lab.
  */
-export function useScenarioLab(speed?: number): ScenarioSuite {
+export function useScenarioLab(speed?: number, options: { externalSuites?: ExternalSuites } = {}): ScenarioSuite {
+  const definitions = defaultScenarios(options.externalSuites);
   let env: HarnessLab;
   let before: { vms: Set<string>; vdis: Set<string> };
   beforeAll(async () => {
@@ -330,7 +334,7 @@ export function useScenarioLab(speed?: number): ScenarioSuite {
   return {
     env: () => env,
     async run(id, params = {}, settings = {}) {
-      const def = defaultScenarios().find((s) => s.id === id);
+      const def = definitions.find((s) => s.id === id);
       if (!def) throw new Error(`no scenario ${id}`);
       const ctx = env.context(def, params, settings);
       let error: unknown = null;

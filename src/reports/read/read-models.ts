@@ -29,6 +29,8 @@ export interface RunSummary {
   status: RunStatus;
   error: string | null;
   options: Record<string, unknown>;
+  /** Who started it: a token's name, `demo`, or `schedule NAME` for a scheduled run. */
+  createdBy: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;

@@ -29,7 +29,7 @@ const CASE_COLUMNS = `c.id, c.run_id, c.case_key, c.case_hash, c.suite, c.scenar
   c.outcome, c.reason, c.error_code, c.signature, c.attempt_count, c.duration_ms, c.started_at, c.finished_at`;
 
 const RUN_COLUMNS = `r.id, r.number, r.campaign_name, r.release, r.baseline_release, r.lab_name, r.origin, r.simulated,
-  r.status, r.error, r.options, r.created_at, r.started_at, r.finished_at,
+  r.status, r.error, r.options, r.created_by, r.created_at, r.started_at, r.finished_at,
   CASE WHEN r.origin = 'submission' THEN (SELECT s.status FROM submissions s WHERE s.run_id = r.id LIMIT 1) END AS submission_status,
   (SELECT coalesce(jsonb_object_agg(k, n), '{}'::jsonb)
      FROM (SELECT coalesce(outcome, status) AS k, count(*)::int AS n FROM cases WHERE run_id = r.id GROUP BY 1) x) AS counts`;
@@ -98,6 +98,19 @@ export class ResultsReadRepository {
       [run.campaignName, run.number, run.baselineRelease ?? ''],
     );
     return row ? mapRun(row) : null;
+  }
+
+  /** The hardware classes a run ran on: its community submission's, or its lab hosts' `hw:` tags. */
+  async hardwareClassesOfRun(runId: string): Promise<string[]> {
+    const rows = await this.rows(
+      `SELECT s.hardware_class AS cls FROM submissions s WHERE s.run_id = $1
+        UNION
+       SELECT h->>'hardwareClass' FROM runs r, jsonb_array_elements(
+              CASE WHEN jsonb_typeof(r.lab_snapshot->'hosts') = 'array' THEN r.lab_snapshot->'hosts' ELSE '[]'::jsonb END) h
+        WHERE r.id = $1 AND h->>'hardwareClass' IS NOT NULL`,
+      [runId],
+    );
+    return rows.map((r) => String(r.cls)).sort();
   }
 
   async labSnapshot(runId: string): Promise<LabSnapshot> {
@@ -402,6 +415,7 @@ function mapRun(r: Row): RunSummary {
     status: String(r.status) as RunSummary['status'],
     error: str(r.error),
     options: obj(r.options),
+    createdBy: str(r.created_by),
     createdAt: date(r.created_at)!,
     startedAt: date(r.started_at),
     finishedAt: date(r.finished_at),

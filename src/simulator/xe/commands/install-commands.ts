@@ -60,16 +60,6 @@ function provisionedBytes(template: SimVm): number {
 
 export const INSTALL_COMMANDS: Record<string, XeCommand> = {
   'vm-install': {
-    reqd: ['new-name-label'],
-    optn: [
-      'sr-name-label',
-      'sr-uuid',
-      'template',
-      'template-uuid',
-      'template-name',
-      'template-name-label',
-      'copy-bios-strings-from',
-    ],
     run: (ctx, params) => {
       const template = findTemplate(ctx, params);
       const sr = findSr(ctx, params);
@@ -90,8 +80,6 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-clone': {
-    reqd: ['new-name-label'],
-    optn: ['new-name-description'],
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, ['new-name-label', 'new-name-description']);
       assertPowerState(vm, ['halted']);
@@ -101,8 +89,6 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-copy': {
-    reqd: ['new-name-label'],
-    optn: ['new-name-description', 'sr-uuid'],
     run: async (ctx, params) => {
       const vm = selectOneVm(ctx, params, ['new-name-label', 'new-name-description', 'sr-uuid']);
       assertPowerState(vm, ['halted']);
@@ -120,15 +106,17 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vif-create': {
-    reqd: ['vm-uuid', 'network-uuid', 'device'],
-    optn: ['mac'],
     run: (ctx, params) => {
       const vmUuid = params.get('vm-uuid') ?? '';
       const vm = ctx.model.state.vms.get(vmUuid);
       if (!vm) throw new XeApiError('UUID_INVALID', ['VM', vmUuid]);
       const netUuid = params.get('network-uuid') ?? '';
       if (!ctx.model.state.networks.has(netUuid)) throw new XeApiError('UUID_INVALID', ['network', netUuid]);
-      return `${addVif(ctx.model, vm, netUuid, params.get('device') ?? '0')}\n`;
+      const uuid = addVif(ctx.model, vm, netUuid, params.get('device') ?? '0');
+      // VIF.create on a running VM leaves it unplugged until vif-plug (xapi_vif.ml create)
+      const vif = ctx.model.state.vifs.get(uuid);
+      if (vif && vm.powerState === 'running') vif.pending = true;
+      return `${uuid}\n`;
     },
   },
 };

@@ -1,0 +1,35 @@
+import { RunRepository } from 'src/execution/run.repository';
+
+/**
+ * A worker beats at least every reaper interval (5 s by default) and a lease lives 30 s: a worker
+ * silent for longer than a lease is not going to pick anything up.
+ */
+export const WORKER_ALIVE_WITHIN_MS = 30_000;
+
+export interface NoWorkerNotice {
+  waitingCases: number;
+  /** One sentence for a page or a terminal: what is wrong and what to do. */
+  message: string;
+}
+
+type LivenessReader = Pick<RunRepository, 'runWaitingAndLiveWorkers'>;
+
+/**
+ * Why a run does not move although nothing failed: its cases wait and no worker is alive to take
+ * them. Null when the run is over, has nothing waiting, or some worker is alive. The run page and
+ * the CLI (`run watch`, `run start --wait`) say the same sentence, from here.
+ */
+export async function noLiveWorkerNotice(repo: LivenessReader, runId: string): Promise<NoWorkerNotice | null> {
+  const row = await repo.runWaitingAndLiveWorkers(runId, WORKER_ALIVE_WITHIN_MS);
+  if (!row || !['queued', 'running'].includes(row.status)) return null;
+  if (row.liveWorkers > 0) return null;
+  // A queued run is not even prepared yet: that is a worker's job too.
+  const waiting = row.status === 'queued' ? Math.max(row.waitingCases, 1) : row.waitingCases;
+  if (waiting === 0) return null;
+  const what =
+    row.status === 'queued' ? 'this run waits to be prepared' : `${waiting} case${waiting === 1 ? '' : 's'} wait`;
+  return {
+    waitingCases: waiting,
+    message: `${what} and no worker is alive (none beat in the last ${WORKER_ALIVE_WITHIN_MS / 1000} s): start one with \`shakedown worker\``,
+  };
+}
