@@ -106,9 +106,13 @@ function shellFor(env: ShellEnv, table: CommandTable): Shell {
   if (cached && cached.fs === fs) return cached;
   const marks = { bytes: false };
   const commands = Object.entries(table).map(([name, handler]) => simulatorCommand(name, handler, env, marks));
+  // A job started from inside the interpreter would be awaited by it: start it on the side instead.
+  const holder: { bash?: Bash } = {};
   commands.push(
     defineCommand(BACKGROUND, async ([script], ctx) => {
-      void ctx.exec?.(script ?? '', { cwd: ctx.cwd, signal: new AbortController().signal }).catch(() => undefined);
+      void holder.bash
+        ?.exec(script ?? '', { cwd: ctx.cwd, signal: new AbortController().signal, rawScript: true })
+        .catch(() => undefined);
       return { stdout: '', stderr: '', exitCode: 0 };
     }),
   );
@@ -129,7 +133,8 @@ function shellFor(env: ShellEnv, table: CommandTable): Shell {
     },
     processInfo: { uid: 0, gid: 0 },
   });
-  const names = [...getCommandNames(), ...Object.keys(table)].filter((n) => !n.startsWith('_') && n !== ':');
+  holder.bash = bash;
+  const names = [...getCommandNames(), ...Object.keys(table), BACKGROUND].filter((n) => n !== ':');
   const shell = { bash, fs, marks, ready: installCommandFiles(fs, names) };
   byTable.set(table, shell);
   return shell;

@@ -26,7 +26,7 @@ export const DOM0_DIRS = [
 ];
 
 /** the shell's own command files, not part of what a guest's disk records */
-const SYSTEM_DIRS = ['/usr/bin/', '/bin/', '/usr/sbin/', '/sbin/'];
+const SYSTEM_DIRS = ['/usr/bin/', '/bin/', '/usr/sbin/', '/sbin/', '/dev/', '/proc/'];
 
 type VirtualRead = (path: string) => Buffer | null;
 
