@@ -170,3 +170,27 @@ describe('xe PIFs', () => {
     );
   });
 });
+
+describe('xe vif-move, pif-set-primary-address-type, message-destroy', () => {
+  it('move a VIF, refuse a bad address type, and find no message to destroy', async () => {
+    const lab = XeHarness.fromFile(DEFAULT_LAB);
+    const host = 'sim-821-a';
+    const vm = lab.vmUuid('debian10-upgraded');
+    const vif = (await lab.xe(host, 'vif-list', `vm-uuid=${vm}`, '--minimal')).stdout.trim().split(',')[0] ?? '';
+    const net = (await lab.xe(host, 'network-create', 'name-label=n2')).stdout.trim();
+    expect((await lab.xe(host, 'vif-move', `uuid=${vif}`, `network-uuid=${net}`)).exitCode).toBe(0);
+    expect((await lab.xe(host, 'vif-param-get', `uuid=${vif}`, 'param-name=network-uuid')).stdout).toBe(`${net}\n`);
+    const pif = (await lab.xe(host, 'pif-list', '--minimal')).stdout.trim().split(',')[0] ?? '';
+    expect(
+      (await lab.xe(host, 'pif-set-primary-address-type', `uuid=${pif}`, 'primary_address_type=ipv5')).stderr,
+    ).toBe("Error: Expected 'ipv4' or 'ipv6', got ipv5\n");
+    // 8.2.1's table requires uuid; 8.3.0's takes uuid or uuids and checks itself
+    expect((await lab.xe(host, 'message-destroy')).stderr).toBe(
+      "Required parameter not found: uuid\nFor usage run: 'xe help'\n",
+    );
+    expect((await lab.xe('sim-830-a', 'message-destroy')).stderr).toBe('Error: Need one of uuid, uuids\n');
+    expect((await lab.xe(host, 'message-destroy', 'uuid=m1')).stderr).toBe(
+      'The uuid you supplied was invalid.\ntype: message\nuuid: m1\n',
+    );
+  });
+});

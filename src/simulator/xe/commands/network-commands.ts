@@ -36,6 +36,40 @@ function lookupPif(ctx: XeContext, uuid: string): SimPif {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export const NETWORK_COMMANDS: Record<string, XeCommand> = {
+  'vif-move': {
+    run: (ctx, params) => {
+      const { vif } = lookupVif(ctx, params.get('uuid') ?? '');
+      const netUuid = params.get('network-uuid') ?? '';
+      const net = ctx.model.state.networks.get(netUuid);
+      if (!net || net.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['network', netUuid]);
+      vif.networkUuid = netUuid;
+      return '';
+    },
+  },
+  'pif-set-primary-address-type': {
+    run: (ctx, params) => {
+      const pif = lookupPif(ctx, params.get('uuid') ?? '');
+      const text = params.get('primary_address_type') ?? '';
+      const t = text.toLowerCase();
+      // Record_util.primary_address_type_of_string
+      if (t !== 'ipv4' && t !== 'ipv6') throw new XeCliError(`Expected 'ipv4' or 'ipv6', got ${text}`);
+      pif.primaryAddressType = t === 'ipv4' ? 'IPv4' : 'IPv6';
+      return '';
+    },
+  },
+  'message-destroy': {
+    // cli_operations.ml message_destroy; a simulated lab raises no messages, so any uuid is unknown
+    run: (_ctx, params) => {
+      const uuid = params.get('uuid');
+      const uuids = params.get('uuids');
+      if (uuid !== undefined && uuids !== undefined) {
+        throw new XeCliError('Ambiguous arguments; need one of uuid, uuids');
+      }
+      if (uuid === undefined && uuids === undefined) throw new XeCliError('Need one of uuid, uuids');
+      const first = uuid ?? (uuids ?? '').split(',')[0] ?? '';
+      throw new XeApiError('UUID_INVALID', ['message', first]);
+    },
+  },
   'pif-plug': {
     run: (ctx, params) => {
       lookupPif(ctx, params.get('uuid') ?? '').attached = true;
