@@ -10,7 +10,9 @@ import { registerLabCommands } from 'src/cli/commands/lab.command';
 import { registerReportCommands } from 'src/cli/commands/report.command';
 import { registerRunCommands } from 'src/cli/commands/run.command';
 import { registerServeCommand } from 'src/cli/commands/serve.command';
+import { registerSubmissionCommands } from 'src/cli/commands/submission.command';
 import { registerSubmitCommand } from 'src/cli/commands/submit.command';
+import { registerTokenCommands } from 'src/cli/commands/token.command';
 import { registerWorkerCommand } from 'src/cli/commands/worker.command';
 
 export function buildProgram(): Command {
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerCompareCommand(program);
   registerSubmitCommand(program);
+  registerTokenCommands(program);
+  registerSubmissionCommands(program);
   registerExportCommand(program);
   registerConfigCommand(program);
   // Usage errors exit 2 everywhere, including sub-commands.

@@ -1,4 +1,5 @@
-import { parseRpmList, parseXensourceInventory } from 'src/execution/run-preparer';
+import { parseRpmList } from 'src/execution/run-preparer';
+import { parseXensourceInventory } from 'src/lab/xensource-inventory';
 
 describe('lab software snapshot parsers', () => {
   it('should read /etc/xensource-inventory as XCP-ng writes it', () => {

@@ -5,6 +5,7 @@ import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { hostTarget } from 'src/execution/ssh-targets';
 import { LabHostView } from 'src/execution/lab-view';
+import { parseXensourceInventory } from 'src/lab/xensource-inventory';
 
 export interface HostSoftware {
   name: string;
@@ -15,16 +16,6 @@ export interface HostSoftware {
   /** From the inventory's `hw:<class>` tag, so comparisons can warn across hardware classes. */
   hardwareClass?: string;
   error?: string;
-}
-
-/** `KEY='value'` lines of /etc/xensource-inventory, the file every XCP-ng host carries. */
-export function parseXensourceInventory(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=['"]?(.*?)['"]?\s*$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
 }
 
 /** `rpm -qa --qf '%{NAME} %{VERSION}-%{RELEASE}\n'` output → name → version-release. */

@@ -1,13 +1,13 @@
 import { Command } from 'commander';
+import { columns } from 'src/cli/api-client';
 import { CliError, ExitCode } from 'src/cli/cli-error';
-import { hardwareClass } from 'src/lab/hardware-profile';
 import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
 import { loadInventoryFile } from 'src/lab/inventory.loader';
 import { LabError } from 'src/lab/lab.errors';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { SshPool } from 'src/remote/ssh-pool';
 
-async function loadLab(file: string): Promise<LabInventory> {
+export async function loadLab(file: string): Promise<LabInventory> {
   try {
     return new LabInventory(await loadInventoryFile(file));
   } catch (err) {
@@ -17,15 +17,10 @@ async function loadLab(file: string): Promise<LabInventory> {
   }
 }
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new CliError(`not a positive integer: ${value}`, ExitCode.Usage);
   return n;
-}
-
-function table(rows: string[][]): string {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
 }
 
 export function renderHealth(lab: LabInventory, results: readonly HostHealth[]): string {
@@ -45,10 +40,10 @@ export function renderHealth(lab: LabInventory, results: readonly HostHealth[]):
   const bad = results.filter((r) => r.state === 'bad').length;
   const maintenance = results.filter((r) => r.state === 'maintenance').length;
   const simulated = lab.inventory.simulated ? ' (simulated lab)' : '';
-  return `${table(rows)}\n\nlab ${lab.name}${simulated}: ${results.length} hosts, ${results.length - bad - maintenance} good, ${maintenance} maintenance, ${bad} bad`;
+  return `${columns(rows)}\n\nlab ${lab.name}${simulated}: ${results.length} hosts, ${results.length - bad - maintenance} good, ${maintenance} maintenance, ${bad} bad`;
 }
 
-/** `shakedown lab check INVENTORY` and `shakedown lab collect-hardware HOST --inventory FILE`. */
+/** `shakedown lab check INVENTORY`. */
 export function registerLabInventoryCommands(lab: Command): void {
   lab
     .command('check')
@@ -69,32 +64,6 @@ export function registerLabInventoryCommands(lab: Command): void {
           opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderHealth(inventory, results)}\n`,
         );
         if (results.some((r) => r.state === 'bad')) throw new CliError('', ExitCode.Failure);
-      } finally {
-        await ssh.close();
-      }
-    });
-
-  lab
-    .command('collect-hardware')
-    .description('print a host’s hardware profile (CPU, memory, NICs and storage controllers with drivers)')
-    .argument('<host>', 'host name in the inventory')
-    .requiredOption('--inventory <file>', 'inventory file (YAML or JSON)')
-    .option('--timeout <ms>', 'per-command timeout', positiveInt, 30_000)
-    .action(async (hostName: string, opts: { inventory: string; timeout: number }) => {
-      const inventory = await loadLab(opts.inventory);
-      const ssh = new SshPool({ connectTimeoutMs: opts.timeout });
-      try {
-        const target = inventory.sshTarget(hostName);
-        const health = new HostHealthService(ssh);
-        // Reachability first, so an unreachable host is an error rather than an empty profile.
-        await ssh.exec(target, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
-        const profile = await health.collectHardware(ssh.runner(target), opts.timeout);
-        process.stdout.write(
-          `${JSON.stringify({ host: hostName, hardwareClass: hardwareClass(profile), ...profile }, null, 2)}\n`,
-        );
-      } catch (err) {
-        if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
-        throw err;
       } finally {
         await ssh.close();
       }
