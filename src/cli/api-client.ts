@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 
 /** Where a server command talks to, and as whom: `--url`/`SHAKEDOWN_URL`, `--token`/`SHAKEDOWN_TOKEN`. */
 export interface ServerOptions {

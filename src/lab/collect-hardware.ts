@@ -1,6 +1,6 @@
 import { describeProblems } from 'src/common/input/check-input';
-import { validateHardwareProfile } from 'src/community/hardware-profile';
-import type { HardwareProfile } from 'src/community/hardware-profile';
+import { validateHardwareProfile } from 'src/lab/hardware-profile';
+import type { HardwareProfile } from 'src/lab/hardware-profile';
 import {
   parseEthtoolI,
   parseLscpu,
@@ -9,9 +9,9 @@ import {
   parseProductName,
   physicalNicNames,
   storageControllers,
-} from 'src/lab/hardware-profile';
+} from 'src/remote/dom0/hardware-output';
 import { LabError, LabErrorCode } from 'src/lab/lab.errors';
-import { parseXensourceInventory } from 'src/lab/xensource-inventory';
+import { parseXensourceInventory } from 'src/remote/dom0/package-output';
 import type { CommandRunner } from 'src/remote/exec-result';
 import { shellQuote } from 'src/remote/shell-quote';
 
@@ -19,7 +19,7 @@ const MIB = 1024 * 1024;
 
 /**
  * What a host is made of, in the one profile format that submissions carry and the hardware class
- * is computed from (src/community/hardware-profile.ts): `lab collect-hardware` prints it, `submit`
+ * is computed from (src/lab/hardware-profile.ts): `lab collect-hardware` prints it, `submit`
  * sends it unchanged. Each tool runs on its own, so a missing one only leaves its fields out; what
  * the format requires and the host does not say is filled with `unknown` rather than guessed.
  * A simulated host says so in /etc/xensource-inventory, and its profile is marked simulated.

@@ -1,6 +1,6 @@
 import { collectHardwareProfile } from 'src/lab/collect-hardware';
-import { hardwareClass } from 'src/community/hardware-class';
-import type { HardwareProfile } from 'src/community/hardware-profile';
+import { hardwareClass } from 'src/lab/hardware-class';
+import type { HardwareProfile } from 'src/lab/hardware-profile';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { CommandRunner } from 'src/remote/exec-result';
 import { RemoteError } from 'src/remote/remote.errors';

@@ -1,4 +1,4 @@
-import { validateHardwareProfile } from 'src/community/hardware-profile';
+import { validateHardwareProfile } from 'src/lab/hardware-profile';
 import { collectHardwareProfile } from 'src/lab/collect-hardware';
 import { LocalRunner } from 'src/lab/local-runner';
 

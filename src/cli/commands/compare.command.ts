@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { runNumberArg } from 'src/cli/commands/report.command';
 import { ComparisonService } from 'src/comparison/comparison.service';
 import type { ComparisonReport } from 'src/comparison/comparison.types';

@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { loadLab, positiveInt } from 'src/cli/commands/lab-inventory.command';
-import { hardwareClass } from 'src/community/hardware-class';
-import type { HardwareProfile } from 'src/community/hardware-profile';
+import { withDatabase } from 'src/cli/cli-database';
 import { collectHardwareProfile } from 'src/lab/collect-hardware';
+import { hardwareClass } from 'src/lab/hardware-class';
+import type { HardwareProfile } from 'src/lab/hardware-profile';
+import { PgHostKeyStore } from 'src/lab/host-key.repository';
 import { LabError, LabErrorCode } from 'src/lab/lab.errors';
 import { LocalRunner } from 'src/lab/local-runner';
 import type { CredentialRef, SshTarget } from 'src/remote/ssh-target';
@@ -77,12 +79,27 @@ export function registerLabHardwareCommand(lab: Command): void {
 }
 
 async function collectOverSsh(host: string, opts: CollectOptions): Promise<HardwareProfile> {
-  const ssh = new SshPool({ connectTimeoutMs: opts.timeout });
+  // An inventory's host is checked against the lab's pinned host keys (in the database); a bare
+  // user@host, as a community tester runs it, against --host-key or the first key seen.
+  if (opts.inventory) {
+    const inventory = await loadLab(opts.inventory);
+    return withDatabase((db) =>
+      collectWith(
+        new SshPool({ connectTimeoutMs: opts.timeout, hostKeys: new PgHostKeyStore(db) }),
+        () => inventory.sshTarget(host),
+        opts,
+      ),
+    );
+  }
+  return collectWith(new SshPool({ connectTimeoutMs: opts.timeout }), () => sshTargetOf(host, opts), opts);
+}
+
+async function collectWith(ssh: SshPool, target: () => SshTarget, opts: CollectOptions): Promise<HardwareProfile> {
   try {
-    const target = opts.inventory ? (await loadLab(opts.inventory)).sshTarget(host) : sshTargetOf(host, opts);
+    const t = target();
     // Reachability first, so an unreachable host is an error rather than an empty profile.
-    await ssh.exec(target, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
-    return await collectHardwareProfile(ssh.runner(target), opts.timeout);
+    await ssh.exec(t, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
+    return await collectHardwareProfile(ssh.runner(t), opts.timeout);
   } catch (err) {
     if (err instanceof LabError) {
       throw new CliError(err.message, err.code === LabErrorCode.HardwareIncomplete ? ExitCode.Failure : ExitCode.Usage);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { openEngineForCli } from 'src/cli/engine-session';
 import { FinalCounts, followRun } from 'src/cli/run-progress';
 import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-preparation';

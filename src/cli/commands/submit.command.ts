@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import { callApi, tokenOption, urlOption } from 'src/cli/api-client';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 
 type Kind = 'bundle' | 'junit' | 'fio';
 

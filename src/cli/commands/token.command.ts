@@ -27,11 +27,8 @@ function printIssued(answer: Record<string, unknown>, json?: boolean): void {
   );
 }
 
-/**
- * `shakedown register` (anyone: a submitter token that works once approved) and `shakedown token
- * create|list|approve|revoke` (admins), against a running server's API.
- */
-export function registerTokenCommands(program: Command): void {
+/** `shakedown register`: anyone asks a server for a submitter token that works once approved. */
+export function registerRegisterCommand(program: Command): void {
   withServer(
     program
       .command('register')
@@ -48,7 +45,10 @@ export function registerTokenCommands(program: Command): void {
     );
     printIssued(body, opts.json);
   });
+}
 
+/** `shakedown token create|list|approve|revoke`: API tokens, for admins, against a running server. */
+export function registerTokenCommands(program: Command): void {
   const token = program.command('token').description('API tokens (admin): create, list, approve, revoke');
   withServer(
     token
