@@ -27,7 +27,8 @@ const MIB = 1024 * 1024;
 export async function collectHardwareProfile(runner: CommandRunner, timeoutMs = 30_000): Promise<HardwareProfile> {
   const run = async (command: string): Promise<string> => {
     try {
-      const r = await runner.exec(command, { timeoutMs, maxOutputBytes: MIB });
+      // Read-only, short commands: closing the channel ends them, no process-group kill needed.
+      const r = await runner.exec(command, { timeoutMs, maxOutputBytes: MIB, killRemoteOnCancel: false });
       return r.exitCode === 0 ? r.stdout : '';
     } catch {
       return '';
