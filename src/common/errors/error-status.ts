@@ -94,8 +94,6 @@ const lab: StatusOf<LabErrorCode> = {
   [LabErrorCode.InventoryInvalid]: B,
   [LabErrorCode.UnknownHost]: NF,
   [LabErrorCode.UnknownPool]: NF,
-  [LabErrorCode.LeaseUnavailable]: CONFLICT,
-  [LabErrorCode.LeaseLost]: CONFLICT,
 };
 
 const provisioner: StatusOf<ProvisionerErrorCode> = {
@@ -153,7 +151,6 @@ const reports: StatusOf<ReportsErrorCode> = {
   [ReportsErrorCode.ArtifactNotFound]: NF,
   [ReportsErrorCode.CompareInvalid]: B,
   [ReportsErrorCode.KnownIssueInvalid]: B,
-  [ReportsErrorCode.BundleInvalid]: B,
   [ReportsErrorCode.ExportFormatInvalid]: B,
 };
 
