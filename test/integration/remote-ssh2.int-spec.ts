@@ -3,6 +3,7 @@ import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { SshPool } from 'src/remote/ssh-pool';
 import { SshTarget } from 'src/remote/ssh-target';
 import { FixtureExec, Ssh2ServerFixture, startSsh2Server } from 'test/fixtures/remote/ssh2-server';
+import { waitUntil } from 'test/utils/wait';
 
 /** A tiny command language for the fixture, enough to exercise every path of the pool. */
 const hanging = new Set<FixtureExec>();
@@ -46,12 +47,9 @@ function handle(exec: FixtureExec): void {
   }
 }
 
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
+/** Waits for the server fixture's state (bounded only to fail instead of hanging). */
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  await waitUntil(async () => cond(), what, 30_000, 5);
 }
 
 describe('SshPool against an in-process ssh2 server', () => {

@@ -6,6 +6,7 @@ import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { SshPool } from 'src/remote/ssh-pool';
 import { SshTarget } from 'src/remote/ssh-target';
 import { SshdInstance, startSshd } from 'test/utils/sshd';
+import { waitUntil } from 'test/utils/wait';
 
 function processAlive(pid: number): boolean {
   try {
@@ -33,12 +34,9 @@ function sleepersIn(pgid: number): number[] {
     .map(Number);
 }
 
-async function poll(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits for a state of the sshd host (bounded only to fail instead of hanging). */
+async function poll(cond: () => boolean, what: string): Promise<void> {
+  await waitUntil(async () => cond(), what, 30_000, 10);
 }
 
 describe('SshPool against a real OpenSSH sshd', () => {
