@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerLabDoctorCommand } from 'src/cli/commands/lab-doctor.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
 import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
@@ -15,4 +16,5 @@ export function registerLabCommands(program: Command): void {
   registerLabInventoryCommands(lab);
   registerLabProvisionCommands(lab);
   registerLabTrustCommand(lab);
+  registerLabDoctorCommand(lab);
 }
