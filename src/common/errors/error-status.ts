@@ -94,6 +94,7 @@ const lab: StatusOf<LabErrorCode> = {
   [LabErrorCode.InventoryInvalid]: B,
   [LabErrorCode.UnknownHost]: NF,
   [LabErrorCode.UnknownPool]: NF,
+  [LabErrorCode.HardwareIncomplete]: B,
 };
 
 const provisioner: StatusOf<ProvisionerErrorCode> = {
