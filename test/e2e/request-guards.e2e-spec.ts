@@ -67,6 +67,16 @@ describe('request guards', () => {
     expect(await tokens()).toBe(before);
   });
 
+  it('answers 404 to run numbers beyond the integer column and to ids that are no uuid', async () => {
+    const server = app.getHttpServer();
+    await request(server).get('/api/v1/runs/99999999999').expect(404);
+    await request(server).get('/api/v1/runs/99999999999/cases').expect(404);
+    await request(server).post('/api/v1/runs/99999999999/cancel').set(auth).expect(404);
+    await request(server).post('/api/v1/runs/not-a-uuid/cancel').set(auth).expect(404);
+    const compare = await request(server).get('/api/v1/compare?baseline=99999999999&candidate=99999999998');
+    expect(compare.status).toBeLessThan(500);
+  });
+
   it('answers 400 to %00 in a path or query', async () => {
     for (const url of ['/api/v1/runs/1%00', '/api/v1/submissions?release=8.3%00']) {
       const res = await request(app.getHttpServer()).get(url);

@@ -122,10 +122,10 @@ describe.each(subjects)('$name on adversarial input', (subject) => {
     );
   });
 
-  it('reads 10 MB of every hostile fragment at once to an end: a value or a domain error', () => {
+  it('reads 10 MB of all hostile fragments, and each alone, to an end: a value or a domain error', () => {
     expect(() => timed(subject, repeatTo(subject.fragments.join(''), FULL))).not.toThrow();
     for (const fragment of subject.fragments) {
-      expect(() => timed(subject, repeatTo(fragment, subject.size))).not.toThrow();
+      expect(() => timed(subject, repeatTo(fragment, ratioSize / 4))).not.toThrow();
     }
   });
 });
