@@ -1,137 +1,84 @@
-/** What a host is made of, as ordinary Linux tools report it. Every field may be missing. */
-export interface HardwareProfile {
-  cpuModel?: string;
-  cpuCount?: number;
-  memoryBytes?: number;
-  systemProduct?: string;
-  nics: NicInfo[];
-  storageControllers: StorageControllerInfo[];
-}
+import { z } from 'zod';
+import { checkInput, FieldProblem } from 'src/common/input/check-input';
 
-export interface NicInfo {
-  name: string;
-  driver?: string;
-  driverVersion?: string;
-  firmwareVersion?: string;
-  pciSlot?: string;
-}
+// Names and models are shown on public pages: printable text, bounded, rendered escaped everywhere.
+const text = (max = 200) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(
+      (s) => ![...s].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20 || ch.codePointAt(0) === 0x7f),
+      'must not contain control characters',
+    );
+const count = (max: number) =>
+  z.number().int('expected an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
-export interface StorageControllerInfo {
-  pciSlot: string;
-  description: string;
-  driver?: string;
-  driverVersion?: string;
-}
+const driver = z.strictObject({
+  /** Kernel driver name as `ethtool -i` / sysfs report it (ixgbe, megaraid_sas, nvme). */
+  driver: text(64),
+  driverVersion: text(64).optional(),
+  firmware: text(128).optional(),
+  model: text().optional(),
+});
 
-/** `Key: value` lines (lscpu, /proc/meminfo, ethtool -i), keys as printed. */
-function colonPairs(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const at = line.indexOf(':');
-    if (at <= 0) continue;
-    const key = line.slice(0, at).trim();
-    if (!out.has(key)) out.set(key, line.slice(at + 1).trim());
-  }
-  return out;
-}
+export const hardwareProfileSchema = z.strictObject({
+  /** A label the submitter chooses for this system ("rack 3 R640"). */
+  name: text(100).optional(),
+  server: z.strictObject({
+    vendor: text(100).optional(),
+    model: text(),
+    biosVersion: text(100).optional(),
+  }),
+  cpu: z.strictObject({
+    /** As /proc/cpuinfo's "model name" says it. */
+    model: text(),
+    sockets: count(64),
+    coresPerSocket: count(1024),
+    threadsPerCore: count(8).optional(),
+  }),
+  memoryBytes: z
+    .number()
+    .int('expected an integer')
+    .min(64 * 1024 * 1024, 'must be at least 64 MiB')
+    .max(2 ** 53),
+  nics: z
+    .array(driver.extend({ name: text(32).optional(), speedMbps: z.number().int().min(1).max(10_000_000).optional() }))
+    .max(64),
+  storageControllers: z.array(driver).max(64),
+  disks: z
+    .array(
+      z.strictObject({
+        model: text().optional(),
+        sizeBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 53)
+          .optional(),
+        rotational: z.boolean().optional(),
+        logicalBlockSize: z.union([z.literal(512), z.literal(4096)]).optional(),
+      }),
+    )
+    .max(256)
+    .optional(),
+  xcpngVersion: text(32).optional(),
+  /** Collected from a simulated host: kept apart from real hardware everywhere. */
+  simulated: z.boolean().optional(),
+});
 
-export function parseLscpu(text: string): Pick<HardwareProfile, 'cpuModel' | 'cpuCount'> {
-  const pairs = colonPairs(text);
-  const model = pairs.get('Model name');
-  const count = Number(pairs.get('CPU(s)'));
-  return {
-    ...(model ? { cpuModel: model.replace(/\s+/g, ' ') } : {}),
-    ...(Number.isInteger(count) && count > 0 ? { cpuCount: count } : {}),
-  };
-}
+/**
+ * What a host is made of, as `shakedown lab collect-hardware HOST` gathers it over SSH and as a
+ * submission carries it. camelCase, JSON.
+ */
+export type HardwareProfile = z.output<typeof hardwareProfileSchema>;
+export type DeviceDriver = HardwareProfile['storageControllers'][number];
 
-export function parseMeminfo(text: string): number | undefined {
-  const m = /^MemTotal:\s+(\d+)\s*kB/m.exec(text);
-  return m ? Number(m[1]) * 1024 : undefined;
-}
-
-/** dmidecode prints placeholders when the firmware leaves the field empty. */
-export function parseProductName(text: string): string | undefined {
-  const line = text
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l !== '' && !l.startsWith('#'));
-  if (!line || /^(to be filled by o\.e\.m\.|not specified|default string|system product name)$/i.test(line)) {
-    return undefined;
-  }
-  return line;
-}
-
-interface PciDevice {
-  slot: string;
-  cls: string;
-  description: string;
-  driver?: string;
-}
-
-export function parseLspciK(text: string): PciDevice[] {
-  const devices: PciDevice[] = [];
-  let current: PciDevice | undefined;
-  for (const line of text.split('\n')) {
-    const head = /^([0-9a-fA-F:.]+)\s+([^:]+):\s+(.*)$/.exec(line);
-    if (head) {
-      current = { slot: head[1]!, cls: head[2]!.trim(), description: head[3]!.trim() };
-      devices.push(current);
-      continue;
-    }
-    const driver = /^\s+Kernel driver in use:\s*(\S+)/.exec(line);
-    if (driver && current) current.driver = driver[1]!;
-  }
-  return devices;
-}
-
-const STORAGE_CLASS =
-  /RAID|SATA|SAS|SCSI|Serial Attached|Non-Volatile memory|NVMe|IDE interface|Mass storage|storage controller/i;
-
-export function storageControllers(devices: readonly PciDevice[]): StorageControllerInfo[] {
-  return devices
-    .filter((d) => STORAGE_CLASS.test(d.cls))
-    .map((d) => ({ pciSlot: d.slot, description: d.description, ...(d.driver ? { driver: d.driver } : {}) }));
-}
-
-export function parseEthtoolI(name: string, text: string): NicInfo {
-  const pairs = colonPairs(text);
-  const get = (k: string) => {
-    const v = pairs.get(k);
-    return v && v !== 'N/A' ? v : undefined;
-  };
-  const driver = get('driver');
-  const version = get('version');
-  const firmware = get('firmware-version');
-  const bus = get('bus-info');
-  return {
-    name,
-    ...(driver ? { driver } : {}),
-    ...(version ? { driverVersion: version } : {}),
-    ...(firmware ? { firmwareVersion: firmware } : {}),
-    ...(bus ? { pciSlot: bus } : {}),
-  };
-}
-
-/** Physical NIC names from `ls /sys/class/net` (loopback, bridges and virtual interfaces left out). */
-export function physicalNicNames(text: string): string[] {
-  return text
-    .split(/\s+/)
-    .map((s) => s.trim())
-    .filter((n) => /^(eth|en|eno|ens|enp|em|p\d)/.test(n) && !n.includes('.'));
-}
-
-/** A short, stable label for grouping results by hardware: "<cpu vendor family>/<nic driver>/<storage driver>". */
-export function hardwareClass(p: HardwareProfile): string {
-  const slug = (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, '')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '');
-  const cpu = p.cpuModel ? slug(p.cpuModel) : 'unknown-cpu';
-  const nic = [...new Set(p.nics.map((n) => n.driver).filter(Boolean))].sort()[0] ?? 'unknown-nic';
-  const storage =
-    [...new Set(p.storageControllers.map((s) => s.driver).filter(Boolean))].sort()[0] ?? 'unknown-storage';
-  return `${cpu}/${nic}/${storage}`;
+/** Checks a profile; problems name fields from `root` (e.g. `hardware.nics[0].driver`). */
+export function validateHardwareProfile(
+  value: unknown,
+  root = 'hardware',
+): { ok: true; value: HardwareProfile } | { ok: false; problems: FieldProblem[] } {
+  return checkInput(hardwareProfileSchema, value, root);
 }

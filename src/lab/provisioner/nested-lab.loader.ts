@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, Node } from 'yaml';
 import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
-import { parseDurationMs } from 'src/execution/duration';
+import { parseDurationMs } from 'src/common/duration';
 import {
   ImageSource,
   NestedLabSpec,

@@ -1,7 +1,9 @@
+import { globRegExp } from 'src/common/glob';
 import type { Direction } from 'src/results/outcome';
 import { bootstrapDeltaPctInterval } from 'src/results/stats/bootstrap';
 import type { Interval } from 'src/results/stats/bootstrap';
 import { mannWhitneyU } from 'src/results/stats/mann-whitney';
+import { samplesNeededPerSide, smallestPossibleP } from 'src/results/stats/power';
 import { mulberry32, seedFromString } from 'src/results/stats/prng';
 import { summarize } from 'src/results/stats/summary';
 import type { SampleSummary } from 'src/results/stats/summary';
@@ -15,6 +17,7 @@ export type VerdictReason =
   | 'within-minimum-effect' // not significant, and the interval rules out a change of the minimum effect
   | 'too-few-samples'
   | 'too-noisy' // not significant, and the interval still allows a change of the minimum effect
+  | 'underpowered' // not significant, and with these sample sizes the test could never be (see samplesNeeded)
   | 'zero-baseline'
   | 'non-finite-samples';
 
@@ -60,6 +63,11 @@ export interface Comparison {
   reason: VerdictReason;
   /** Either side's CV is above the policy's threshold. */
   noisy: boolean;
+  /**
+   * Samples per side with which p < alpha becomes reachable, when these sample sizes cannot reach
+   * it (3 vs 3 → 4 at alpha 0.05); null when they can.
+   */
+  samplesNeeded: number | null;
   policy: ComparePolicy;
 }
 
@@ -85,6 +93,10 @@ export function compareSamples(input: CompareInput, policy: Partial<ComparePolic
   const noisy = isNoisy(base, p) || isNoisy(cand, p);
   const deltaPct =
     base.median === 0 ? (cand.median === 0 ? 0 : null) : (100 * (cand.median - base.median)) / base.median;
+  const reachable = smallestPossibleP(baseline.length, candidate.length) < p.alpha;
+  const samplesNeeded = reachable
+    ? null
+    : samplesNeededPerSide(p.alpha, Math.max(p.minSamples, baseline.length, candidate.length));
   const result = (
     verdict: Verdict,
     reason: VerdictReason,
@@ -101,6 +113,7 @@ export function compareSamples(input: CompareInput, policy: Partial<ComparePolic
     verdict,
     reason,
     noisy,
+    samplesNeeded,
     policy: p,
   });
 
@@ -132,6 +145,7 @@ export function compareSamples(input: CompareInput, policy: Partial<ComparePolic
   if (!interval && base.median === 0 && cand.median === 0 && base.max === 0 && cand.max === 0) {
     return result('unchanged', 'within-minimum-effect', pValue, interval);
   }
+  if (!reachable) return result('inconclusive', 'underpowered', pValue, interval);
   return result('inconclusive', interval ? 'too-noisy' : 'zero-baseline', pValue, interval);
 }
 
@@ -150,10 +164,5 @@ export function policyFor(metric: string, rules: PolicyRules = [], base: Partial
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return re.test(text);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return globRegExp(pattern).test(text);
 }

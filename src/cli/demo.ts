@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { startService } from 'src/app/start-service';
-import { CliError } from 'src/cli/cli-error';
+import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
 import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
