@@ -29,6 +29,9 @@ const startRunSchema = z
   .strict()
   .refine((b) => !!b.campaign !== !!b.campaignText, { message: 'give exactly one of campaign and campaignText' });
 
+/** Largest evidence (base64 characters, all files together) a manual check may carry. */
+export const MANUAL_EVIDENCE_MAX_BASE64 = 24 * 1024 * 1024;
+
 const manualSchema = z
   .object({
     outcome: z.enum(['passed', 'failed', 'skipped']),
@@ -51,6 +54,9 @@ const manualSchema = z
           .strict(),
       )
       .max(20)
+      .refine((files) => files.reduce((n, f) => n + f.contentBase64.length, 0) <= MANUAL_EVIDENCE_MAX_BASE64, {
+        message: `evidence files together hold at most ${MANUAL_EVIDENCE_MAX_BASE64} base64 characters`,
+      })
       .optional(),
   })
   .strict();
