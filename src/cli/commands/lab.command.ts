@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerLabDoctorCommand } from 'src/cli/commands/lab-doctor.command';
+import { registerLabHardwareCommand } from 'src/cli/commands/lab-hardware.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
 import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
@@ -13,6 +15,8 @@ export function registerLabCommands(program: Command): void {
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
   registerLabInventoryCommands(lab);
+  registerLabHardwareCommand(lab);
   registerLabProvisionCommands(lab);
   registerLabTrustCommand(lab);
+  registerLabDoctorCommand(lab);
 }

@@ -1,9 +1,10 @@
+import { globRegExp } from 'src/common/glob';
 import type { Direction } from 'src/results/outcome';
 import { bootstrapDeltaPctInterval } from 'src/results/stats/bootstrap';
 import type { Interval } from 'src/results/stats/bootstrap';
 import { mannWhitneyU } from 'src/results/stats/mann-whitney';
 import { samplesNeededPerSide, smallestPossibleP } from 'src/results/stats/power';
-import { mulberry32, seedFromString } from 'src/results/stats/prng';
+import { mulberry32, seedFromString } from 'src/common/random';
 import { summarize } from 'src/results/stats/summary';
 import type { SampleSummary } from 'src/results/stats/summary';
 
@@ -163,10 +164,5 @@ export function policyFor(metric: string, rules: PolicyRules = [], base: Partial
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return re.test(text);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return globRegExp(pattern).test(text);
 }
