@@ -89,7 +89,10 @@ export function scanXml(
       continue;
     }
     if (++elements > limits.maxElements) {
-      return { problem: { offset: lt, message: `more than ${limits.maxElements} elements`, path: path() }, path: path() };
+      return {
+        problem: { offset: lt, message: `more than ${limits.maxElements} elements`, path: path() },
+        path: path(),
+      };
     }
     if (attributes > limits.maxAttributes) {
       return {
