@@ -13,7 +13,7 @@ export interface RunningWorker {
 
 /** A worker process: configuration, database, engine, one worker; stopped gracefully by close(). */
 export async function startWorkerProcess(
-  options: { env?: NodeJS.ProcessEnv; name?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; name?: string; concurrency?: number } = {},
 ): Promise<RunningWorker> {
   const base = await bootstrap({ env: options.env });
   const { config, logger, database } = base;
@@ -23,7 +23,7 @@ export async function startWorkerProcess(
     registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
     logger,
   });
-  const concurrency = config.get('SHAKEDOWN_WORKER_CONCURRENCY');
+  const concurrency = options.concurrency ?? config.get('SHAKEDOWN_WORKER_CONCURRENCY');
   const leaseTtlMs = config.get('SHAKEDOWN_LEASE_TTL_SECONDS') * 1000;
   const worker = await engine.startWorker({
     concurrency,
