@@ -87,8 +87,9 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
     };
   }
   const shape = yamlShapeProblem(text);
-  if (shape)
+  if (shape) {
     return { diagnostics: [{ file: filename, line: shape.line, col: shape.col, message: `YAML ${shape.message}` }] };
+  }
   const lines = new LineCounter();
   const doc = parseUntrustedYaml(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
