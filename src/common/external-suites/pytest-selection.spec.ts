@@ -1,4 +1,9 @@
-import { keywordProblem, markerProblem, selectionArgs, testIdProblem } from 'src/scenarios/external/pytest-selection';
+import {
+  keywordProblem,
+  markerProblem,
+  selectionArgs,
+  testIdProblem,
+} from 'src/common/external-suites/pytest-selection';
 
 describe('pytest selection grammar', () => {
   it.each([
