@@ -5,7 +5,7 @@ import {
   markerProblem,
   MAX_SELECTED_TESTS,
   testIdProblem,
-} from 'src/common/external-suites/pytest-selection';
+} from 'src/scenarios/external/pytest-selection';
 
 /** Keys that once let a campaign choose the folder and arguments of pytest, refused by name. */
 const REFUSED: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadExternalSuites } from 'src/common/external-suites/external-suites';
+import { loadExternalSuites } from 'src/config/external-suites';
 
 /**
  * Every setting Shakedown reads from the environment, with its default and a one-line description.

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { startWorkerProcess } from 'src/execution/worker-process';
+import { startWorkerProcess } from 'src/app/worker-process';
 
 /** `shakedown worker`: takes cases from the queue and runs them on the lab. */
 export function registerWorkerCommand(program: Command): void {

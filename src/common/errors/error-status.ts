@@ -95,9 +95,7 @@ const lab: StatusOf<LabErrorCode> = {
   [LabErrorCode.InventoryInvalid]: B,
   [LabErrorCode.UnknownHost]: NF,
   [LabErrorCode.UnknownPool]: NF,
-  [LabErrorCode.LeaseUnavailable]: CONFLICT,
   [LabErrorCode.HardwareIncomplete]: B,
-  [LabErrorCode.LeaseLost]: CONFLICT,
 };
 
 const provisioner: StatusOf<ProvisionerErrorCode> = {
@@ -155,7 +153,6 @@ const reports: StatusOf<ReportsErrorCode> = {
   [ReportsErrorCode.ArtifactNotFound]: NF,
   [ReportsErrorCode.CompareInvalid]: B,
   [ReportsErrorCode.KnownIssueInvalid]: B,
-  [ReportsErrorCode.BundleInvalid]: B,
   [ReportsErrorCode.ExportFormatInvalid]: B,
 };
 

@@ -5,7 +5,7 @@ import { isFailure } from 'src/results/outcome';
 import { ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { settingList, settingNumber, settingString, withSettings } from 'src/scenarios/support/params';
-import { ExternalSuite, ExternalSuites } from 'src/common/external-suites/external-suites';
+import { ExternalSuite, ExternalSuites } from 'src/config/external-suites';
 import {
   EXTERNAL_WITH_KEYS,
   keywordProblem,
@@ -13,7 +13,7 @@ import {
   PytestSelection,
   selectionArgs,
   testIdProblem,
-} from 'src/common/external-suites/pytest-selection';
+} from 'src/scenarios/external/pytest-selection';
 import { runPytest } from 'src/scenarios/external/run-pytest';
 
 async function masterPassword(ctx: ScenarioContext): Promise<string | undefined> {

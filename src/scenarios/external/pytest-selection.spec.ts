@@ -1,9 +1,4 @@
-import {
-  keywordProblem,
-  markerProblem,
-  selectionArgs,
-  testIdProblem,
-} from 'src/common/external-suites/pytest-selection';
+import { keywordProblem, markerProblem, selectionArgs, testIdProblem } from 'src/scenarios/external/pytest-selection';
 
 describe('pytest selection grammar', () => {
   it.each([
