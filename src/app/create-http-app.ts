@@ -29,7 +29,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Off unless the operator names the proxy: otherwise anyone could pick the address rate limits see.
+  const trustProxy = options.config.get('SHAKEDOWN_TRUST_PROXY');
+  app.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   app.use(
     pinoHttp({
       logger: options.logger,

@@ -32,6 +32,23 @@ function routeLimits(config: AppConfig): RouteLimit[] {
   ];
 }
 
+/**
+ * Headers of every response, error pages and /api/docs included; HTML pages replace the CSP with
+ * their own stricter one (src/web/html.ts). The docs page needs Swagger UI's scripts, so only its
+ * framing and plugins are restricted.
+ */
+function setSecurityHeaders(req: Request, res: Response): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader(
+    'Content-Security-Policy',
+    req.path.startsWith('/api/') && !req.path.startsWith('/api/docs')
+      ? "default-src 'none'; frame-ancestors 'none'"
+      : "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  );
+}
+
 function refuse(req: Request & { id?: unknown }, res: Response, error: RequestError): void {
   const status = httpStatusOf(error);
   if (error.code === RequestErrorCode.TooLarge) res.setHeader('Connection', 'close');
@@ -83,6 +100,7 @@ export function installRequestGuards(app: NestExpressApplication, config: AppCon
     return found;
   };
   app.use((req: Request, res: Response, next: NextFunction) => {
+    setSecurityHeaders(req, res);
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
       return refuse(

@@ -78,6 +78,14 @@ export const configFields = {
     schema: z.coerce.number().int().min(1).default(600),
     description: 'Submissions one token may send per minute.',
   },
+  SHAKEDOWN_TRUST_PROXY: {
+    schema: z
+      .string()
+      .regex(/^(false|loopback|\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)$/, 'false, loopback, or an IPv4 address or CIDR')
+      .default('false'),
+    description:
+      "Which reverse proxy may set X-Forwarded-For (rate limits key on the address it names): `false` (none, the default), `loopback`, or the proxy's address/CIDR.",
+  },
   SHAKEDOWN_EXTERNAL_SUITES: {
     schema: z
       .string()

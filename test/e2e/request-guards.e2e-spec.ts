@@ -77,6 +77,23 @@ describe('request guards', () => {
     expect(compare.status).toBeLessThan(500);
   });
 
+  it('sends security headers on every response, error answers and /api/docs included', async () => {
+    const server = app.getHttpServer();
+    for (const res of [
+      await request(server).get('/api/v1/runs/99999999999'),
+      await request(server).post('/api/v1/tokens').set('content-encoding', 'br').send('{}'),
+      await request(server).get('/api/docs'),
+      await request(server).get('/api/v1/health'),
+    ]) {
+      expect(res.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+      });
+      expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    }
+  });
+
   it('answers 400 to %00 in a path or query', async () => {
     for (const url of ['/api/v1/runs/1%00', '/api/v1/submissions?release=8.3%00']) {
       const res = await request(app.getHttpServer()).get(url);
