@@ -4,7 +4,7 @@ import { Worker } from 'src/execution/worker';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
-export interface RunningWorker {
+interface RunningWorker {
   worker: Worker;
   engine: Engine;
   concurrency: number;

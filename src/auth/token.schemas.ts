@@ -8,7 +8,7 @@ const name = z
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
   .refine((s) => ![...s].some(isControl), 'must not contain control characters');
-export function isControl(ch: string): boolean {
+function isControl(ch: string): boolean {
   const code = ch.codePointAt(0) ?? 0;
   return code < 0x20 || code === 0x7f;
 }

@@ -14,7 +14,7 @@ import type { Params, Value } from 'src/matrix/matrix.types';
 import { valueText } from 'src/matrix/canonical';
 import { CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
 
-export interface ExpandCampaignOptions {
+interface ExpandCampaignOptions {
   /** Only this suite (by id). */
   suite?: string;
   /** Only the cases whose parameters satisfy this expression (constraint language). */
@@ -76,7 +76,7 @@ function caseSettings(
   return settings;
 }
 
-export function expandSuite(campaign: Campaign, suite: Suite, only?: Expr): SuiteExpansion {
+function expandSuite(campaign: Campaign, suite: Suite, only?: Expr): SuiteExpansion {
   const matrix = expandMatrix(suite.matrix);
   const rules = suite.requires_when.map((r) => ({ when: parseExpression(r.when), requires: r.requires }));
   const cases: CampaignCase[] = [];

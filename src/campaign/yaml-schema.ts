@@ -8,7 +8,7 @@ import type { Value } from 'src/matrix/matrix.types';
  * a file are collected in one pass. Validators return the typed value, or BAD after recording why.
  */
 export const BAD = Symbol('bad');
-export type Result<T> = T | typeof BAD;
+type Result<T> = T | typeof BAD;
 export type Validator<T> = (node: Node | null, ctx: SchemaContext, what: string) => Result<T>;
 
 const MAX_NODES = 200_000;
@@ -274,12 +274,12 @@ export const record =
     return bad ? BAD : out;
   };
 
-export interface Field<T> {
+interface Field<T> {
   v: Validator<T>;
   required?: boolean;
 }
 
-export type Shape = Record<string, Field<unknown>>;
+type Shape = Record<string, Field<unknown>>;
 export type Typed<S extends Shape> = { [K in keyof S]?: S[K] extends Field<infer T> ? T : never };
 
 /** A map with known keys: unknown keys and missing required keys are errors. */

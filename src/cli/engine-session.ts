@@ -6,7 +6,7 @@ import { RunRow } from 'src/execution/run.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
-export interface EngineSession {
+interface EngineSession {
   engine: Engine;
   databaseUrl: string;
   publicUrl: string;

@@ -7,7 +7,7 @@ import { hostTarget } from 'src/execution/ssh-targets';
 import { LabHostView, LabView } from 'src/execution/lab-view';
 import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 
-export interface HostSoftware {
+interface HostSoftware {
   name: string;
   pool: string;
   version?: string;

@@ -16,7 +16,7 @@ import { NewCase, RunRow } from 'src/execution/run.types';
 import { LabView } from 'src/execution/lab-view';
 import { ArtifactStore } from 'src/results/artifact-store';
 
-export interface StartRunInput {
+interface StartRunInput {
   /** A path to the campaign file, or its text with a name for messages. */
   campaign: string | { text: string; filename: string };
   lab: string;
@@ -27,7 +27,7 @@ export interface StartRunInput {
   createdBy?: string;
 }
 
-export interface StartedRun {
+interface StartedRun {
   run: RunRow;
   counts: { total: number; queued: number; skipped: number; manual: number };
 }

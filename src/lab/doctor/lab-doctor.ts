@@ -3,7 +3,7 @@ import { LabInventory } from 'src/lab/lab-inventory';
 import { SshPool } from 'src/remote/ssh-pool';
 import { XeClient } from 'src/remote/xe/xe-client';
 
-export type DoctorStatus = 'ok' | 'warn' | 'fail';
+type DoctorStatus = 'ok' | 'warn' | 'fail';
 
 /** One requirement of the campaign on the lab, as checked on the lab. */
 export interface DoctorRow {
@@ -16,7 +16,7 @@ export interface DoctorRow {
   fix: string;
 }
 
-export interface DoctorOptions {
+interface DoctorOptions {
   /** Template names a VM kind accepts, first match wins (the scenarios' own choice). */
   templateHints: Record<string, readonly RegExp[]>;
   /** Host clocks in one pool may differ by this much before migration timings mean nothing. */

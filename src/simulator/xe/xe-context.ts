@@ -1,6 +1,5 @@
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
-import { versionInfo } from 'src/simulator/model/versions';
 
 /** What the emulator asks of the fault board; the lab's FaultBoard implements it. */
 export interface XeFaultView {
@@ -20,10 +19,6 @@ export interface XeContext {
   faults: XeFaultView;
   /** maps a dom0 path (e.g. /root/x.xva) to a real path inside the host's folder of the lab state dir */
   hostPath(host: SimHost, path: string): string;
-}
-
-export function wordingIsNew(ctx: XeContext): boolean {
-  return versionInfo(ctx.host.version).newWording;
 }
 
 export interface XeResult {
