@@ -67,7 +67,7 @@ export const BUILTIN_MODULES: BuiltinModule[] = [
   },
 ];
 
-const TESTING_REPO = 'xcp-ng-testing';
+export const TESTING_REPO = 'xcp-ng-testing';
 /** Repositories yum knows; testing is disabled unless `--enablerepo` names it. */
 export const REPOS = ['xcp-ng-base', 'xcp-ng-updates', TESTING_REPO];
 const ENABLED_BY_DEFAULT = ['xcp-ng-base', 'xcp-ng-updates'];
