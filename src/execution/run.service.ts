@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { CampaignCase } from 'src/campaign/campaign.types';
+import { CampaignCase, CampaignUpdates } from 'src/campaign/campaign.types';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { PoolNeed, ScenarioNeeds } from 'src/scenarios/scenario.types';
 import { CaseQueue } from 'src/execution/case-queue';
@@ -25,6 +25,10 @@ export interface StartRunInput {
   only?: string[];
   priority?: number;
   createdBy?: string;
+  /** Replaces the campaign's `updates:` (the watcher names the new packages it found). */
+  updates?: CampaignUpdates;
+  /** What started the run, when not a person (the repository watcher and the set it found); kept in its options. */
+  trigger?: Record<string, unknown>;
 }
 
 export interface StartedRun {
@@ -87,7 +91,12 @@ export class RunService {
           baseline: campaign.baseline,
           lab,
           priority,
-          options: { suite: input.suite ?? null, only: input.only ?? null, updates: campaign.updates ?? null },
+          options: {
+            suite: input.suite ?? null,
+            only: input.only ?? null,
+            updates: input.updates ?? campaign.updates ?? null,
+            ...(input.trigger ? { trigger: input.trigger } : {}),
+          },
           createdBy: input.createdBy,
         },
         em,
