@@ -5,6 +5,7 @@ import {
   BAD,
   bool,
   describe,
+  documented,
   duration,
   list,
   nodeAt,
@@ -26,12 +27,19 @@ const ID = /^[a-z0-9][a-z0-9._-]*$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 const CRON = /^\s*\S+(\s+\S+){4}\s*$/;
 
-const params = (): Validator<Params> => (raw, ctx, what) => {
-  const entries = record(anyValue())(raw, ctx, what);
-  return entries === BAD ? BAD : Object.fromEntries(entries);
-};
+const params = (): Validator<Params> =>
+  documented(
+    (raw, ctx, what) => {
+      const entries = record(anyValue())(raw, ctx, what);
+      return entries === BAD ? BAD : Object.fromEntries(entries);
+    },
+    { type: 'map of parameter → value' },
+  );
 
-const strategy = (): Validator<Strategy> => (raw, ctx, what) => {
+const strategy = (): Validator<Strategy> =>
+  documented(strategyValidator, { type: '`full`, `pairwise` or `{ nwise: t }`' });
+
+const strategyValidator: Validator<Strategy> = (raw, ctx, what) => {
   const node = ctx.deref(raw);
   if (node === BAD) return BAD;
   if (node && isScalar(node) && (node.value === 'full' || node.value === 'pairwise')) return node.value;
