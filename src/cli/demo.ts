@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { startService } from 'src/app/start-service';
 import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
-import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { Engine } from 'src/execution/engine';
 import { parseInventory } from 'src/lab/inventory.loader';
@@ -66,7 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       databaseUrl: service.database.url,
       dataDir: config.dataDir,
       registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-      logger: createRootLogger(config.get('LOG_LEVEL')),
+      logger: service.logger,
     });
     const opened = engine;
     closers.push(() => opened.close());

@@ -9,8 +9,10 @@ import type { Principal } from 'src/auth/principal';
 import { Role } from 'src/auth/role';
 import { Roles } from 'src/auth/roles.decorator';
 import { parseInput } from 'src/common/input/check-input';
-import { Engine } from 'src/execution/engine';
+import { CaseQueue } from 'src/execution/case-queue';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
+import { RunService } from 'src/execution/run.service';
+import { ArtifactStore } from 'src/results/artifact-store';
 
 const startRunSchema = z
   .object({
@@ -28,6 +30,9 @@ const startRunSchema = z
   })
   .strict()
   .refine((b) => !!b.campaign !== !!b.campaignText, { message: 'give exactly one of campaign and campaignText' });
+
+/** Largest evidence (base64 characters, all files together) a manual check may carry. */
+export const MANUAL_EVIDENCE_MAX_BASE64 = 24 * 1024 * 1024;
 
 const manualSchema = z
   .object({
@@ -51,6 +56,9 @@ const manualSchema = z
           .strict(),
       )
       .max(20)
+      .refine((files) => files.reduce((n, f) => n + f.contentBase64.length, 0) <= MANUAL_EVIDENCE_MAX_BASE64, {
+        message: `evidence files together hold at most ${MANUAL_EVIDENCE_MAX_BASE64} base64 characters`,
+      })
       .optional(),
   })
   .strict();
@@ -71,7 +79,11 @@ function parseBody(body: unknown): StartRunBody {
 @ApiBearerAuth()
 @Controller('api/v1/runs')
 export class RunsController {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly runs: RunService,
+    private readonly caseQueue: CaseQueue,
+    private readonly artifacts: ArtifactStore,
+  ) {}
 
   @Post()
   @Roles(Role.Tester)
@@ -96,7 +108,7 @@ export class RunsController {
     } else {
       campaign = { text: input.campaignText!, filename: 'campaign (posted)' };
     }
-    const { run, counts } = await this.engine.runs.start({
+    const { run, counts } = await this.runs.start({
       campaign,
       lab: input.lab,
       suite: input.suite,
@@ -111,7 +123,7 @@ export class RunsController {
   @HttpCode(202)
   @Roles(Role.Tester)
   async cancel(@Param('ref') ref: string) {
-    const run = await this.engine.runs.cancel(ref);
+    const run = await this.runs.cancel(ref);
     return { id: run.id, number: run.number, status: run.status };
   }
 
@@ -119,7 +131,7 @@ export class RunsController {
   @HttpCode(202)
   @Roles(Role.Tester)
   cancelCase(@Param('ref') ref: string, @Param('case') caseRef: string) {
-    return this.engine.runs.cancelCase(ref, caseRef);
+    return this.runs.cancelCase(ref, caseRef);
   }
 
   /** A tester records the outcome of a manual check, with notes and small evidence files (base64). */
@@ -136,7 +148,7 @@ export class RunsController {
       body ?? {},
       (message, details) => new ExecutionError(message, ExecutionErrorCode.ManualInvalid, details),
     );
-    return this.engine.runs.recordManual({
+    return this.runs.recordManual({
       run: ref,
       case: caseRef,
       outcome: manual.outcome,
@@ -147,12 +159,12 @@ export class RunsController {
         content: Buffer.from(e.contentBase64, 'base64'),
         mediaType: e.mediaType,
       })),
-      artifacts: this.engine.artifacts,
+      artifacts: this.artifacts,
     });
   }
 
   @Get('-/queue')
   async queue() {
-    return this.engine.queue.depth();
+    return this.caseQueue.depth();
   }
 }

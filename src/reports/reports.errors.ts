@@ -6,7 +6,6 @@ export enum ReportsErrorCode {
   ArtifactNotFound = 'REPORT_ARTIFACT_NOT_FOUND',
   CompareInvalid = 'REPORT_COMPARE_INVALID',
   KnownIssueInvalid = 'REPORT_KNOWN_ISSUE_INVALID',
-  BundleInvalid = 'REPORT_BUNDLE_INVALID',
   ExportFormatInvalid = 'REPORT_EXPORT_FORMAT_INVALID',
 }
 
