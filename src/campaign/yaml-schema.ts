@@ -277,6 +277,10 @@ const record_ =
 export interface Field<T> {
   v: Validator<T>;
   required?: boolean;
+  /** What the key means, for the generated reference (docs/campaigns.md). */
+  doc?: string;
+  /** The value taken when the key is absent, as a campaign would write it. */
+  default?: string;
 }
 
 export type Shape = Record<string, Field<unknown>>;
