@@ -55,8 +55,8 @@ export const requirementsSchema = object({
   pools: { v: num({ integer: true, min: 1, max: 64 }), doc: 'Pools the lab must have.' },
   hosts_per_pool: { v: num({ integer: true, min: 1, max: 64 }), doc: 'Hosts each of those pools must have.' },
   sr_kinds: {
-    v: list(oneOf(SR_KINDS)),
-    doc: `Storage-repository types that must be present, as xapi names them: ${SR_KINDS.map((k) => `\`${k}\``).join(', ')}.`,
+    v: documented(list(oneOf(SR_KINDS)), { type: 'list of [SR kinds](#sr-kinds)' }),
+    doc: 'Storage-repository types that must be present, as xapi names them (`nfs`, `lvmoiscsi`, `ext`, …).',
   },
   versions: {
     v: list(str()),
@@ -148,7 +148,11 @@ function reportMatrixError(err: MatrixError, matrixNode: Node | null, ctx: Schem
     .filter((s) => s !== '')
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const node = nodeAt(matrixNode, path, ctx);
-  ctx.error(node, `${what}.matrix${err.where ? `.${err.where}` : ''}: ${err.message}`, offsetInScalar(node, err.offset));
+  ctx.error(
+    node,
+    `${what}.matrix${err.where ? `.${err.where}` : ''}: ${err.message}`,
+    offsetInScalar(node, err.offset),
+  );
 }
 
 /** Where a character of an expression is in its YAML scalar (past the opening quote, if any). */
@@ -242,7 +246,7 @@ export const suiteSchema = object(
     with: {
       v: record(anyValue()),
       default: '{}',
-      doc: 'Scenario settings; strings may use `${name}` for a parameter. `external.xcp-ng-tests` checks its own keys ([below](#suites-with-for-externalxcp-ng-tests)).',
+      doc: 'Scenario settings; strings may use `${name}` for a parameter. `external.xcp-ng-tests` checks its own keys ([below](#with-external-xcp-ng-tests)).',
     },
   },
   (suite, node, ctx, what) => {

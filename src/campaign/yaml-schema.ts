@@ -431,7 +431,7 @@ const between = (opts: { min?: number; max?: number }): string =>
         : '';
 
 export const str = (opts: { pattern?: RegExp; hint?: string; maxLength?: number } = {}): Validator<string> =>
-  documented(str_(opts), { type: opts.hint ? `text (${opts.hint})` : 'text' });
+  documented(str_(opts), { type: opts.hint ? `text: ${opts.hint}` : 'text' });
 export const num = (opts: { min?: number; max?: number; integer?: boolean } = {}): Validator<number> =>
   documented(num_(opts), { type: `${opts.integer ? 'whole number' : 'number'}${between(opts)}` });
 export const bool = (): Validator<boolean> => documented(bool_(), { type: 'true or false' });
@@ -440,9 +440,9 @@ export const oneOf = <T extends string>(values: readonly T[]): Validator<T> =>
 export const duration = (): Validator<number> =>
   documented(duration_(), { type: 'duration (`90s`, `30m`, `2h`, `1h30m` or seconds)' });
 export const list = <T>(item: Validator<T>, opts: { min?: number; max?: number } = {}): Validator<T[]> => {
-  const inner = typeDocOf(item as Validator<unknown>);
+  const inner = typeDocOf(item);
   return documented(list_(item, opts), {
-    type: `list of ${inner.shape ? 'maps' : inner.type}${opts.min ? ` (at least ${opts.min})` : ''}`,
+    type: `list of ${inner.shape ? 'maps' : inner.type.replace(/^map of/, 'maps of')}${opts.min ? ` (at least ${opts.min})` : ''}`,
     item: inner,
   });
 };
@@ -451,7 +451,7 @@ export const record = <T>(
   value: Validator<T>,
   opts: { key?: RegExp; keyHint?: string } = {},
 ): Validator<Array<[string, T]>> => {
-  const inner = typeDocOf(value as Validator<unknown>);
+  const inner = typeDocOf(value);
   return documented(record_(value, opts), { type: `map of name → ${inner.shape ? 'map' : inner.type}`, value: inner });
 };
 export const object = <S extends Shape>(
