@@ -319,6 +319,10 @@ export function toMatrixSpec(m: MatrixValue): MatrixSpec {
   return spec;
 }
 
+/** What may reach a host's yum command line from a campaign: names only, never an option. */
+export const RPM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/;
+export const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export const campaignSchema = object(
   {
     name: { v: str(), required: true, doc: 'The campaign name, in reports and schedules.' },
@@ -332,10 +336,27 @@ export const campaignSchema = object(
     suites: { v: list(suiteSchema, { min: 1 }), required: true, doc: 'What to run ([below](#suites)).' },
     updates: {
       v: object({
-        enablerepo: { v: str(), required: true, doc: 'The yum repository holding the update candidates.' },
-        packages: { v: list(str(), { min: 1 }), required: true, doc: 'The packages to update from it.' },
+        enablerepo: {
+          v: str({ pattern: REPO_ID, hint: 'a yum repository id such as xcp-ng-testing' }),
+          required: true,
+          doc: 'The yum repository holding the update candidates (`--enablerepo`).',
+        },
+        packages: {
+          v: list(str({ pattern: RPM_NAME, hint: 'an RPM name such as xapi-core' }), { min: 1, max: 200 }),
+          doc: 'The packages to update from it; absent: every update it offers for installed packages.',
+        },
+        restart_toolstack: {
+          v: oneOf(['auto', 'always', 'never'] as const),
+          default: 'auto',
+          doc: 'Restart the toolstack after the update; `auto`: when an updated package needs it.',
+        },
+        reboot: {
+          v: oneOf(['auto', 'always', 'never'] as const),
+          default: 'auto',
+          doc: 'Reboot the hosts after the update; `auto`: when an updated package needs it (kernel, Xen).',
+        },
       }),
-      doc: 'Update candidates installed on the hosts before the run (`updates.testing-candidates`).',
+      doc: 'Update candidates applied to the candidate-release pools before any case (`yum update PACKAGES --enablerepo=REPO`, master first); the baseline pools stay as they are.',
     },
     nested_lab: {
       v: str(),
