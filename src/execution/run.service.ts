@@ -21,8 +21,10 @@ export interface StartRunInput {
   campaign: string | { text: string; filename: string };
   lab: string;
   suite?: string;
+  /** Only the cases matching this expression (the constraint language, as `campaign expand --only`). */
+  only?: string;
   /** Only these case keys (or case hashes). */
-  only?: string[];
+  cases?: string[];
   priority?: number;
   createdBy?: string;
   /** Replaces the campaign's `updates:` (the watcher names the new packages it found). */
@@ -61,9 +63,9 @@ export class RunService {
         ExecutionErrorCode.LabNotFound,
       );
     }
-    let cases = expandCampaign(campaign, { suite: input.suite }).suites.flatMap((s) => s.cases);
-    if (input.only?.length) {
-      const wanted = new Set(input.only);
+    let cases = expandCampaign(campaign, { suite: input.suite, only: input.only }).suites.flatMap((s) => s.cases);
+    if (input.cases?.length) {
+      const wanted = new Set(input.cases);
       cases = cases.filter((c) => wanted.has(c.caseKey) || wanted.has(c.caseHash));
     }
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
@@ -94,6 +96,7 @@ export class RunService {
           options: {
             suite: input.suite ?? null,
             only: input.only ?? null,
+            cases: input.cases ?? null,
             updates: input.updates ?? campaign.updates ?? null,
             ...(input.trigger ? { trigger: input.trigger } : {}),
           },
