@@ -23,7 +23,7 @@ interface ExpandCampaignOptions {
 }
 
 /** Problems of an `--only` expression are reported as diagnostics of this pseudo-file, column by column. */
-export const ONLY_SOURCE = '--only';
+const ONLY_SOURCE = '--only';
 
 function onlyProblem(message: string, offset: number): CampaignError {
   return new CampaignError([{ file: ONLY_SOURCE, line: 1, col: offset + 1, message }]);

@@ -283,7 +283,7 @@ interface Field<T> {
   default?: string;
 }
 
-type Shape = Record<string, Field<unknown>>;
+export type Shape = Record<string, Field<unknown>>;
 export type Typed<S extends Shape> = { [K in keyof S]?: S[K] extends Field<infer T> ? T : never };
 
 /** A map with known keys: unknown keys and missing required keys are errors. */
@@ -402,7 +402,7 @@ export function nodeAt(node: Node | null, path: Array<string | number>, ctx: Sch
 // ---- what each validator accepts, for the generated campaign reference (docs/campaigns.md) ----
 
 /** The shape of what a validator accepts: a type label, and what lists, maps and objects hold. */
-export interface TypeDoc {
+interface TypeDoc {
   type: string;
   item?: TypeDoc;
   value?: TypeDoc;
