@@ -25,6 +25,8 @@ export interface StartRunInput {
   only?: string[];
   priority?: number;
   createdBy?: string;
+  /** What `run start`'s lab check found; a run started over failing rows with --force records them. */
+  labCheck?: { forced: boolean; failing: Array<{ check: string; subject: string; detail: string }> };
 }
 
 export interface StartedRun {
@@ -87,7 +89,12 @@ export class RunService {
           baseline: campaign.baseline,
           lab,
           priority,
-          options: { suite: input.suite ?? null, only: input.only ?? null, updates: campaign.updates ?? null },
+          options: {
+            suite: input.suite ?? null,
+            only: input.only ?? null,
+            updates: campaign.updates ?? null,
+            ...(input.labCheck ? { labCheck: input.labCheck } : {}),
+          },
           createdBy: input.createdBy,
         },
         em,
@@ -219,7 +226,7 @@ export class RunService {
   }
 }
 
-function withRequirements(
+export function withRequirements(
   needs: ScenarioNeeds,
   req: CampaignCase['settings']['requires'] | undefined,
   facts: { release: string; baseline: string },
