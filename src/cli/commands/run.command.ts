@@ -15,7 +15,8 @@ import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-prepar
 interface StartOptions {
   lab?: string;
   suite?: string;
-  only?: string[];
+  only?: string;
+  case?: string[];
   priority?: string;
   wait?: boolean;
   json?: boolean;
@@ -62,7 +63,8 @@ export function registerRunCommands(program: Command): void {
       'lab to run on (as imported with `shakedown lab import`); a campaign with nested_lab brings its own',
     )
     .option('--suite <id>', 'only this suite')
-    .option('--only <keys...>', 'only these case keys or case hashes')
+    .option('--only <expr>', 'only cases matching an expression, as in campaign expand, e.g. "scope == cross-pool"')
+    .option('--case <keys...>', 'only these case keys or case hashes')
     .option('--priority <n>', 'queue priority (higher first)')
     .option('--wait', 'follow the run with a progress bar until it ends')
     .option('--json', 'print the run as JSON')
@@ -96,6 +98,7 @@ export function registerRunCommands(program: Command): void {
           lab: labName,
           suite: opts.suite,
           only: opts.only,
+          cases: opts.case,
           priority,
           labCheck,
         });
