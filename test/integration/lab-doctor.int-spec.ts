@@ -234,9 +234,9 @@ describe(LabDoctor.name, () => {
       const forced = await runCli([...start, '--force'], env0, 120_000);
       expect(forced.code).toBe(0);
       expect(forced.stderr).toContain('queued anyway (--force)');
-      const [run] = (await db.dataSource.query(`SELECT options->'labCheck' AS check FROM runs`)) as Array<{
-        check: { forced: boolean; failing: Array<{ check: string; subject: string }> };
-      }>;
+      const [run] = await db.dataSource.query<
+        Array<{ check: { forced: boolean; failing: Array<{ check: string; subject: string }> } }>
+      >(`SELECT options->'labCheck' AS check FROM runs`);
       expect(run!.check.forced).toBe(true);
       expect(run!.check.failing).toEqual([
         expect.objectContaining({ check: 'shared SR plugged on every host', subject: unplugged!.pool }),

@@ -91,8 +91,9 @@ export async function guestChecks(
     try {
       const probe = await shell.exec(uuid, probeCommand(needs.guestSoftware), { timeoutMs });
       rows.push(ok(check, subject, `${access.username} logs in`));
-      if (needs.guestSoftware.length)
+      if (needs.guestSoftware.length) {
         rows.push(softwareRow(shell, uuid, subject, needs, parseProbe(probe.stdout), timeoutMs));
+      }
     } catch (err) {
       const refused = err instanceof RemoteError && err.code === RemoteErrorCode.AuthFailed;
       rows.push({
@@ -139,8 +140,9 @@ function softwareRow(
       const r = await shell.exec(uuid, installCommand(manager, probe.missing), {
         timeoutMs: Math.max(timeoutMs, 600_000),
       });
-      if (r.exitCode !== 0)
+      if (r.exitCode !== 0) {
         throw new Error(`${manager} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+      }
       return `installed ${probe.missing.join(', ')} with ${manager}`;
     },
   };
