@@ -1,4 +1,4 @@
-import { DoctorNeeds, DoctorRow, ok } from 'src/lab/doctor/doctor-row';
+import { DoctorNeeds, DoctorRow, ok, xeDidNotAnswer } from 'src/lab/doctor/doctor-row';
 import { describeError } from 'src/lab/host-health.service';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { resolvePassword } from 'src/remote/credentials';
@@ -19,13 +19,7 @@ export async function toolsIso(xe: XeClient, pool: string, isoName: string): Pro
       fix: 'reinstall the xcp-ng-pv-tools package on the hosts (it provides the XCP-ng Tools SR), then xe sr-scan on that SR',
     };
   } catch (err) {
-    return {
-      check,
-      subject: pool,
-      status: 'fail',
-      detail: describeError(err),
-      fix: 'xe cd-list must answer on the master',
-    };
+    return xeDidNotAnswer(check, pool, describeError(err), 'cd-list');
   }
 }
 

@@ -1,4 +1,4 @@
-import { DoctorNeeds, DoctorRow, GIB, ok } from 'src/lab/doctor/doctor-row';
+import { DoctorNeeds, DoctorRow, GIB, ok, xeDidNotAnswer } from 'src/lab/doctor/doctor-row';
 import { describeError } from 'src/lab/host-health.service';
 import { XeClient } from 'src/remote/xe/xe-client';
 
@@ -21,13 +21,7 @@ export async function memoryHeadroom(xe: XeClient, pool: string, needs: DoctorNe
       fix: 'shut down or remove VMs the campaign does not use on those hosts, or add memory',
     };
   } catch (err) {
-    return {
-      check,
-      subject: pool,
-      status: 'fail',
-      detail: describeError(err),
-      fix: 'xe host-list must answer on the master',
-    };
+    return xeDidNotAnswer(check, pool, describeError(err), 'host-list');
   }
 }
 
@@ -61,8 +55,6 @@ export async function diskHeadroom(xe: XeClient, pool: string, needs: DoctorNeed
         } satisfies DoctorRow;
       });
   } catch (err) {
-    return [
-      { check, subject: pool, status: 'fail', detail: describeError(err), fix: 'xe sr-list must answer on the master' },
-    ];
+    return [xeDidNotAnswer(check, pool, describeError(err), 'sr-list')];
   }
 }

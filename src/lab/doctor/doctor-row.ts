@@ -20,6 +20,11 @@ export function ok(check: string, subject: string, detail: string): DoctorRow {
   return { check, subject, status: 'ok', detail, fix: '' };
 }
 
+/** A check that could not run because xe did not answer on the master. */
+export function xeDidNotAnswer(check: string, subject: string, detail: string, command: string): DoctorRow {
+  return { check, subject, status: 'fail', detail, fix: `xe ${command} must answer on the master` };
+}
+
 /** What the campaign asks of the lab beyond reachability (defaults: every VM kind, one small VM). */
 export interface DoctorNeeds {
   /** Template names a VM kind accepts, first match wins; only the kinds the campaign uses. */
