@@ -1,4 +1,5 @@
 import { bootstrap } from 'src/app/bootstrap';
+import { AppConfig } from 'src/config/config';
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunRepository } from 'src/execution/run.repository';
@@ -9,6 +10,7 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 export interface EngineSession {
   engine: Engine;
   registry: ScenarioRegistry;
+  config: AppConfig;
   databaseUrl: string;
   publicUrl: string;
   findRun(ref: string): Promise<RunRow>;
@@ -25,6 +27,7 @@ export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Pr
   return {
     engine,
     registry,
+    config,
     databaseUrl: database.url,
     publicUrl: config.publicUrl,
     async findRun(ref) {

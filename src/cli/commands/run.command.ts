@@ -10,6 +10,7 @@ import { CampaignReadiness, labGate } from 'src/execution/lab-readiness';
 import { RunRepository } from 'src/execution/run.repository';
 import { StartRunInput } from 'src/execution/run.service';
 import { FinalCounts, followRun } from 'src/cli/run-progress';
+import { registerRunListCommand } from 'src/cli/commands/run-list.command';
 import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-preparation';
 
 interface StartOptions {
@@ -52,7 +53,7 @@ async function checkLab(
 
 /** `shakedown run …`: start, follow and cancel runs. */
 export function registerRunCommands(program: Command): void {
-  const run = program.command('run').description('start, follow and cancel campaign runs');
+  const run = program.command('run').description('start, list, follow and cancel campaign runs');
 
   run
     .command('start')
@@ -153,6 +154,7 @@ export function registerRunCommands(program: Command): void {
       }
     });
 
+  registerRunListCommand(run);
   registerRecordCommand(run);
   registerScheduleCommands(run);
 
