@@ -7,8 +7,9 @@ import { RunRow } from 'src/execution/run.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
-interface EngineSession {
+export interface EngineSession {
   engine: Engine;
+  registry: ScenarioRegistry;
   config: AppConfig;
   databaseUrl: string;
   publicUrl: string;
@@ -20,15 +21,12 @@ interface EngineSession {
 export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Promise<EngineSession> {
   const base = await bootstrap({ env, quiet: true });
   const { config, logger, database } = base;
-  const engine = await Engine.open({
-    databaseUrl: database.url,
-    dataDir: config.dataDir,
-    registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-    logger,
-  });
+  const registry = new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES')));
+  const engine = await Engine.open({ databaseUrl: database.url, dataDir: config.dataDir, registry, logger });
   const repo = new RunRepository(engine.db);
   return {
     engine,
+    registry,
     config,
     databaseUrl: database.url,
     publicUrl: config.publicUrl,
