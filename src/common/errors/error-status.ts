@@ -43,6 +43,7 @@ const auth: StatusOf<AuthErrorCode> = {
   [AuthErrorCode.TokenState]: CONFLICT,
   [AuthErrorCode.TokenInvalid]: B,
   [AuthErrorCode.RegistrationRateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [AuthErrorCode.NameTaken]: CONFLICT,
 };
 
 const campaign: StatusOf<CampaignErrorCode> = {
