@@ -1,4 +1,5 @@
 import { DomainError } from 'src/common/errors/domain-error';
+import type { YamlProblem } from 'src/common/input/yaml-reader';
 
 export enum CampaignErrorCode {
   Invalid = 'CAMPAIGN_INVALID',
@@ -6,15 +7,10 @@ export enum CampaignErrorCode {
   UnknownSuite = 'CAMPAIGN_UNKNOWN_SUITE',
 }
 
-export interface Diagnostic {
-  file: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  col: number;
-  message: string;
-}
+/** A problem of a campaign file at its line and column, as every user YAML file reports them. */
+export type Diagnostic = YamlProblem;
 
+// The type only: error files are read by common/errors/error-status, which must not load a YAML parser.
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.message}`;
 }

@@ -174,7 +174,7 @@ describe('parseCampaign on hostile input', () => {
   });
 
   it('refuses huge, deeply nested, truncated and mistyped files with errors', () => {
-    expect(mustFailCleanly('a: b\n'.repeat(300_000))[0]).toMatch(/larger than 1048576 bytes/);
+    expect(mustFailCleanly('a: b\n'.repeat(300_000))[0]).toMatch(/larger than 1048576 characters/);
     expect(mustFailCleanly('['.repeat(100_000)).length).toBeGreaterThan(0);
     expect(
       mustFailCleanly(

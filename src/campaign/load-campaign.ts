@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter } from 'yaml';
-import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
+import { readUserYaml } from 'src/common/input/yaml-reader';
 import { type Diagnostic, CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
 import type { Campaign, NotifyTarget, Requirements, Suite, SuiteSettings } from 'src/campaign/campaign.types';
 import {
@@ -74,37 +73,10 @@ function toSuite(s: SuiteValue, defaults: SuiteSettings): Suite {
  * input: truncated, mistyped, huge, deeply nested and alias-bomb files all end as diagnostics.
  */
 export function parseCampaign(text: string, filename: string): { campaign?: Campaign; diagnostics: Diagnostic[] } {
-  if (text.length > MAX_CAMPAIGN_BYTES) {
-    return {
-      diagnostics: [
-        {
-          file: filename,
-          line: 1,
-          col: 1,
-          message: `file is larger than ${MAX_CAMPAIGN_BYTES} bytes; a campaign should be far smaller`,
-        },
-      ],
-    };
-  }
-  const shape = yamlShapeProblem(text);
-  if (shape) {
-    return { diagnostics: [{ file: filename, line: shape.line, col: shape.col, message: `YAML ${shape.message}` }] };
-  }
-  const lines = new LineCounter();
-  const doc = parseUntrustedYaml(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const diagnostics = doc.errors.slice(0, 20).map((e) => {
-      const { line, col } = lines.linePos(e.pos[0]);
-      const message = /call stack/i.test(e.message)
-        ? 'YAML nested too deeply to read'
-        : (e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'YAML syntax error');
-      return { file: filename, line, col, message: `YAML: ${message}` };
-    });
-    return { diagnostics };
-  }
-  // The schema walks nodes itself rather than calling toJS (where yaml applies maxAliasCount), so
-  // the same limit is enforced here, on top of the walker's node budget.
-  const ctx = new SchemaContext(filename, lines, doc);
+  const read = readUserYaml(text, filename, { maxChars: MAX_CAMPAIGN_BYTES, what: 'a campaign' });
+  if (!read.yaml) return { diagnostics: read.problems };
+  const doc = read.yaml.doc;
+  const ctx = new SchemaContext(read.yaml);
   if (ctx.aliasNodes.length > MAX_ALIASES) {
     const alias = ctx.aliasNodes[MAX_ALIASES];
     ctx.error(alias ?? null, `more than ${MAX_ALIASES} aliases: refusing a document that could expand exponentially`);

@@ -1,5 +1,6 @@
-import { type Document, type LineCounter, isAlias, isMap, isScalar, isSeq, type Node, Scalar, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node, Scalar, visit } from 'yaml';
 import type { Diagnostic } from 'src/campaign/campaign.errors';
+import type { UserYaml } from 'src/common/input/yaml-reader';
 import type { Value } from 'src/matrix/matrix.types';
 
 /**
@@ -22,15 +23,14 @@ export class SchemaContext {
   private visited = 0;
   depth = 0;
 
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-    doc: Document,
-  ) {
+  readonly file: string;
+
+  constructor(private readonly yaml: UserYaml) {
+    this.file = yaml.file;
     // One pass in document order: each alias gets the last anchor defined before it. Resolving
     // aliases through the library instead walks the document per alias, quadratic on alias bombs.
     const anchors = new Map<string, Node>();
-    visit(doc, {
+    visit(yaml.doc, {
       Node: (_key, node) => {
         if (node.anchor) anchors.set(node.anchor, node);
       },
@@ -48,8 +48,7 @@ export class SchemaContext {
 
   errorAt(position: number, message: string, offset = 0): void {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
-    const { line, col } = this.lines.linePos(position + offset);
-    this.diagnostics.push({ file: this.file, line, col, message });
+    this.diagnostics.push(this.yaml.problemAt(position + offset, message));
   }
 
   /** Follows aliases and counts nodes, so that alias bombs end in an error instead of a hang. */

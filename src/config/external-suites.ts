@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { formatYamlProblem, readUserYaml } from 'src/common/input/yaml-reader';
 
 /**
  * The external pytest suites a worker may run, declared by its operator (SHAKEDOWN_EXTERNAL_SUITES),
@@ -64,7 +64,9 @@ export function loadExternalSuites(value: string | undefined): ExternalSuites {
   if (trimmed.startsWith('[')) {
     raw = JSON.parse(trimmed);
   } else {
-    raw = parseYaml(readFileSync(trimmed, 'utf8'), { maxAliasCount: 0 });
+    const read = readUserYaml(readFileSync(trimmed, 'utf8'), trimmed, { maxChars: 1024 * 1024, what: 'a suite list' });
+    if (!read.yaml) throw new Error(read.problems.map(formatYamlProblem).join('\n'));
+    raw = read.yaml.doc.toJS({ maxAliasCount: 0 });
   }
   const parsed = suitesSchema.safeParse(raw);
   if (!parsed.success) {

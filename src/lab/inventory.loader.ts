@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { Document, LineCounter, Node, isMap, isScalar, isSeq } from 'yaml';
-import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
+import { Node, isMap, isScalar, isSeq } from 'yaml';
+import { formatYamlProblem, readUserYaml, UserYaml } from 'src/common/input/yaml-reader';
 import { LabError, LabErrorCode } from 'src/lab/lab.errors';
 import { Inventory, InventoryHost, InventoryPool } from 'src/lab/inventory.types';
 import { isFingerprint } from 'src/remote/host-key';
@@ -16,15 +16,10 @@ const TAG = /^[a-z0-9][a-z0-9:._-]*$/;
 class Reader {
   readonly errors: string[] = [];
 
-  constructor(
-    private readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
+  constructor(private readonly yaml: UserYaml) {}
 
   error(node: Node | null | undefined, message: string): void {
-    const offset = node?.range?.[0] ?? 0;
-    const { line, col } = this.lines.linePos(offset);
-    this.errors.push(`${this.file}:${line}:${col}: ${message}`);
+    this.errors.push(formatYamlProblem(this.yaml.problemAt(node, message)));
   }
 
   /** The entries of a mapping, rejecting keys outside `allowed`. */
@@ -212,19 +207,10 @@ const MAX_INVENTORY_CHARS = 1024 * 1024;
 
 /** Parses and validates an inventory; every problem is reported as `file:line:col: message`. */
 export function parseInventory(text: string, file = 'inventory'): Inventory {
-  if (text.length > MAX_INVENTORY_CHARS) {
-    throw invalid(file, [`${file}:1:1: larger than ${MAX_INVENTORY_CHARS} characters; an inventory is far smaller`]);
-  }
-  const shape = yamlShapeProblem(text);
-  if (shape) throw invalid(file, [`${file}:${shape.line}:${shape.col}: YAML ${shape.message}`]);
-  const lines = new LineCounter();
-  const doc: Document = parseUntrustedYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  const r = new Reader(file, lines);
-  for (const e of doc.errors) {
-    const { line, col } = lines.linePos(e.pos[0]);
-    r.errors.push(`${file}:${line}:${col}: ${e.message.split('\n')[0]}`);
-  }
-  if (r.errors.length) throw invalid(file, r.errors);
+  const read = readUserYaml(text, file, { maxChars: MAX_INVENTORY_CHARS, what: 'an inventory', uniqueKeys: false });
+  if (!read.yaml) throw invalid(file, read.problems.map(formatYamlProblem));
+  const doc = read.yaml.doc;
+  const r = new Reader(read.yaml);
 
   const root = r.map(doc.contents, 'the inventory', [
     'name',

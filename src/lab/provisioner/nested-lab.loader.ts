@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, Node } from 'yaml';
-import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
+import { isMap, isScalar, isSeq, Node } from 'yaml';
+import { formatYamlProblem, readUserYaml, UserYaml } from 'src/common/input/yaml-reader';
 import { parseDurationMs } from 'src/common/duration';
 import {
   ImageSource,
@@ -31,14 +31,10 @@ function newer(a: string, b: string): boolean {
 /** Reads typed values off the YAML tree and collects every problem as file:line:col. */
 class Reader {
   readonly errors: string[] = [];
-  constructor(
-    private readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
+  constructor(private readonly yaml: UserYaml) {}
 
   error(node: Node | null | undefined, message: string): void {
-    const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
-    this.errors.push(`${this.file}:${line}:${col}: ${message}`);
+    this.errors.push(formatYamlProblem(this.yaml.problemAt(node, message)));
   }
 
   map(node: Node | null | undefined, where: string, allowed: readonly string[]): Fields | undefined {
@@ -261,23 +257,18 @@ function readPool(
   return pool;
 }
 
+/** A lab file describes a few pools; anything far larger is a mistake. */
+const MAX_LAB_FILE_CHARS = 1024 * 1024;
+
 /** Parses a nested lab file; every problem is reported at once, each as file:line:col. */
 export function parseNestedLab(text: string, file: string): NestedLabSpec {
-  const shape = yamlShapeProblem(text);
-  if (shape) {
-    const error = `${file}:${shape.line}:${shape.col}: YAML ${shape.message}`;
-    throw new ProvisionerError(error, ProvisionerErrorCode.LabFileInvalid, { errors: [error] });
+  const read = readUserYaml(text, file, { maxChars: MAX_LAB_FILE_CHARS, what: 'a lab file' });
+  if (!read.yaml) {
+    const errors = read.problems.map(formatYamlProblem);
+    throw new ProvisionerError(errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors });
   }
-  const lines = new LineCounter();
-  const doc = parseUntrustedYaml(text, { lineCounter: lines, prettyErrors: false });
-  const r = new Reader(file, lines);
-  for (const e of doc.errors) {
-    const { line, col } = lines.linePos(e.pos[0]);
-    r.errors.push(`${file}:${line}:${col}: ${e.message.split('\n')[0] ?? 'YAML syntax error'}`);
-  }
-  if (r.errors.length) {
-    throw new ProvisionerError(r.errors.join('\n'), ProvisionerErrorCode.LabFileInvalid, { errors: r.errors });
-  }
+  const doc = read.yaml.doc;
+  const r = new Reader(read.yaml);
   const top = r.map(doc.contents, 'lab file', [
     'name',
     'parent',
