@@ -141,7 +141,7 @@ describe('simulated dom0 packages, kernel modules and hardware', () => {
     expect(hardwareClass(profile)).toBe('simulated / intel-xeon-scalable-gen2 / bnxt_en / megaraid_sas');
     const bug = await sh('xen-bugtool --yestoall');
     const path = /Writing tarball (\S+) successful/.exec(bug.stdout)?.[1];
-    expect(path).toMatch(/^\/var\/opt\/xen\/bug-report\/bug-report-\d{8}T\d{6}\.tar$/);
+    expect(path).toMatch(/^\/var\/opt\/xen\/bug-report\/bug-report-\d{14}\.tar\.bz2$/);
     expect((await sh(`test -s ${path}`)).exitCode).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ export interface BlockDevice {
   pkname: string;
   size: number;
   logSec: 512 | 4096;
-  type: 'disk' | 'part';
+  type: 'disk' | 'part' | 'lvm';
   mountpoint: string;
   ro: boolean;
   major: number;
@@ -65,7 +65,7 @@ export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] 
     ...(sr3 > 0 ? [part(sda, 3, sr3, '')] : []),
     part(sda, 4, 512 * MIB, '/boot/efi'),
     part(sda, 5, 4 * GIB, '/var/log'),
-    part(sda, 6, 1 * GIB, ''),
+    part(sda, 6, 1 * GIB, '[SWAP]'),
   ];
   const lvm = sizeOf('/dev/sdb', 0);
   let minor = 16;
@@ -89,4 +89,37 @@ export function unusedDisks(model: LabModel, host: SimHost): BlockDevice[] {
       .map((p) => (p.deviceConfig['device'] ?? '').replace(/^\/dev\//, '')),
   );
   return hostBlockDevices(model, host).filter((d) => d.type === 'disk' && d.name !== 'sda' && !used.has(d.name));
+}
+
+/** device-mapper names double a dash that is part of a name */
+const dmName = (s: string): string => s.replace(/-/g, '--');
+
+/**
+ * The device-mapper volumes SRs keep open on the host's disks, as children of the partition or
+ * disk that holds them (major 253, kernel names dm-N): a local ext SR's logical volume mounted at
+ * /run/sr-mount/<sr>, an LVM SR's `MGT` volume. What makes lsblk report such a disk as in use.
+ */
+export function deviceMapperHolders(model: LabModel, host: SimHost, devices: BlockDevice[]): BlockDevice[] {
+  const out: BlockDevice[] = [];
+  for (const pbd of model.state.pbds.values()) {
+    if (pbd.hostUuid !== host.uuid || !pbd.attached) continue;
+    const sr = model.state.srs.get(pbd.srUuid);
+    const parent = devices.find((d) => `/dev/${d.name}` === pbd.deviceConfig['device']);
+    if (!sr || !parent || (sr.type !== 'ext' && sr.type !== 'lvm')) continue;
+    const ext = sr.type === 'ext';
+    out.push({
+      name: ext ? `XSLocalEXT--${dmName(sr.uuid)}-${dmName(sr.uuid)}` : `VG_XenStorage--${dmName(sr.uuid)}-MGT`,
+      kname: `dm-${out.length}`,
+      pkname: parent.kname,
+      size: ext ? parent.size - 12 * MIB : 4 * MIB,
+      logSec: parent.logSec,
+      type: 'lvm',
+      mountpoint: ext ? `/run/sr-mount/${sr.uuid}` : '',
+      ro: false,
+      major: 253,
+      minor: out.length,
+      wwn: '',
+    });
+  }
+  return out;
 }
