@@ -25,6 +25,9 @@ const COMMANDS: Record<string, () => Register> = {
   campaign: () =>
     (require('src/cli/commands/campaign.command') as typeof import('src/cli/commands/campaign.command'))
       .registerCampaignCommands,
+  scenarios: () =>
+    (require('src/cli/commands/scenarios.command') as typeof import('src/cli/commands/scenarios.command'))
+      .registerScenariosCommand,
   run: () =>
     (require('src/cli/commands/run.command') as typeof import('src/cli/commands/run.command')).registerRunCommands,
   report: () =>

@@ -21,8 +21,10 @@ export interface StartRunInput {
   campaign: string | { text: string; filename: string };
   lab: string;
   suite?: string;
+  /** Only the cases matching this expression (the constraint language, as `campaign expand --only`). */
+  only?: string;
   /** Only these case keys (or case hashes). */
-  only?: string[];
+  cases?: string[];
   priority?: number;
   createdBy?: string;
 }
@@ -57,9 +59,9 @@ export class RunService {
         ExecutionErrorCode.LabNotFound,
       );
     }
-    let cases = expandCampaign(campaign, { suite: input.suite }).suites.flatMap((s) => s.cases);
-    if (input.only?.length) {
-      const wanted = new Set(input.only);
+    let cases = expandCampaign(campaign, { suite: input.suite, only: input.only }).suites.flatMap((s) => s.cases);
+    if (input.cases?.length) {
+      const wanted = new Set(input.cases);
       cases = cases.filter((c) => wanted.has(c.caseKey) || wanted.has(c.caseHash));
     }
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
@@ -87,7 +89,12 @@ export class RunService {
           baseline: campaign.baseline,
           lab,
           priority,
-          options: { suite: input.suite ?? null, only: input.only ?? null, updates: campaign.updates ?? null },
+          options: {
+            suite: input.suite ?? null,
+            only: input.only ?? null,
+            cases: input.cases ?? null,
+            updates: campaign.updates ?? null,
+          },
           createdBy: input.createdBy,
         },
         em,
@@ -103,7 +110,7 @@ export class RunService {
   }
 
   async cancel(runRef: string): Promise<RunRow> {
-    const run = await this.repo.findRun(runRef);
+    const run = await this.repo.findRunAsCaller(runRef);
     if (!run) throw new ExecutionError(`no run ${runRef}`, ExecutionErrorCode.RunNotFound);
     if (['finished', 'cancelled', 'error'].includes(run.status)) {
       throw new ExecutionError(`run ${run.number} is already ${run.status}`, ExecutionErrorCode.RunFinished);
@@ -116,7 +123,7 @@ export class RunService {
 
   /** Cancels one case: dropped if not started; stopped within seconds (teardown still runs) if running. */
   async cancelCase(runRef: string, caseRef: string): Promise<{ caseKey: string; status: string }> {
-    const run = await this.repo.findRun(runRef);
+    const run = await this.repo.findRunAsCaller(runRef);
     if (!run) throw new ExecutionError(`no run ${runRef}`, ExecutionErrorCode.RunNotFound);
     const c = await this.repo.findCaseInRun(run.id, caseRef);
     if (!c) throw new ExecutionError(`run ${run.number} has no case ${caseRef}`, ExecutionErrorCode.CaseNotFound);
@@ -142,7 +149,7 @@ export class RunService {
     evidence?: Array<{ name: string; content: Buffer; mediaType?: string }>;
     artifacts: ArtifactStore;
   }): Promise<{ caseKey: string; outcome: string }> {
-    const run = await this.repo.findRun(input.run);
+    const run = await this.repo.findRunAsCaller(input.run);
     if (!run) throw new ExecutionError(`no run ${input.run}`, ExecutionErrorCode.RunNotFound);
     const c = await this.repo.findCaseInRun(run.id, input.case);
     if (!c) throw new ExecutionError(`run ${run.number} has no case ${input.case}`, ExecutionErrorCode.CaseNotFound);
