@@ -1,5 +1,6 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ServerPathsInterceptor } from 'src/app/server-paths.interceptor';
 import { DomainErrorFilter } from 'src/common/errors/domain-error.filter';
 import { AppConfig } from 'src/config/config';
 import { ConfigModule } from 'src/config/config.module';
@@ -11,6 +12,20 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Domain modules of this process (the API serves pages; a worker runs cases). */
   features?: Array<Type | DynamicModule>;
+  /**
+   * Runs when the app shuts down, a signal's shutdown included: what the process started before Nest
+   * (the embedded PostgreSQL) stops with it instead of running on unowned.
+   */
+  onShutdown?: () => Promise<void>;
+}
+
+const ON_SHUTDOWN = Symbol('onShutdown');
+
+class ShutdownHook implements OnApplicationShutdown {
+  constructor(private readonly run: (() => Promise<void>) | undefined) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.run?.();
+  }
 }
 
 @Module({})
@@ -24,7 +39,11 @@ export class AppModule {
         HealthModule,
         ...(options.features ?? []),
       ],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: ServerPathsInterceptor },
+        { provide: ON_SHUTDOWN, useFactory: () => new ShutdownHook(options.onShutdown) },
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { bootstrap } from 'src/app/bootstrap';
+import { AppConfig } from 'src/config/config';
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunRepository } from 'src/execution/run.repository';
@@ -8,6 +9,8 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
 export interface EngineSession {
   engine: Engine;
+  registry: ScenarioRegistry;
+  config: AppConfig;
   databaseUrl: string;
   publicUrl: string;
   findRun(ref: string): Promise<RunRow>;
@@ -18,15 +21,13 @@ export interface EngineSession {
 export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Promise<EngineSession> {
   const base = await bootstrap({ env, quiet: true });
   const { config, logger, database } = base;
-  const engine = await Engine.open({
-    databaseUrl: database.url,
-    dataDir: config.dataDir,
-    registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-    logger,
-  });
+  const registry = new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES')));
+  const engine = await Engine.open({ databaseUrl: database.url, dataDir: config.dataDir, registry, logger });
   const repo = new RunRepository(engine.db);
   return {
     engine,
+    registry,
+    config,
     databaseUrl: database.url,
     publicUrl: config.publicUrl,
     async findRun(ref) {

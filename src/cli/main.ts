@@ -51,6 +51,8 @@ const COMMANDS: Record<string, () => Register> = {
   export: () =>
     (require('src/cli/commands/export.command') as typeof import('src/cli/commands/export.command'))
       .registerExportCommand,
+  watch: () =>
+    (require('src/cli/commands/watch.command') as typeof import('src/cli/commands/watch.command')).registerWatchCommand,
   config: () =>
     (require('src/cli/commands/config.command') as typeof import('src/cli/commands/config.command'))
       .registerConfigCommand,

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { CampaignCase } from 'src/campaign/campaign.types';
+import { CampaignCase, CampaignUpdates } from 'src/campaign/campaign.types';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { PoolNeed, ScenarioNeeds } from 'src/scenarios/scenario.types';
 import { CaseQueue } from 'src/execution/case-queue';
@@ -27,6 +27,12 @@ export interface StartRunInput {
   cases?: string[];
   priority?: number;
   createdBy?: string;
+  /** What `run start`'s lab check found; a run started over failing rows with --force records them. */
+  labCheck?: { forced: boolean; failing: Array<{ check: string; subject: string; detail: string }> };
+  /** Replaces the campaign's `updates:` (the watcher names the new packages it found). */
+  updates?: CampaignUpdates;
+  /** What started the run, when not a person (the repository watcher and the set it found); kept in its options. */
+  trigger?: Record<string, unknown>;
 }
 
 export interface StartedRun {
@@ -93,7 +99,10 @@ export class RunService {
             suite: input.suite ?? null,
             only: input.only ?? null,
             cases: input.cases ?? null,
-            updates: campaign.updates ?? null,
+            updates: input.updates ?? campaign.updates ?? null,
+            notify: campaign.notify ?? null,
+            ...(input.trigger ? { trigger: input.trigger } : {}),
+            ...(input.labCheck ? { labCheck: input.labCheck } : {}),
           },
           createdBy: input.createdBy,
         },
@@ -226,7 +235,7 @@ export class RunService {
   }
 }
 
-function withRequirements(
+export function withRequirements(
   needs: ScenarioNeeds,
   req: CampaignCase['settings']['requires'] | undefined,
   facts: { release: string; baseline: string },

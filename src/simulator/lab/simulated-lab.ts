@@ -1,3 +1,4 @@
+import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServerChannel } from 'ssh2';
@@ -164,6 +165,7 @@ class Lab implements SimulatedLab {
       host,
       faults: this.board,
       hostPath: (h, path) => this.hostVfs.get(h.uuid)?.real(path) ?? join(this.stateDir, 'hosts', h.name, 'fs', path),
+      authenticate: (user, password) => user === 'root' && password === this.password.password,
     };
   }
 
@@ -190,6 +192,7 @@ class Lab implements SimulatedLab {
     await vfs.init();
     await initDom0Files(vfs);
     await initHostFiles(vfs, this.model, host);
+    writeInternalPem(this.model, host, vfs.real(INTERNAL_PEM));
     await linkSharedSrMounts(vfs, this.model, host, join(this.stateDir, 'srs'));
     this.hostVfs.set(host.uuid, vfs);
     const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `host-${id}`, host.name);
