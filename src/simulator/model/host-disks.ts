@@ -81,16 +81,6 @@ export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] 
   return out;
 }
 
-/** Whole disks no PBD of the host uses: what tests pick to create their own SRs on. */
-export function unusedDisks(model: LabModel, host: SimHost): BlockDevice[] {
-  const used = new Set(
-    [...model.state.pbds.values()]
-      .filter((p) => p.hostUuid === host.uuid)
-      .map((p) => (p.deviceConfig['device'] ?? '').replace(/^\/dev\//, '')),
-  );
-  return hostBlockDevices(model, host).filter((d) => d.type === 'disk' && d.name !== 'sda' && !used.has(d.name));
-}
-
 /** device-mapper names double a dash that is part of a name */
 const dmName = (s: string): string => s.replace(/-/g, '--');
 
