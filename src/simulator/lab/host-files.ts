@@ -11,7 +11,7 @@ import { Vfs } from 'src/simulator/shell/shell-types';
 export const XAPI_INIT_COOKIE = '/var/run/xapi_init_complete.cookie';
 
 /** Whether the host's toolstack is up: a `xapi-restart` fault takes it down for its duration. */
-export function xapiUp(faultActive: ((kind: string) => boolean) | undefined): boolean {
+function xapiUp(faultActive: ((kind: string) => boolean) | undefined): boolean {
   return faultActive?.('xapi-restart') !== true;
 }
 
@@ -20,7 +20,7 @@ export function xapiUp(faultActive: ((kind: string) => boolean) | undefined): bo
  * no newline): `master`, or `slave:<master address>`. Derived from the model on every read, so a
  * join, an eject or a new master shows at once, as xapi rewrites it on those transitions.
  */
-export function poolConf(model: LabModel, host: SimHost): string {
+function poolConf(model: LabModel, host: SimHost): string {
   const pool = model.state.pools.get(host.poolUuid);
   if (!pool || pool.masterUuid === host.uuid) return 'master';
   return `slave:${model.host(pool.masterUuid).address}`;
@@ -37,7 +37,7 @@ function primaryDisk(model: LabModel, host: SimHost): string {
  * template) and the ones xapi maintains (ocaml/libs/xapi-inventory/lib/inventory.ml):
  * MANAGEMENT_INTERFACE follows the management PIF (empty after host-management-disable).
  */
-export function xensourceInventory(model: LabModel, host: SimHost): string {
+function xensourceInventory(model: LabModel, host: SimHost): string {
   const v = versionInfo(host.version);
   const dom0 = model.state.vms.get(host.controlDomainUuid);
   const mgmt = [...model.state.pifs.values()].find((p) => p.hostUuid === host.uuid && p.management);

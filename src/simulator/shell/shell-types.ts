@@ -46,7 +46,7 @@ export interface CommandIo {
 }
 
 /** What a simulator command sees of the shell that runs it: its files, folder and variables. */
-export interface ShellAccess {
+interface ShellAccess {
   fs: IFileSystem;
   cwd: string;
   env: Map<string, string>;
