@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import { CurrentPrincipal } from 'src/auth/principal.decorator';
@@ -103,7 +103,8 @@ export class RunsController {
         );
       }
       campaign = join(CAMPAIGNS_DIR, rel);
-      if (!existsSync(campaign)) {
+      // A folder (`.`, `suites/`) is no campaign either: refused here, not an EISDIR later.
+      if (!statSync(campaign, { throwIfNoEntry: false })?.isFile()) {
         throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.RequestInvalid, {
           problems: [{ path: 'campaign', message: `no file campaigns/${rel}` }],
         });
