@@ -7,6 +7,7 @@ export enum AuthErrorCode {
   TokenState = 'TOKEN_STATE',
   TokenInvalid = 'TOKEN_INVALID',
   RegistrationRateLimited = 'REGISTRATION_RATE_LIMITED',
+  NameTaken = 'NAME_TAKEN',
 }
 
 export class AuthError extends DomainError<AuthErrorCode> {}

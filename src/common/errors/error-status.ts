@@ -43,6 +43,7 @@ const auth: StatusOf<AuthErrorCode> = {
   [AuthErrorCode.TokenState]: CONFLICT,
   [AuthErrorCode.TokenInvalid]: B,
   [AuthErrorCode.RegistrationRateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [AuthErrorCode.NameTaken]: CONFLICT,
 };
 
 const campaign: StatusOf<CampaignErrorCode> = {
@@ -129,6 +130,7 @@ const remote: StatusOf<RemoteErrorCode> = {
   [RemoteErrorCode.Aborted]: UNAVAILABLE,
   [RemoteErrorCode.ConnectionLost]: BAD_GATEWAY,
   [RemoteErrorCode.ChannelFailed]: BAD_GATEWAY,
+  [RemoteErrorCode.CommandFailed]: BAD_GATEWAY,
   [RemoteErrorCode.CredentialUnavailable]: INTERNAL,
   [RemoteErrorCode.XapiUnavailable]: UNAVAILABLE,
   [RemoteErrorCode.PoolClosed]: UNAVAILABLE,
