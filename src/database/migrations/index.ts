@@ -7,6 +7,7 @@ import { AdminSubmissionUnique1764140000000 } from 'src/database/migrations/1764
 import { HostKeyPins1764150000000 } from 'src/database/migrations/1764150000000-HostKeyPins';
 import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-RunUpdates';
 import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-RepoWatches';
+import { RunNotifications1764180000000 } from 'src/database/migrations/1764180000000-RunNotifications';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   HostKeyPins1764150000000,
   RunUpdates1764160000000,
   RepoWatches1764170000000,
+  RunNotifications1764180000000,
 ];
