@@ -35,6 +35,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     logger,
     features: apiFeatures,
     configure: configureWeb,
+    onShutdown: () => base.close(),
   });
   const host = config.get('HOST');
   const port = config.get('PORT');
