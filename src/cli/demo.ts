@@ -12,7 +12,7 @@ import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { startSimulatedLab, SimulatedLab } from 'src/simulator/lab/simulated-lab';
 
-export interface DemoOptions {
+interface DemoOptions {
   campaign: string;
   speed: number;
   concurrency: number;
@@ -22,7 +22,7 @@ export interface DemoOptions {
   out?: NodeJS.WritableStream;
 }
 
-export interface RunningDemo {
+interface RunningDemo {
   url: string;
   runNumber?: number;
   runUrl?: string;

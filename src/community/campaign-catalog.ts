@@ -6,7 +6,7 @@ import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
 import type { CampaignCase, XcpNgTestRule } from 'src/campaign/campaign.types';
 
-export interface ReleaseCampaign {
+interface ReleaseCampaign {
   name: string;
   release: string;
   file: string;
@@ -19,7 +19,7 @@ export interface ReleaseCampaign {
 /** The release plan every release is held to when no campaign names the release itself. */
 const LIST_TTL_MS = 5_000;
 
-export const DEFAULT_CAMPAIGN_FILE = 'xcp-ng-release.yaml';
+const DEFAULT_CAMPAIGN_FILE = 'xcp-ng-release.yaml';
 
 function findCampaignsDir(): string | undefined {
   let dir = __dirname;

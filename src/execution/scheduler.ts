@@ -4,7 +4,7 @@ import { queryRows } from 'src/database/sql';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunService } from 'src/execution/run.service';
 
-export interface ScheduleRow {
+interface ScheduleRow {
   id: string;
   name: string;
   campaignPath: string;

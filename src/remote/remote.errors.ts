@@ -47,7 +47,3 @@ export class RemoteError extends DomainError<RemoteErrorCode> {
     return RETRYABLE.has(this.code);
   }
 }
-
-export function isRemoteError(err: unknown, code?: RemoteErrorCode): err is RemoteError {
-  return err instanceof RemoteError && (code === undefined || err.code === code);
-}

@@ -2,9 +2,9 @@ import { CommandRunner, ExecOptions, ExecResult } from 'src/remote/exec-result';
 import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { powershellCommand, psLiteral, windowsPath } from 'src/remote/windows/powershell';
 
-export type WindowsLoad = 'cpu' | 'memory' | 'io';
+type WindowsLoad = 'cpu' | 'memory' | 'io';
 
-export interface InstalledProduct {
+interface InstalledProduct {
   name: string;
   version: string;
 }
