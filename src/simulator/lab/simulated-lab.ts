@@ -1,3 +1,4 @@
+import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
 import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -101,7 +102,13 @@ const HOST_COMMANDS: CommandTable = {
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
 };
-const GUEST_TABLE: CommandTable = { ...CORE_COMMANDS, ...FIO_COMMANDS, ...GUEST_COMMANDS, ...TOOLS_CD_COMMANDS };
+const GUEST_TABLE: CommandTable = {
+  ...CORE_COMMANDS,
+  ...FIO_COMMANDS,
+  ...GUEST_COMMANDS,
+  ...GUEST_IP_COMMANDS,
+  ...TOOLS_CD_COMMANDS,
+};
 
 class Lab implements SimulatedLab {
   inventory!: LabInventoryJson;
