@@ -15,6 +15,7 @@ import { SimHost, SimVm } from 'src/simulator/model/types';
 import { PublishedBuilds, publishedBuilds } from 'src/simulator/packages/published-builds';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
+import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
@@ -101,6 +102,7 @@ const HOST_COMMANDS: CommandTable = {
   ...PACKAGE_COMMANDS,
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
+  ...HTTP_CLIENT_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
