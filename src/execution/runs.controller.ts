@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import { CurrentPrincipal } from 'src/auth/principal.decorator';
 import { principalName } from 'src/auth/principal';
 import type { Principal } from 'src/auth/principal';
 import { Role } from 'src/auth/role';
 import { Roles } from 'src/auth/roles.decorator';
+import { campaignFilePath } from 'src/execution/campaign-files';
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 
@@ -56,8 +55,6 @@ const manualSchema = z
 
 export type StartRunBody = z.infer<typeof startRunSchema>;
 
-const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
-
 function parseBody(body: unknown): StartRunBody {
   const result = startRunSchema.safeParse(body);
   if (!result.success) {
@@ -79,17 +76,7 @@ export class RunsController {
     const input = parseBody(body);
     let campaign: string | { text: string; filename: string };
     if (input.campaign) {
-      const rel = normalize(input.campaign);
-      if (isAbsolute(rel) || rel.startsWith('..')) {
-        throw new ExecutionError(
-          `campaign: must be a file under campaigns/, not ${input.campaign}`,
-          ExecutionErrorCode.NothingToRun,
-        );
-      }
-      campaign = join(CAMPAIGNS_DIR, rel);
-      if (!existsSync(campaign)) {
-        throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.NothingToRun);
-      }
+      campaign = campaignFilePath(input.campaign);
     } else {
       campaign = { text: input.campaignText!, filename: 'campaign (posted)' };
     }

@@ -80,6 +80,11 @@ export class LabRepository {
     });
   }
 
+  /** Every lab by name, for pickers (start a run, schedule one). */
+  async listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
+    return this.db.query(`SELECT name, simulated FROM labs ORDER BY name`);
+  }
+
   async hostIdsOfPool(labName: string, poolName: string): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
       `SELECT h.id FROM hosts h JOIN pools p ON p.id = h.pool_id JOIN labs l ON l.id = p.lab_id

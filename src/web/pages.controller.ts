@@ -7,6 +7,7 @@ import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
 import { casePageModel, comparePageModel, historyPageModel, runPageModel } from 'src/reports/page-models';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
+import { ReleaseReadinessService } from 'src/reports/release/release-readiness.service';
 import { ReportsError, ReportsErrorCode } from 'src/reports/reports.errors';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
@@ -27,12 +28,18 @@ export class PagesController {
     private readonly read: ResultsReadRepository,
     private readonly artifacts: ArtifactStore,
     private readonly runRepo: RunRepository,
+    private readonly releases: ReleaseReadinessService,
   ) {}
 
   @Get()
   async dashboard(@Res() res: Response): Promise<void> {
-    const runs = await this.views.dashboard();
-    sendHtml(res, this.renderer.render('dashboard', { runs }, { title: 'Runs', simulated: false }));
+    const [runs, releases] = await Promise.all([this.views.dashboard(), this.releases.verdicts()]);
+    // The home page answers "what broke lately?" before listing everything.
+    const regressions = runs.filter((r) => r.newFailures > 0).slice(0, 10);
+    sendHtml(
+      res,
+      this.renderer.render('dashboard', { runs, releases, regressions }, { title: 'Runs', simulated: false }),
+    );
   }
 
   @Get('runs/:number')
