@@ -2,6 +2,7 @@
 // ssh2 callbacks and pg-boss, relative imports that blur the domain folders, non-exhaustive switches.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importZoneConfigs, relativeParentRule } from './scripts/import-zones.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', '.shakedown/**', 'test/fixtures/**', '**/*.mjs', '**/*.js'] },
@@ -25,9 +26,11 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       curly: ['error', 'multi-line'],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'Import through src/… instead of ../' }] }],
+      'no-restricted-imports': relativeParentRule,
     },
   },
+  // Module boundaries: which folder of src/ may import which, from the table in docs/architecture.md.
+  ...importZoneConfigs(import.meta.dirname),
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -16,6 +16,7 @@ if (!focused) {
     ['types and build', bin('tsc'), ['-p', 'tsconfig.json']],
     ['assets', process.execPath, [join(root, 'scripts', 'copy-assets.mjs')]],
     ['lint', bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']],
+    ['module boundaries', process.execPath, [join(root, 'scripts', 'import-zones.mjs'), '--check']],
     ['format', bin('prettier'), ['--check', '--log-level=warn', 'src', 'test', 'bench']],
   ]) {
     console.log(`\n== ${label}`);

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { apiFeatures } from 'src/app/api-features';
 import { createHttpApp } from 'src/app/create-http-app';
-import { CliError } from 'src/cli/cli-error';
+import { CliError } from 'src/common/errors/cli-error';
 import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { prepareDatabase, PreparedDatabase } from 'src/database/prepare-database';

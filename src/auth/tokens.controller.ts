@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthError, AuthErrorCode } from 'src/auth/auth.errors';
-import { checkInput, describeProblems } from 'src/auth/parse-input';
+import { parseInput } from 'src/common/input/check-input';
 import { principalName, principalRole } from 'src/auth/principal';
 import type { Principal } from 'src/auth/principal';
 import { CurrentPrincipal } from 'src/auth/principal.decorator';
@@ -48,6 +48,9 @@ function issued(t: IssuedToken): TokenView & { token: string } {
 // Self-registration is open to anyone: a few per address and minute keeps it from filling the table.
 const REGISTRATIONS_PER_MINUTE = 5;
 
+const refuseToken = (message: string, details: Record<string, unknown>) =>
+  new AuthError(message, AuthErrorCode.TokenInvalid, details);
+
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -60,11 +63,8 @@ export class TokensController {
   @Post('tokens')
   @Roles(Role.Admin)
   async create(@Body() body: unknown): Promise<TokenView & { token: string }> {
-    const input = checkInput(createTokenSchema, body ?? {});
-    if (!input.ok) {
-      throw new AuthError(describeProblems(input.problems), AuthErrorCode.TokenInvalid, { problems: input.problems });
-    }
-    return issued(await this.tokens.create(input.value));
+    const input = parseInput(createTokenSchema, body ?? {}, refuseToken);
+    return issued(await this.tokens.create(input));
   }
 
   @Get('tokens')
@@ -106,11 +106,8 @@ export class TokensController {
         },
       );
     }
-    const input = checkInput(registrationSchema, body ?? {});
-    if (!input.ok) {
-      throw new AuthError(describeProblems(input.problems), AuthErrorCode.TokenInvalid, { problems: input.problems });
-    }
-    return issued(await this.tokens.register(input.value));
+    const input = parseInput(registrationSchema, body ?? {}, refuseToken);
+    return issued(await this.tokens.register(input));
   }
 
   /** Who the caller is, as the server sees it (handy to check a token without side effects). */

@@ -175,6 +175,9 @@ export const suiteSchema = object(
         `${what}: scenario ${scenario} is a manual check: set manual: true and a checklist`,
       );
     }
+    if (contract?.with && suite.with !== undefined) {
+      contract.with(nodeAt(node, ['with'], ctx), ctx, `${what}.with`);
+    }
     if (suite.manual === true && !suite.checklist) {
       ctx.error(node, `${what}: manual: true needs a checklist (the steps a person follows)`);
     }

@@ -1,3 +1,6 @@
+import { externalSuiteSettings } from 'src/campaign/external-suite-settings';
+import type { Validator } from 'src/campaign/yaml-schema';
+
 /**
  * Scenario ids and their parameters: the contract between campaigns and the scenario code. A
  * campaign naming an unknown scenario, parameter or value is refused at load time, where a typo
@@ -8,6 +11,8 @@ export interface ScenarioContract {
   params: Record<string, readonly string[] | null>;
   /** The case is a checklist a person works through (no automation reaches it). */
   manual?: boolean;
+  /** When set, the suite's `with:` is checked by this validator (unknown keys refused). */
+  with?: Validator<unknown>;
 }
 
 const VM_KIND = ['pvhvm-linux', 'pv-linux', 'hvm-windows'] as const;
@@ -59,5 +64,5 @@ export const SCENARIOS: Readonly<Record<string, ScenarioContract>> = {
   'guest-tools': { params: { os: ['linux', 'windows'], action: ['old-not-updated', 'update', 'install'] } },
   'updates.testing-candidates': { params: {} },
   'kmod.policy': { params: { package: ['alt', 'module', 'kmod'] } },
-  'external.xcp-ng-tests': { params: {} },
+  'external.xcp-ng-tests': { params: {}, with: externalSuiteSettings },
 };

@@ -24,7 +24,7 @@ export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Pr
   const engine = await Engine.open({
     databaseUrl: database.url,
     dataDir: config.dataDir,
-    registry: new ScenarioRegistry(defaultScenarios()),
+    registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
     logger,
   });
   const repo = new RunRepository(engine.db);

@@ -2,6 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { RunRepository } from 'src/execution/run.repository';
 import { subscribeEvents } from 'src/execution/run-events';
+import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
 
 export interface FinalCounts {
   status: string;
@@ -40,6 +41,7 @@ export async function followRun(
     if ('runId' in e && e.runId === runId) wake();
   }).catch(() => null);
   let last = '';
+  let lastStall = '';
   try {
     for (;;) {
       const counts = await repo.caseCounts(runId);
@@ -70,6 +72,9 @@ export async function followRun(
         }
         return final;
       }
+      const stall = await noLiveWorkerNotice(repo, runId);
+      if (stall && stall.message !== lastStall) process.stderr.write(`run ${run?.number}: ${stall.message}\n`);
+      lastStall = stall?.message ?? '';
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1000);
         wake = () => (clearTimeout(timer), resolve());

@@ -1,4 +1,4 @@
-import { checkInput, describeProblems } from 'src/auth/parse-input';
+import { checkInput, describeProblems } from 'src/common/input/check-input';
 import { CommunityError, CommunityErrorCode } from 'src/community/community.errors';
 import { parseJsonText } from 'src/community/json-text';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, resultBundleSchema } from 'src/reports/bundle';

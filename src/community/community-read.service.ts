@@ -7,7 +7,7 @@ import { hardwareClass } from 'src/community/hardware-class';
 import { validateHardwareProfile } from 'src/community/hardware-profile';
 import { HardwareClassSummary, HardwareRepository, SystemMeasurement } from 'src/community/hardware.repository';
 import { DEFAULT_SR_KINDS, NextCase, nextCases, TestbedCapability } from 'src/community/next-cases';
-import { describeProblems } from 'src/auth/parse-input';
+import { describeProblems } from 'src/common/input/check-input';
 import { SubmissionService } from 'src/community/submission.service';
 import type { SubmissionRecord } from 'src/community/submission.types';
 

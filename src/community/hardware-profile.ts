@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkInput, FieldProblem } from 'src/auth/parse-input';
+import { checkInput, FieldProblem } from 'src/common/input/check-input';
 
 // Names and models are shown on public pages: printable text, bounded, rendered escaped everywhere.
 const text = (max = 200) =>

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { checkInput, describeProblems } from 'src/auth/parse-input';
+import { checkInput, describeProblems } from 'src/common/input/check-input';
 import { Principal, principalName, principalRole, principalTokenId } from 'src/auth/principal';
 import { RateLimiter } from 'src/auth/rate-limiter';
 import { isTrustedRole } from 'src/auth/role';

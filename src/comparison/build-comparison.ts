@@ -1,5 +1,5 @@
 import { comparableKey } from 'src/comparison/comparable-key';
-import type { ComparisonRow, SideStats } from 'src/comparison/comparison.types';
+import type { ComparisonRow, OutcomeChange, SideStats } from 'src/comparison/comparison.types';
 import { policyRulesFromSettings } from 'src/comparison/thresholds';
 import type { ComparableMeasurement } from 'src/reports/read/read-models';
 import { compareSamples, policyFor } from 'src/results/stats/compare';
@@ -60,6 +60,8 @@ export function buildComparisonRows(
         verdict: mismatch ? 'inconclusive' : 'missing',
         reason: mismatch ? 'unit-mismatch' : 'one-side-only',
         noisy: false,
+        samplesNeeded: null,
+        largeInconclusive: false,
       };
     }
     const cmp = compareSamples(
@@ -79,11 +81,31 @@ export function buildComparisonRows(
       verdict: cmp.verdict,
       reason: cmp.reason,
       noisy: cmp.noisy,
+      samplesNeeded: cmp.samplesNeeded,
+      largeInconclusive:
+        cmp.verdict === 'inconclusive' && cmp.deltaPct !== null && Math.abs(cmp.deltaPct) >= policy.minEffectPct,
     };
   });
 }
 
-export function countVerdicts(rows: readonly ComparisonRow[]): Record<Verdict | 'missing', number> {
+const ATTENTION = { regressed: 0, large: 1, improved: 2, inconclusive: 3, unchanged: 4, missing: 5 } as const;
+
+/**
+ * The order a reader should look at rows in: regressions, then inconclusive changes of at least the
+ * minimum effect (more repetitions may turn them into regressions), improvements, the rest; the
+ * largest change first within each group, then by key.
+ */
+export function byAttention(a: ComparisonRow, b: ComparisonRow): number {
+  const rank = (r: ComparisonRow): number => (r.largeInconclusive ? ATTENTION.large : ATTENTION[r.verdict]);
+  const size = (r: ComparisonRow): number => Math.abs(r.deltaPct ?? 0);
+  return rank(a) - rank(b) || size(b) - size(a) || a.key.localeCompare(b.key) || a.metric.localeCompare(b.metric);
+}
+
+/** Verdicts per row, plus one per outcome change: a new failure is a regression, a fix an improvement. */
+export function countVerdicts(
+  rows: readonly ComparisonRow[],
+  outcomeChanges: readonly Pick<OutcomeChange, 'kind'>[] = [],
+): Record<Verdict | 'missing', number> {
   const counts: Record<Verdict | 'missing', number> = {
     improved: 0,
     regressed: 0,
@@ -92,6 +114,10 @@ export function countVerdicts(rows: readonly ComparisonRow[]): Record<Verdict | 
     missing: 0,
   };
   for (const r of rows) counts[r.verdict] += 1;
+  for (const c of outcomeChanges) {
+    if (c.kind === 'new-failure') counts.regressed += 1;
+    else if (c.kind === 'fixed') counts.improved += 1;
+  }
   return counts;
 }
 

@@ -1,4 +1,5 @@
-import { buildComparisonRows, countVerdicts } from 'src/comparison/build-comparison';
+import { buildComparisonRows, byAttention, countVerdicts } from 'src/comparison/build-comparison';
+import { comparisonWarnings } from 'src/comparison/comparison-warnings';
 import { comparableKey, RELEASE_PARAM } from 'src/comparison/comparable-key';
 import type { ComparisonMode, ComparisonReport, ComparisonSide, OutcomeChange } from 'src/comparison/comparison.types';
 import type { CaseRow, ComparableMeasurement, RunSummary } from 'src/reports/read/read-models';
@@ -32,16 +33,18 @@ export class ComparisonService {
       );
     }
     const [base, cand] = await Promise.all([this.run(baselineNumber), this.run(candidateNumber)]);
-    const [bm, cm, bc, cc] = await Promise.all([
+    const [bm, cm, bc, cc, bhw, chw] = await Promise.all([
       this.read.measurementsOfRun(base.id),
       this.read.measurementsOfRun(cand.id),
       this.read.listCases(base.id),
       this.read.listCases(cand.id),
+      this.read.hardwareClassesOfRun(base.id),
+      this.read.hardwareClassesOfRun(cand.id),
     ]);
     return this.report(
       'runs',
-      side(base, `run ${base.number} (${base.release})`),
-      side(cand, `run ${cand.number} (${cand.release})`),
+      { ...side(base, `run ${base.number} (${base.release})`), hardwareClasses: bhw },
+      { ...side(cand, `run ${cand.number} (${cand.release})`), hardwareClasses: chw },
       bm,
       cm,
       {
@@ -124,16 +127,18 @@ export class ComparisonService {
     cm: ComparableMeasurement[],
     extra: { baseline?: CaseRow[]; candidate?: CaseRow[]; policy?: Partial<ComparePolicy> },
   ): ComparisonReport {
-    const rows = buildComparisonRows(bm, cm, extra.policy);
+    const rows = buildComparisonRows(bm, cm, extra.policy).sort(byAttention);
+    const changes = extra.baseline && extra.candidate ? outcomeChanges(extra.baseline, extra.candidate) : [];
     return {
       mode,
       baseline,
       candidate,
       simulated: baseline.simulated || candidate.simulated || rows.some((r) => r.simulated),
       rows,
-      verdictCounts: countVerdicts(rows),
+      verdictCounts: countVerdicts(rows, changes),
+      warnings: comparisonWarnings(rows, baseline, candidate),
       metrics: [...new Set(rows.map((r) => r.metric))].sort(),
-      outcomeChanges: extra.baseline && extra.candidate ? outcomeChanges(extra.baseline, extra.candidate) : [],
+      outcomeChanges: changes,
     };
   }
 }

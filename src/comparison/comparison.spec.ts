@@ -1,4 +1,5 @@
-import { buildComparisonRows, countVerdicts } from 'src/comparison/build-comparison';
+import { buildComparisonRows, byAttention, countVerdicts } from 'src/comparison/build-comparison';
+import { comparisonWarnings } from 'src/comparison/comparison-warnings';
 import { comparableKey } from 'src/comparison/comparable-key';
 import { policyRulesFromSettings } from 'src/comparison/thresholds';
 import type { ComparableMeasurement } from 'src/reports/read/read-models';
@@ -90,5 +91,40 @@ describe('buildComparisonRows', () => {
     const [r] = buildComparisonRows([m({ samples: [100, 60, 140, 90] })], [m({ samples: [80, 130, 50, 75] })]);
     expect(r).toMatchObject({ noisy: true, verdict: 'inconclusive' });
     expect(r!.candidate!.samples).toEqual([80, 130, 50, 75]);
+  });
+});
+
+describe('guidance: sample sizes, large inconclusive changes, hardware', () => {
+  it('3 vs 3 samples: the row says 4 a side would do, is flagged large and sorted before improvements', () => {
+    const rows = buildComparisonRows(
+      [m({ samples: [100, 101, 99] }), m({ metric: 'fio.write.iops', samples: [100, 101, 99, 100, 100] })],
+      [m({ samples: [113, 114, 112] }), m({ metric: 'fio.write.iops', samples: [130, 131, 129, 130, 130] })],
+    ).sort(byAttention);
+    expect(rows.map((r) => [r.metric, r.verdict, r.largeInconclusive, r.samplesNeeded])).toEqual([
+      ['fio.read.iops', 'inconclusive', true, 4],
+      ['fio.write.iops', 'improved', false, null],
+    ]);
+    const warnings = comparisonWarnings(rows, {}, {});
+    expect(warnings[0]).toBe(
+      "1 comparison cannot reach significance with 3 vs 3 samples, whatever the numbers: repeat each case at least 4 times per side (a suite's 'repeat: 4')",
+    );
+    expect(warnings[1]).toMatch(/^1 inconclusive change is at least the minimum effect \(largest \+13\.0 %/);
+  });
+
+  it('warns when the sides ran on different hardware classes, not when they match or are unknown', () => {
+    const a = { hardwareClasses: ['intel-xeon-e5-v4 / ixgbe / megaraid_sas'] };
+    const b = { hardwareClasses: ['amd-epyc-7002 / mlx5_core / nvme'] };
+    expect(comparisonWarnings([], a, b)).toEqual([
+      'different hardware: baseline on intel-xeon-e5-v4 / ixgbe / megaraid_sas, candidate on amd-epyc-7002 / mlx5_core / nvme; a change may come from the hardware rather than the release',
+    ]);
+    expect(comparisonWarnings([], a, a)).toEqual([]);
+    expect(comparisonWarnings([], a, {})).toEqual([]);
+  });
+
+  it('counts a new failure as regressed and a fix as improved', () => {
+    expect(countVerdicts([], [{ kind: 'new-failure' }, { kind: 'fixed' }, { kind: 'other' }])).toMatchObject({
+      regressed: 1,
+      improved: 1,
+    });
   });
 });

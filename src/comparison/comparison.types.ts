@@ -36,6 +36,10 @@ export interface ComparisonRow {
   verdict: Verdict | 'missing';
   reason: VerdictReason | 'one-side-only' | 'unit-mismatch';
   noisy: boolean;
+  /** Samples per side with which this comparison could reach significance, when it cannot now. */
+  samplesNeeded: number | null;
+  /** Inconclusive although the medians moved by at least the minimum effect: worth more repetitions. */
+  largeInconclusive: boolean;
   minEffectPct: number;
   simulated: boolean;
 }
@@ -45,6 +49,8 @@ export interface ComparisonSide {
   runNumber: number | null;
   release: string | null;
   simulated: boolean;
+  /** Hardware classes the side ran on, when known (community submissions, `hw:` tags of lab hosts). */
+  hardwareClasses?: string[];
 }
 
 export interface OutcomeChange {
@@ -61,8 +67,15 @@ export interface ComparisonReport {
   candidate: ComparisonSide;
   /** Either side holds simulated numbers: shown as such wherever the comparison appears. */
   simulated: boolean;
+  /** Sorted for attention: regressions first, then large inconclusive changes, improvements, the rest. */
   rows: ComparisonRow[];
+  /**
+   * Per case and metric, plus one per case whose outcome changed: a new failure (passed → failed,
+   * errored…) counts as regressed, a fix as improved. What the CLI, the page and `--fail-on` count.
+   */
   verdictCounts: Record<Verdict | 'missing', number>;
+  /** Things a reader must know before trusting the verdicts (sample sizes, hardware classes). */
+  warnings: string[];
   metrics: string[];
   outcomeChanges: OutcomeChange[];
 }

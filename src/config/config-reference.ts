@@ -4,7 +4,10 @@ import { configFields } from 'src/config/config.schema';
 export function configReference(): string {
   const rows = Object.entries(configFields).map(([key, field]) => {
     const parsed = field.schema.safeParse(undefined);
-    const fallback = parsed.success && parsed.data !== undefined ? `\`${String(parsed.data)}\`` : '(unset)';
+    const fallback =
+      parsed.success && parsed.data !== undefined && typeof parsed.data !== 'object'
+        ? `\`${String(parsed.data)}\``
+        : '(unset)';
     const secret = 'secret' in field && field.secret ? ' Secret: never logged.' : '';
     return `| \`${key}\` | ${fallback} | ${field.description}${secret} |`;
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadExternalSuites } from 'src/scenarios/external/external-suites';
 
 /**
  * Every setting Shakedown reads from the environment, with its default and a one-line description.
@@ -70,6 +71,21 @@ export const configFields = {
   SHAKEDOWN_SUBMISSION_RATE_PER_MINUTE: {
     schema: z.coerce.number().int().min(1).default(600),
     description: 'Submissions one token may send per minute.',
+  },
+  SHAKEDOWN_EXTERNAL_SUITES: {
+    schema: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return loadExternalSuites(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+          return z.NEVER;
+        }
+      }),
+    description:
+      'External pytest suites this worker may run (`external.xcp-ng-tests`): a YAML/JSON file, or inline JSON, listing `{ name, folder, interpreter, args, password_env, pass_env, allow }`. A campaign names a suite and selects tests; it never chooses folders or arguments. See docs/external-suites.md.',
   },
 } as const;
 

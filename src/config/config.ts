@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { configFields, ConfigKey } from 'src/config/config.schema';
 import { ConfigError } from 'src/config/config.errors';
+import { suitesOverlapping } from 'src/scenarios/external/external-suites';
 
 type Parsed = { [K in ConfigKey]: z.output<(typeof configFields)[K]['schema']> };
 
@@ -22,7 +23,15 @@ export class AppConfig {
       }
       values[key] = result.data;
     }
-    return new AppConfig(values as Parsed);
+    const config = new AppConfig(values as Parsed);
+    const overlapping = suitesOverlapping(config.get('SHAKEDOWN_EXTERNAL_SUITES'), config.dataDir);
+    if (overlapping) {
+      throw new ConfigError(
+        `SHAKEDOWN_EXTERNAL_SUITES: suite ${overlapping.name} (${overlapping.folder}) overlaps SHAKEDOWN_DATA_DIR, where uploads are stored`,
+        'SHAKEDOWN_EXTERNAL_SUITES',
+      );
+    }
+    return config;
   }
 
   get<K extends ConfigKey>(key: K): Parsed[K] {

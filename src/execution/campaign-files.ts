@@ -17,11 +17,19 @@ export function listCampaignFiles(dir = CAMPAIGNS_DIR): string[] {
 export function campaignFilePath(name: string, dir = CAMPAIGNS_DIR): string {
   const rel = normalize(name);
   if (isAbsolute(rel) || rel.startsWith('..')) {
-    throw new ExecutionError(`campaign: must be a file under campaigns/, not ${name}`, ExecutionErrorCode.NothingToRun);
+    throw new ExecutionError(
+      `campaign: must be a file under campaigns/, not ${name}`,
+      ExecutionErrorCode.RequestInvalid,
+      {
+        problems: [{ path: 'campaign', message: 'must be a file under campaigns/' }],
+      },
+    );
   }
   const path = join(dir, rel);
   if (!existsSync(path)) {
-    throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.NothingToRun);
+    throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.RequestInvalid, {
+      problems: [{ path: 'campaign', message: `no file campaigns/${rel}` }],
+    });
   }
   return path;
 }

@@ -6,7 +6,7 @@ import { summarize } from 'src/results/stats/summary';
 import { isFailure } from 'src/results/outcome';
 import { caseHash } from 'src/matrix/case-key';
 import { AttemptContext } from 'src/execution/attempt-context';
-import { parseDurationMs } from 'src/execution/duration';
+import { parseDurationMs } from 'src/common/duration';
 import { HostLeases } from 'src/execution/host-leases';
 import { LabView } from 'src/execution/lab-view';
 import { AbortReason, AttemptEnd, classifyError, outcomeOf } from 'src/execution/outcome-rules';
@@ -247,7 +247,7 @@ export class CaseExecutor {
 
   runnerFor(lab: LabView, hostName: string): CommandRunner | null {
     const host = lab.pools.flatMap((p) => p.hosts).find((h) => h.name === hostName);
-    return host ? this.deps.ssh.runner(hostTarget(host)) : null;
+    return host ? this.deps.ssh.runner(hostTarget(lab, host)) : null;
   }
 
   /** The host logs around the failure, from every host the case held (both ends of a migration). */
@@ -295,7 +295,7 @@ export class CaseExecutor {
               name: h.name,
               address: h.address,
               version: h.version ?? undefined,
-              target: hostTarget(h),
+              target: hostTarget(lab, h),
             }));
             const master = hosts.find((h) => h.name === p.masterName) ?? hosts[0]!;
             const xapiPassword = xapiPasswordOf(lab, p.name);

@@ -9,6 +9,7 @@ import { CaseQueue } from 'src/execution/case-queue';
 import { RunService } from 'src/execution/run.service';
 import { Scheduler } from 'src/execution/scheduler';
 import { LabLeases } from 'src/execution/lab-leases';
+import { PgHostKeyStore } from 'src/lab/host-key.repository';
 import { LeaseRepository } from 'src/lab/lease.repository';
 import { defaultWorkerName, Worker, WorkerOptions } from 'src/execution/worker';
 
@@ -43,7 +44,8 @@ export class Engine {
     const db = createDataSource({ url: options.databaseUrl, poolSize: 10, applicationName: 'shakedown-engine' });
     await db.initialize();
     const queue = await CaseQueue.start(options.databaseUrl);
-    const ssh = new SshPool();
+    // Host keys are pinned in the database: every process (API, CLI, each worker) enforces the same pin.
+    const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });
     return new Engine(db, queue, new RunService(db, queue, options.registry), ssh, options);
   }
 

@@ -10,6 +10,8 @@ export enum ExecutionErrorCode {
   LeaseLost = 'LEASE_LOST',
   WorkerLost = 'WORKER_LOST',
   NothingToRun = 'RUN_INVALID_NOTHING_TO_RUN',
+  /** A request to start a run whose body does not say what to run. */
+  RequestInvalid = 'RUN_REQUEST_INVALID',
   NotManual = 'CASE_INVALID_NOT_MANUAL',
   ManualInvalid = 'MANUAL_RESULT_INVALID',
   ScheduleInvalid = 'SCHEDULE_INVALID',

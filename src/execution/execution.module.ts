@@ -18,7 +18,7 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
         Engine.open({
           databaseUrl: url,
           dataDir: config.dataDir,
-          registry: new ScenarioRegistry(defaultScenarios()),
+          registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
           logger: createRootLogger(config.get('LOG_LEVEL')),
         }),
     },

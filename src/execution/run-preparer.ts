@@ -4,7 +4,8 @@ import { CaseQueue } from 'src/execution/case-queue';
 import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { hostTarget } from 'src/execution/ssh-targets';
-import { LabHostView } from 'src/execution/lab-view';
+import { LabHostView, LabView } from 'src/execution/lab-view';
+import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 
 export interface HostSoftware {
   name: string;
@@ -12,27 +13,9 @@ export interface HostSoftware {
   version?: string;
   build?: string;
   packages?: Record<string, string>;
+  /** From the inventory's `hw:<class>` tag, so comparisons can warn across hardware classes. */
+  hardwareClass?: string;
   error?: string;
-}
-
-/** `KEY='value'` lines of /etc/xensource-inventory, the file every XCP-ng host carries. */
-export function parseXensourceInventory(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=['"]?(.*?)['"]?\s*$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
-
-/** `rpm -qa --qf '%{NAME} %{VERSION}-%{RELEASE}\n'` output → name → version-release. */
-export function parseRpmList(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const [name, version] = line.trim().split(/\s+/);
-    if (name && version) out[name] = version;
-  }
-  return out;
 }
 
 /**
@@ -57,7 +40,7 @@ export class RunPreparer {
       await this.repo.markRunError(runId, `lab ${run.labName} is not in the inventory any more`);
       return;
     }
-    const hosts = await Promise.all(lab.pools.flatMap((p) => p.hosts.map((h) => this.software(h, p.name))));
+    const hosts = await Promise.all(lab.pools.flatMap((p) => p.hosts.map((h) => this.software(lab, h, p.name))));
     await this.repo.setRunSnapshot(runId, { takenAt: new Date().toISOString(), simulated: lab.simulated, hosts });
     await this.repo.markRunStarted(runId);
     const jobs = await this.repo.queuePendingCases(runId);
@@ -71,8 +54,13 @@ export class RunPreparer {
     this.log({ run: run.number, cases: jobs.length }, 'run prepared and queued');
   }
 
-  private async software(host: LabHostView, pool: string): Promise<HostSoftware> {
-    const runner = this.ssh.runner(hostTarget(host));
+  private async software(lab: LabView, host: LabHostView, pool: string): Promise<HostSoftware> {
+    const hw = host.tags.find((t) => t.startsWith('hw:'))?.slice(3);
+    return { ...(await this.installed(lab, host, pool)), ...(hw ? { hardwareClass: hw } : {}) };
+  }
+
+  private async installed(lab: LabView, host: LabHostView, pool: string): Promise<HostSoftware> {
+    const runner = this.ssh.runner(hostTarget(lab, host));
     try {
       const inv = await runner.exec('cat /etc/xensource-inventory', { timeoutMs: 30_000 });
       const fields = parseXensourceInventory(inv.stdout);

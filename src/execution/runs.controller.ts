@@ -6,6 +6,7 @@ import { principalName } from 'src/auth/principal';
 import type { Principal } from 'src/auth/principal';
 import { Role } from 'src/auth/role';
 import { Roles } from 'src/auth/roles.decorator';
+import { parseInput } from 'src/common/input/check-input';
 import { campaignFilePath } from 'src/execution/campaign-files';
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
@@ -56,12 +57,11 @@ const manualSchema = z
 export type StartRunBody = z.infer<typeof startRunSchema>;
 
 function parseBody(body: unknown): StartRunBody {
-  const result = startRunSchema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ExecutionError(`${issue.path.join('.') || 'body'}: ${issue.message}`, ExecutionErrorCode.NothingToRun);
-  }
-  return result.data;
+  return parseInput(
+    startRunSchema,
+    body ?? {},
+    (message, details) => new ExecutionError(message, ExecutionErrorCode.RequestInvalid, details),
+  );
 }
 
 @ApiTags('runs')
@@ -115,18 +115,18 @@ export class RunsController {
     @Body() body: unknown,
     @CurrentPrincipal() who: Principal,
   ) {
-    const parsed = manualSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ExecutionError(`${issue.path.join('.') || 'body'}: ${issue.message}`, ExecutionErrorCode.ManualInvalid);
-    }
+    const manual = parseInput(
+      manualSchema,
+      body ?? {},
+      (message, details) => new ExecutionError(message, ExecutionErrorCode.ManualInvalid, details),
+    );
     return this.engine.runs.recordManual({
       run: ref,
       case: caseRef,
-      outcome: parsed.data.outcome,
-      notes: parsed.data.notes,
+      outcome: manual.outcome,
+      notes: manual.notes,
       by: principalName(who),
-      evidence: parsed.data.evidence?.map((e) => ({
+      evidence: manual.evidence?.map((e) => ({
         name: e.name,
         content: Buffer.from(e.contentBase64, 'base64'),
         mediaType: e.mediaType,

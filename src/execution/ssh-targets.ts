@@ -58,9 +58,13 @@ export function xapiPasswordOf(
   );
 }
 
-export function hostTarget(host: LabHostView): SshTarget {
+/** A lab host's SSH endpoint; its key is pinned in the lab (see PgHostKeyStore). */
+export function hostTarget(lab: Pick<LabView, 'name' | 'simulated'>, host: LabHostView): SshTarget {
   return {
     name: host.name,
+    lab: lab.name,
+    // The simulator ends a command with its channel; real hosts need its process group killed.
+    stopRemote: lab.simulated || host.tags.includes('simulated') ? 'channel' : 'process-group',
     address: host.address,
     port: host.port,
     username: host.username,
@@ -77,5 +81,6 @@ export function guestTarget(lab: LabView, vmName: string, address: string, port?
     port: port ?? inv.guestPort ?? inv.guest_port ?? 22,
     username: inv.guestUser ?? inv.guest_user ?? 'root',
     credential: credentialOf(guestCredential(lab), `lab ${lab.name} guest_credential`),
+    stopRemote: lab.simulated ? 'channel' : 'process-group',
   };
 }

@@ -23,7 +23,7 @@ export async function startWorkerProcess(
   const engine = await Engine.open({
     databaseUrl: database.url,
     dataDir: config.dataDir,
-    registry: new ScenarioRegistry(defaultScenarios()),
+    registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
     logger,
   });
   const concurrency = config.get('SHAKEDOWN_WORKER_CONCURRENCY');

@@ -8,7 +8,7 @@ import {
   parseProductName,
   physicalNicNames,
   storageControllers,
-} from 'src/lab/hardware-profile';
+} from 'src/remote/dom0/hardware-output';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { CommandRunner } from 'src/remote/exec-result';
 import { RemoteError } from 'src/remote/remote.errors';

@@ -73,13 +73,15 @@ export class LabInventory {
   }
 
   sshTarget(hostName: string): SshTarget {
-    const { host } = this.host(hostName);
+    const { host, pool } = this.host(hostName);
     const credential = this.inventory.credentials[host.credential];
     if (!credential) {
       throw new LabError(`host ${host.name}: unknown credential ${host.credential}`, LabErrorCode.UnknownHost);
     }
     return {
       name: host.name,
+      lab: this.name,
+      stopRemote: this.kindOf(host, pool) === 'simulated' ? 'channel' : 'process-group',
       address: host.address,
       port: host.port,
       username: host.user,
@@ -99,6 +101,8 @@ export class LabInventory {
     const credential = name === undefined ? undefined : this.inventory.credentials[name];
     if (!credential) return undefined;
     const port = this.inventory.guestPort;
-    return port ? { username, credential, port } : { username, credential };
+    // Simulated guests end a command with its channel; real ones need their process group killed.
+    const stopRemote = this.inventory.simulated ? ('channel' as const) : ('process-group' as const);
+    return port ? { username, credential, port, stopRemote } : { username, credential, stopRemote };
   }
 }

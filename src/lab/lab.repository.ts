@@ -43,13 +43,17 @@ export class LabRepository {
           // first-use pin stays.
           const [h] = await tx.query(
             `INSERT INTO hosts (lab_id, pool_id, name, address, port, username, credential_ref, host_key_fingerprint,
-                                host_key_source, version, tags)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'inventory' END, $9, $10)
+                                host_key_source, host_key_pinned_at, version, tags)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'inventory' END,
+                     CASE WHEN $8::text IS NULL THEN NULL ELSE now() END, $9, $10)
              ON CONFLICT (lab_id, name) DO UPDATE SET
                pool_id = EXCLUDED.pool_id, address = EXCLUDED.address, port = EXCLUDED.port,
                username = EXCLUDED.username, credential_ref = EXCLUDED.credential_ref,
                host_key_fingerprint = COALESCE(EXCLUDED.host_key_fingerprint, hosts.host_key_fingerprint),
                host_key_source = COALESCE(EXCLUDED.host_key_source, hosts.host_key_source),
+               host_key_pinned_at = CASE WHEN EXCLUDED.host_key_fingerprint IS DISTINCT FROM hosts.host_key_fingerprint
+                 AND EXCLUDED.host_key_fingerprint IS NOT NULL THEN now() ELSE hosts.host_key_pinned_at END,
+               host_key_offered = CASE WHEN EXCLUDED.host_key_fingerprint IS NULL THEN hosts.host_key_offered END,
                version = COALESCE(EXCLUDED.version, hosts.version), tags = EXCLUDED.tags, updated_at = now()
              RETURNING id`,
             [

@@ -19,8 +19,10 @@ export interface ExecOptions {
   /** Written to the command's stdin, which is then closed. */
   stdin?: string | Buffer;
   /**
-   * On timeout or abort, also kill the command's process group on the host. Needs a POSIX shell on
-   * the far side (the command gets a one-line prefix that reports its pid on stderr, hidden again).
+   * On timeout or abort, also kill the command's process group on the host (from a second channel)
+   * before reporting. On by default, unless the target says its commands end with their channel
+   * (`stopRemote: 'channel'`). Needs a POSIX shell on the far side: the command gets a one-line
+   * prefix that reports its pid on stderr, hidden again.
    */
   killRemoteOnCancel?: boolean;
   /** Names the command in errors instead of its text, which may carry secrets. Defaults to the program name. */

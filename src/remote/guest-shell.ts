@@ -8,6 +8,8 @@ import { XeCallOptions, GuestEndpoint } from 'src/remote/xe/xe.types';
 export interface GuestAccess {
   username: string;
   credential: CredentialRef;
+  /** How a cancelled command is stopped in the guest (see SshTarget). */
+  stopRemote?: 'process-group' | 'channel';
   /** Used when the VM's networks carry no `0/ssh-port` (real guests). Default 22. */
   port?: number;
 }
@@ -55,6 +57,7 @@ export class GuestShell {
       port: endpoint.sshPort ?? this.access.port ?? 22,
       username: this.access.username,
       credential: this.access.credential,
+      ...(this.access.stopRemote ? { stopRemote: this.access.stopRemote } : {}),
     };
     this.endpoints.set(vmUuid, target);
     return target;

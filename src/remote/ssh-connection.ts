@@ -6,6 +6,14 @@ import { Env, resolveAuth } from 'src/remote/credentials';
 import { ExecOptions, ExecResult } from 'src/remote/exec-result';
 import { HostKeyStore, PinnedHostKey, fingerprintOf } from 'src/remote/host-key';
 import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
+import {
+  describeStop,
+  killProcessGroup,
+  REMOTE_STOP_GRACE_MS,
+  RemotePidProbe,
+  RemoteStop,
+  stopChannel,
+} from 'src/remote/remote-stop';
 import { SshTarget, describeCredential } from 'src/remote/ssh-target';
 
 export interface SshConnectionSettings {
@@ -61,7 +69,7 @@ export class SshConnection {
     const deadline = new CallDeadline(host, label, options.timeoutMs ?? this.settings.defaultTimeoutMs, options.signal);
     try {
       if (deadline.expired) throw deadline.expired;
-      if (this.refusal) throw this.refusal;
+      if (this.refusal) await this.stillRefused();
       if (this.closed) throw new RemoteError(`host ${host}: the SSH pool is closed`, RemoteErrorCode.PoolClosed, host);
       await this.acquire(deadline);
       try {
@@ -73,6 +81,17 @@ export class SshConnection {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /**
+   * A host refused for its key stays refused until its pin changes (another process, or an operator's
+   * `lab trust`, may have re-pinned it meanwhile): then the next command connects again.
+   */
+  private async stillRefused(): Promise<void> {
+    const refusal = this.refusal!;
+    const pin = await this.settings.hostKeys.get({ name: this.target.name, lab: this.target.lab });
+    if (pin && pin.fingerprint !== refusal.details.expected) this.refusal = undefined;
+    else throw refusal;
   }
 
   /** Drops the connection; running commands fail with ConnectionLost, the next one reconnects. */
@@ -130,9 +149,10 @@ export class SshConnection {
   private async connect(): Promise<Client> {
     const t = this.target;
     const keys = this.settings.hostKeys;
-    const pinned: PinnedHostKey | undefined = t.hostKey
-      ? { fingerprint: t.hostKey, source: 'inventory' }
-      : await keys.get(t.name);
+    const subject = { name: t.name, lab: t.lab };
+    // The store first: a lab's pin may have been changed on purpose since the target was built.
+    const pinned: PinnedHostKey | undefined =
+      (await keys.get(subject)) ?? (t.hostKey ? { fingerprint: t.hostKey, source: 'inventory' } : undefined);
     const auth = await resolveAuth(t.name, t.credential, this.settings.env);
     const client = new Client();
     this.connectCount++;
@@ -151,7 +171,10 @@ export class SshConnection {
       const verifyKey = (offered: string, expected: PinnedHostKey, verify: (ok: boolean) => void): void => {
         if (expected.fingerprint === offered) return verify(true);
         mismatch = { expected, offered };
-        verify(false);
+        // Recorded before refusing, so that whoever looks next (lab check, the lab's page) sees it.
+        Promise.resolve(keys.recordMismatch?.(subject, offered))
+          .catch(() => undefined)
+          .finally(() => verify(false));
       };
 
       client.on('connect', () => client.setNoDelay(true));
@@ -219,7 +242,7 @@ export class SshConnection {
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void): void => {
           const offered = fingerprintOf(key);
           if (pinned) return verifyKey(offered, pinned, verify);
-          keys.recordFirstUse(t.name, offered).then(
+          keys.recordFirstUse(subject, offered).then(
             (pin) => verifyKey(offered, pin, verify),
             (err: unknown) => {
               storeFailure = err instanceof Error ? err : new Error(String(err));
@@ -282,8 +305,11 @@ export class SshConnection {
     let exitCode: number | null = null;
     let signal: string | undefined;
     let channel: ClientChannel | undefined;
+    let channelClosed = false;
+    let stopping = false;
     const host = this.target.name;
-    const pidProbe = options.killRemoteOnCancel ? new RemotePidProbe(stderr) : undefined;
+    const killGroup = options.killRemoteOnCancel ?? this.target.stopRemote !== 'channel';
+    const pidProbe = killGroup ? new RemotePidProbe(stderr) : undefined;
     const wire = pidProbe ? `${pidProbe.prefix}${command}` : command;
 
     return new Promise<ExecResult>((resolve, reject) => {
@@ -308,14 +334,35 @@ export class SshConnection {
       };
       const onDrop = (err: RemoteError): void => settle(err);
       this.inflight.add(onDrop);
-      const off = deadline.on((reason) => {
+
+      /** Ends the command on the host before reporting the cancellation, and says how. */
+      const stop = async (): Promise<RemoteStop> => {
+        if (!pidProbe) {
+          if (channel) stopChannel(channel);
+          return channel ? { how: 'channel-closed' } : { how: 'not-started' };
+        }
+        const pid = await pidProbe.awaitPid(REMOTE_STOP_GRACE_MS);
+        if (pid !== undefined) {
+          await killProcessGroup(client, pid, REMOTE_STOP_GRACE_MS);
+          if (channel) stopChannel(channel);
+          return { how: 'process-group-killed', pid };
+        }
         if (channel) stopChannel(channel);
-        if (pidProbe?.pid !== undefined) killProcessGroup(client, pidProbe.pid);
-        settle(reason);
+        if (channelClosed) return { how: 'ended' };
+        return channel ? { how: 'process-group-unknown' } : { how: 'not-started' };
+      };
+      const off = deadline.on((reason) => {
+        stopping = true;
+        void stop().then((how) => {
+          reason.details.remoteStop = how;
+          reason.message += `; on the host: ${describeStop(how)}`;
+          settle(reason);
+        });
       });
 
       client.exec(wire, (err, ch) => {
         if (err) {
+          pidProbe?.closed();
           return settle(
             new RemoteError(
               `host ${host}: could not open a channel for ${options.label ?? commandLabel(command)}: ${err.message}`,
@@ -335,83 +382,15 @@ export class SshConnection {
           exitCode = typeof code === 'number' ? code : null;
           if (sig) signal = sig;
         });
-        ch.on('close', () => settle());
+        ch.on('close', () => {
+          channelClosed = true;
+          pidProbe?.closed();
+          // While a cancellation stops the command, it reports; the close is part of that.
+          if (!stopping) settle();
+        });
         if (options.stdin !== undefined) ch.write(options.stdin);
         ch.end();
       });
     });
-  }
-}
-
-const PID_MARK = '__shakedown_pid=';
-
-/**
- * Learns the process group of the remote command from a first stderr line the command itself
- * prints, and hides that line. OpenSSH starts each session command in its own session (setsid), so
- * the shell's $$ leads the group that holds everything the command started.
- */
-class RemotePidProbe {
-  readonly prefix = `echo ${PID_MARK}$$ >&2; `;
-  pid?: number;
-  private head = '';
-  private done = false;
-
-  constructor(private readonly stderr: CappedBuffer) {}
-
-  push(chunk: Buffer): void {
-    if (this.done) return this.stderr.push(chunk);
-    this.head += chunk.toString('latin1');
-    const nl = this.head.indexOf('\n');
-    if (nl < 0 && this.head.length < 64) return;
-    this.done = true;
-    const line = nl < 0 ? this.head : this.head.slice(0, nl);
-    const match = line.startsWith(PID_MARK) ? /^\d+$/.exec(line.slice(PID_MARK.length)) : null;
-    if (match) this.pid = Number(match[0]);
-    const rest = match ? this.head.slice(nl + 1) : this.head;
-    if (rest) this.stderr.push(Buffer.from(rest, 'latin1'));
-  }
-}
-
-/** Kills a remote process group from a channel of its own (fire and forget: the caller has moved on). */
-function killProcessGroup(client: Client, pid: number): void {
-  try {
-    client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`, (err, ch) => {
-      if (err) return;
-      ch.on('close', () => undefined);
-      ch.resume();
-      ch.stderr.resume();
-      ch.end();
-    });
-  } catch {
-    // The connection is gone; so is the session that ran the command.
-  }
-}
-
-/** The parts of an ssh2 channel needed to send a signal request after stdin is closed. */
-interface ChannelInternals {
-  outgoing?: { id: number; state: string };
-  _client?: { _protocol?: { signal(id: number, name: string): void } };
-}
-
-/**
- * Asks the remote side to kill the command, then closes the channel. OpenSSH's sshd honours
- * "signal" requests only with privilege separation, which it skips for root logins (XCP-ng hosts):
- * there, `killRemoteOnCancel` is what actually stops the command. ssh2's public signal() stays silent once stdin is closed, but RFC 4254 allows the
- * request until the channel closes, and we always close stdin; so the request goes out directly.
- */
-function stopChannel(ch: ClientChannel): void {
-  try {
-    const internals = ch as unknown as ChannelInternals;
-    const state = internals.outgoing?.state;
-    if (internals.outgoing && (state === 'open' || state === 'eof')) {
-      internals._client?._protocol?.signal(internals.outgoing.id, 'KILL');
-    }
-  } catch {
-    // The channel may already be half-closed; closing it is what matters.
-  }
-  try {
-    ch.close();
-  } catch {
-    // Already closed.
   }
 }

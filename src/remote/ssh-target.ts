@@ -16,12 +16,19 @@ export interface SshTarget {
   port: number;
   username: string;
   credential: CredentialRef;
+  /**
+   * How a cancelled command is stopped: its process group killed (a POSIX shell: XCP-ng hosts, Linux
+   * guests; the default), or its channel closed (the simulator, where a command ends with its channel).
+   */
+  stopRemote?: 'process-group' | 'channel';
+  /** The lab that pins this host's key for every process; none for guests (pinned per process). */
+  lab?: string;
   /** Expected host key fingerprint ("SHA256:…"). Without it, the first key seen is pinned. */
   hostKey?: string;
 }
 
 export function targetKey(t: SshTarget): string {
-  return `${t.name}|${t.username}@${t.address}:${t.port}`;
+  return `${t.lab ?? ''}/${t.name}|${t.username}@${t.address}:${t.port}`;
 }
 
 export function describeCredential(ref: CredentialRef): string {

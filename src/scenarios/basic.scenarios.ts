@@ -1,4 +1,4 @@
-import { parseXensourceInventory } from 'src/execution/run-preparer';
+import { parseXensourceInventory } from 'src/remote/dom0/package-output';
 import { RemoteError } from 'src/remote/remote.errors';
 import { CampaignFacts, MetricSpec, PoolNeed, ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { installTools } from 'src/scenarios/support/guest-tools';

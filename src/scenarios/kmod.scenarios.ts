@@ -1,5 +1,6 @@
 import { HostHandle, ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
-import { dom0, quietHost, rebootHost, yumProblems } from 'src/scenarios/support/dom0';
+import { yumProblems } from 'src/remote/dom0/package-output';
+import { dom0, quietHost, rebootHost } from 'src/scenarios/support/dom0';
 import { oneOf, settingMap } from 'src/scenarios/support/params';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
 import { check } from 'src/scenarios/support/wait';

@@ -1,6 +1,7 @@
 import { HostHandle, ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
-import { compareRpm, dom0, rpmVersions, yumProblems } from 'src/scenarios/support/dom0';
+import { compareRpm, yumProblems } from 'src/remote/dom0/package-output';
+import { dom0, rpmVersions } from 'src/scenarios/support/dom0';
 import { settingList, settingNumber, settingString } from 'src/scenarios/support/params';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
 import { check, waitFor } from 'src/scenarios/support/wait';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInput } from 'src/common/input/check-input';
 import { ReportsError, ReportsErrorCode } from 'src/reports/reports.errors';
 
 const schema = z.object({
@@ -16,13 +17,10 @@ const schema = z.object({
 export type KnownIssueInput = { signature: string; url: string; note: string | null };
 
 export function parseKnownIssueInput(body: unknown): KnownIssueInput {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ReportsError(
-      `known issue: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-      ReportsErrorCode.KnownIssueInvalid,
-    );
-  }
-  return { signature: parsed.data.signature, url: parsed.data.url, note: parsed.data.note || null };
+  const input = parseInput(
+    schema,
+    body ?? {},
+    (message, details) => new ReportsError(`known issue: ${message}`, ReportsErrorCode.KnownIssueInvalid, details),
+  );
+  return { signature: input.signature, url: input.url, note: input.note || null };
 }

@@ -88,15 +88,45 @@ describe('shakedown report build / export / compare', () => {
     expect(failing.attempts[0]).toMatchObject({ number: 1, outcome: 'failed', errorCode: 'VM_BAD_POWER_STATE' });
   });
 
-  it('should print a verdict table, regressions first, or JSON', async () => {
+  it('should print a verdict table, new failures and regressions first, or JSON', async () => {
     const res = await runCli(['compare', String(demo.baseline.number), String(demo.candidate.number)], env);
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');
     expect(lines[0]).toContain('[SIMULATED]');
-    expect(lines[2]).toMatch(/^regressed\s+storage\.fio\[rw=read,sr=local\]\s+fio\.read\.iops \(IOPS\)/);
-    expect(res.stdout).toMatch(/\d+ comparisons: 1 regressed, 3 unchanged/);
+    // The two migrations that passed in the baseline and fail in the candidate lead, then the IOPS drop.
+    expect(lines[2]).toMatch(/^regressed\s+migration\.live\[sr=iscsi,vm=linux\]\s+\(outcome\)\s+passed\s+failed/);
+    expect(lines[3]).toMatch(/^regressed\s+migration\.live\[sr=iscsi,vm=windows\]\s+\(outcome\)/);
+    expect(lines[4]).toMatch(/^regressed\s+storage\.fio\[rw=read,sr=local\]\s+fio\.read\.iops \(IOPS\)/);
+    expect(res.stdout).toMatch(/4 comparisons, 2 outcome changes: 3 regressed, 3 unchanged/);
     const json = await runCli(['compare', String(demo.baseline.number), String(demo.candidate.number), '--json'], env);
-    expect(JSON.parse(json.stdout).verdictCounts).toMatchObject({ regressed: 1 });
+    expect(JSON.parse(json.stdout).verdictCounts).toMatchObject({ regressed: 3 });
+  });
+
+  it('CI gate: compare --fail-on regressed exits 1 on a passed → failed change, 0 where nothing regressed', async () => {
+    const gate = await runCli(
+      ['compare', String(demo.baseline.number), String(demo.candidate.number), '--fail-on', 'regressed'],
+      env,
+    );
+    expect(gate.code).toBe(1);
+    expect(gate.stderr.trim()).toBe('shakedown: --fail-on regressed: 3 regressed');
+    // The other way round the failures are fixed and the IOPS rise: nothing regressed, the gate passes.
+    const clean = await runCli(
+      ['compare', String(demo.candidate.number), String(demo.baseline.number), '--fail-on', 'regressed'],
+      env,
+    );
+    expect(clean.stdout).toMatch(/2 outcome changes: 3 improved, 3 unchanged/);
+    expect(clean.code).toBe(0);
+    const bad = await runCli(['compare', '1', '2', '--fail-on', 'slower'], env);
+    expect(bad.code).toBe(2);
+  });
+
+  it('should compare the two releases inside one run from the CLI', async () => {
+    const res = await runCli(['compare', String(demo.twoReleases.number), '--in-run', '--json'], env);
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.mode).toBe('releases');
+    expect(report.rows.find((r: any) => r.key === 'storage.fio[bs=4k]')).toMatchObject({ verdict: 'improved' });
+    expect((await runCli(['compare', String(demo.twoReleases.number)], env)).code).toBe(2);
   });
 
   it('should say which run is missing and exit 1; exit 2 on a bad argument', async () => {

@@ -1,12 +1,27 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Writable } from 'node:stream';
+import { apiFeatures } from 'src/app/api-features';
 import { createHttpApp } from 'src/app/create-http-app';
 import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { migrations } from 'src/database/migrations';
 import { runCli, startCli } from 'test/utils/cli';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
+
+const ADMIN = 'serve-e2e-admin-token';
+
+const CAMPAIGN_WITH_BAD_EXPRESSION = `name: bad-expression
+release: 8.3.0
+baseline: 8.2.1
+suites:
+  - id: install
+    scenario: basic.install-check
+    title: Install
+    requires_when:
+      - when: "scope == == intra-pool"
+        requires: { pools: 2 }
+`;
 
 describe('shakedown serve', () => {
   let db: TestDatabase;
@@ -17,9 +32,10 @@ describe('shakedown serve', () => {
     db = await createTestDatabase();
     const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
     app = await createHttpApp({
-      config: AppConfig.fromEnv({}),
+      config: AppConfig.fromEnv({ SHAKEDOWN_ADMIN_TOKEN: ADMIN }),
       databaseUrl: db.url,
       logger: createRootLogger('info', sink),
+      features: apiFeatures,
     });
     await app.init();
   });
@@ -49,6 +65,43 @@ describe('shakedown serve', () => {
     const res = await request(app.getHttpServer()).get('/api/v1/nothing-here').expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, error: 'NOT_FOUND' });
     expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('should answer a posted campaign with a bad expression with 400 and where it is', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/api/v1/runs')
+      .set('authorization', `Bearer ${ADMIN}`)
+      .send({ campaignText: CAMPAIGN_WITH_BAD_EXPRESSION, lab: 'no-such-lab' })
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'CAMPAIGN_INVALID' });
+    expect(res.body.message).toMatch(/^campaign \(posted\):9:15: .*requires_when\[0\]\.when: /);
+  });
+
+  it('should answer a request body that fails validation with 400 naming each faulty field by its path', async () => {
+    const run = await request(app.getHttpServer())
+      .post('/api/v1/runs')
+      .set('authorization', `Bearer ${ADMIN}`)
+      .send({ campaign: 'demo.yaml', priority: 1000 })
+      .expect(400);
+    expect(run.body).toMatchObject({ error: 'RUN_REQUEST_INVALID' });
+    expect(run.body.message).toMatch(/lab: .*; priority: /);
+    expect(run.body.details.problems.map((p: { path: string }) => p.path)).toEqual(['lab', 'priority']);
+
+    const manual = await request(app.getHttpServer())
+      .post('/api/v1/runs/1/cases/abc/manual')
+      .set('authorization', `Bearer ${ADMIN}`)
+      .send({ outcome: 'passed', evidence: [{ name: '../etc/passwd', contentBase64: '' }] })
+      .expect(400);
+    expect(manual.body).toMatchObject({ error: 'MANUAL_RESULT_INVALID' });
+    expect(manual.body.message).toMatch(/^evidence\[0\]\.name: a file name, not a path/);
+
+    const issue = await request(app.getHttpServer())
+      .post('/api/v1/known-issues')
+      .set('authorization', `Bearer ${ADMIN}`)
+      .send({ signature: 'x', url: 'javascript:alert(1)' })
+      .expect(400);
+    expect(issue.body).toMatchObject({ error: 'REPORT_KNOWN_ISSUE_INVALID' });
+    expect(issue.body.message).toMatch(/^known issue: url: /);
   });
 
   it('should start two processes at once on one fresh database and migrate it once', async () => {

@@ -121,10 +121,13 @@ describe('result pages and their JSON API', () => {
     expect(row('storage.fio[rw=write,sr=local]', 'fio.write.iops').verdict).toBe('unchanged');
     expect(res.body.simulated).toBe(true);
     expect(res.body.outcomeChanges.filter((c: any) => c.kind === 'new-failure')).toHaveLength(2);
+    // The two passed → failed migrations count as regressions, next to the IOPS drop.
+    expect(res.body.verdictCounts.regressed).toBe(3);
     const page = await http()
       .get(`/compare?baseline=${demo.baseline.number}&candidate=${demo.candidate.number}`)
       .expect(200);
     expect(page.text).toContain('<span class="v-regressed"');
+    expect(page.text).toMatch(/<span class="muted">regressed<\/span><b class="v-regressed">3<\/b>/);
     expect(page.text).toContain('src="/static/chart.umd.js"');
   });
 

@@ -5,22 +5,15 @@ import { loadCampaign } from 'src/campaign/load-campaign';
 import { SCENARIOS } from 'src/campaign/scenario-catalog';
 
 const root = join(__dirname, '..', '..');
-const seedTests = readFileSync(join(root, '..', 'shared', 'seed', '000_5c3cbee6ebf8d551.txt'), 'utf8')
-  .split('\n')
-  .slice(681)
-  .join('\n');
 
-/** Bullets of a seed section ("# Basic tests" ... next "#"), without the "(add more here...)" ones. */
-function bullets(section: string): string[] {
-  const start = seedTests.indexOf(`# ${section}`);
-  const rest = seedTests.slice(start + section.length + 2);
-  const end = rest.search(/\n# /);
-  return (end < 0 ? rest : rest.slice(0, end))
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('•') && !l.includes('add more here'))
-    .map((l) => l.replace(/^•\s*/, ''));
+/** The release plan's facts: its sections' bullets and its fio commands (test/fixtures/release-plan/README.md). */
+interface ReleasePlan {
+  sections: Record<string, string[]>;
+  fioCommands: string[];
 }
+const plan = JSON.parse(
+  readFileSync(join(root, 'test', 'fixtures', 'release-plan', 'release-plan.json'), 'utf8'),
+) as ReleasePlan;
 
 describe('campaigns/xcp-ng-release.yaml', () => {
   const campaign = loadCampaign(join(root, 'campaigns', 'xcp-ng-release.yaml'));
@@ -34,7 +27,7 @@ describe('campaigns/xcp-ng-release.yaml', () => {
   it.each(['Basic tests', 'Installer', 'Performance Tests', 'VM Export / Import', 'Guest tools and drivers'])(
     'covers every bullet of "%s", cited in a comment and in covers:',
     (section) => {
-      const list = bullets(section);
+      const list = plan.sections[section] ?? [];
       expect(list.length).toBeGreaterThan(1);
       const covered = new Set(campaign.suites.flatMap((s) => s.covers));
       for (const bullet of list) {
@@ -44,12 +37,11 @@ describe('campaigns/xcp-ng-release.yaml', () => {
     },
   );
 
-  it('carries the four fio commands of the seed exactly as written at the default size', () => {
+  it('carries the four fio commands of the release plan exactly as written at the default size', () => {
     const fio = expansion.suites.find((s) => s.scenario === 'perf.fio')!;
     const commands = Object.values(fio.cases[0]!.settings.with.fio_commands as Record<string, string>);
-    const seedCommands = seedTests.split('\n').filter((l) => l.startsWith('sync;fio'));
-    expect(seedCommands).toHaveLength(4);
-    expect(commands.sort()).toEqual([...seedCommands].sort());
+    expect(plan.fioCommands).toHaveLength(4);
+    expect(commands.sort()).toEqual([...plan.fioCommands].sort());
     expect(fio.cases.map((c) => c.params.release)).toContain('baseline');
     expect(fio.cases[0]!.settings.repeat).toBeGreaterThan(1);
   });

@@ -73,15 +73,18 @@ describe('leases and lab tables in PostgreSQL', () => {
   });
 
   it('pins a first-use host key in the hosts table and keeps the first one', async () => {
-    const store = new PgHostKeyStore(db.dataSource, 'lease-lab');
+    const store = new PgHostKeyStore(db.dataSource);
     const first = 'SHA256:' + 'a'.repeat(43);
-    expect(await store.get('h-1-0')).toBeUndefined();
-    expect(await store.recordFirstUse('h-1-0', first)).toEqual({ fingerprint: first, source: 'first-use' });
-    expect(await store.recordFirstUse('h-1-0', 'SHA256:' + 'b'.repeat(43))).toEqual({
+    expect(await store.get({ lab: 'lease-lab', name: 'h-1-0' })).toBeUndefined();
+    expect(await store.recordFirstUse({ lab: 'lease-lab', name: 'h-1-0' }, first)).toEqual({
       fingerprint: first,
       source: 'first-use',
     });
-    expect(await store.get('h-0-0')).toEqual({ fingerprint: FP, source: 'inventory' });
+    expect(await store.recordFirstUse({ lab: 'lease-lab', name: 'h-1-0' }, 'SHA256:' + 'b'.repeat(43))).toEqual({
+      fingerprint: first,
+      source: 'first-use',
+    });
+    expect(await store.get({ lab: 'lease-lab', name: 'h-0-0' })).toEqual({ fingerprint: FP, source: 'inventory' });
   });
 
   it('leases a pool all or nothing, and never a host twice', async () => {

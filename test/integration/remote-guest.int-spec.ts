@@ -55,7 +55,7 @@ describe('GuestShell: commands inside VMs, located through xe', () => {
   it('runs a command in the guest at the address and port its networks report', async () => {
     const r = await shell.exec(WITH_IP, 'uname -a');
     expect(r).toMatchObject({ exitCode: 0, stdout: 'guest ran: uname -a\n' });
-    expect(await pool.hostKeys.get(`vm:${WITH_IP}`)).toEqual({
+    expect(await pool.hostKeys.get({ name: `vm:${WITH_IP}` })).toEqual({
       fingerprint: guest.hostKeyFingerprint,
       source: 'first-use',
     });

@@ -3,6 +3,7 @@ import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { SshPool } from 'src/remote/ssh-pool';
 import { SshTarget } from 'src/remote/ssh-target';
 import { FixtureExec, Ssh2ServerFixture, startSsh2Server } from 'test/fixtures/remote/ssh2-server';
+import { waitUntil } from 'test/utils/wait';
 
 /** A tiny command language for the fixture, enough to exercise every path of the pool. */
 const hanging = new Set<FixtureExec>();
@@ -46,12 +47,9 @@ function handle(exec: FixtureExec): void {
   }
 }
 
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
+/** Waits for the server fixture's state (bounded only to fail instead of hanging). */
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  await waitUntil(async () => cond(), what, 30_000, 5);
 }
 
 describe('SshPool against an in-process ssh2 server', () => {
@@ -118,13 +116,15 @@ describe('SshPool against an in-process ssh2 server', () => {
     expect(r.stdout).toBe('line one\nline two\n');
   });
 
-  it('times out a hanging command and closes its channel', async () => {
+  it('times out a hanging command, kills its process group and closes its channel', async () => {
+    await pool.exec(target, 'echo warm'); // connected: the 200 ms are the command's, not the handshake's
     const pending = pool.exec(target, 'hang', { timeoutMs: 200 }).catch((e: unknown) => e);
     await waitFor(() => hanging.size === 1, 'the command to start');
     const seen = [...hanging][0];
     const err = await pending;
     expect(err).toBeInstanceOf(RemoteError);
     expect(err).toMatchObject({ code: RemoteErrorCode.Timeout, host: 'fixture-a', retryable: true });
+    expect((err as RemoteError).details.remoteStop).toMatchObject({ how: 'process-group-killed' });
     await waitFor(() => hanging.size === 0, 'the hanging channel to close');
     expect(seen?.command).toBe('hang');
     // The connection survives a timed-out command.
@@ -229,7 +229,10 @@ describe('SshPool against an in-process ssh2 server', () => {
     const t: SshTarget = { ...target, name: 'tofu' };
     try {
       await first.exec(t, 'echo first');
-      expect(await store.get('tofu')).toEqual({ fingerprint: server.hostKeyFingerprint, source: 'first-use' });
+      expect(await store.get({ name: 'tofu' })).toEqual({
+        fingerprint: server.hostKeyFingerprint,
+        source: 'first-use',
+      });
       const old = server.hostKeyFingerprint;
       const rotated = server.rotateHostKey();
       const second = new SshPool({ hostKeys: store });

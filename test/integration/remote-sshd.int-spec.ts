@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryHostKeyStore } from 'src/remote/host-key';
@@ -6,6 +6,7 @@ import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { SshPool } from 'src/remote/ssh-pool';
 import { SshTarget } from 'src/remote/ssh-target';
 import { SshdInstance, startSshd } from 'test/utils/sshd';
+import { waitUntil } from 'test/utils/wait';
 
 function processAlive(pid: number): boolean {
   try {
@@ -16,12 +17,26 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function poll(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Processes of this machine (the test's sshd is local) in process group `pgid` running `sleep 600`. */
+function sleepersIn(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        // Fields after the command name: state, ppid, pgrp.
+        const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+        return pgrp === pgid && readFileSync(`/proc/${d}/cmdline`, 'utf8') === 'sleep\u0000600\u0000';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Waits for a state of the sshd host (bounded only to fail instead of hanging). */
+async function poll(cond: () => boolean, what: string): Promise<void> {
+  await waitUntil(async () => cond(), what, 30_000, 10);
 }
 
 describe('SshPool against a real OpenSSH sshd', () => {
@@ -60,7 +75,10 @@ describe('SshPool against a real OpenSSH sshd', () => {
     const killed = await pool.exec(target, 'kill -TERM $$');
     expect(killed.exitCode).toBeNull();
     expect(killed.signal).toBe('SIGTERM');
-    expect(await store.get('sshd-host')).toEqual({ fingerprint: sshd.hostKeyFingerprint, source: 'first-use' });
+    expect(await store.get({ name: 'sshd-host' })).toEqual({
+      fingerprint: sshd.hostKeyFingerprint,
+      source: 'first-use',
+    });
   });
 
   it('runs many commands concurrently over one connection', async () => {
@@ -76,21 +94,62 @@ describe('SshPool against a real OpenSSH sshd', () => {
     expect(r.exitCode).toBe(0);
   });
 
-  it('times out a hanging command and kills it on the host', async () => {
+  it('times out a hanging command and kills it on the host, saying so', async () => {
+    await pool.exec(target, 'true'); // connected: the 500 ms are the command's, not the handshake's
     const pidFile = join(scratch, 'hang.pid');
     const err = await pool
-      .exec(target, `echo $$ > ${pidFile}; exec sleep 300`, { timeoutMs: 500, killRemoteOnCancel: true })
+      .exec(target, `echo $$ > ${pidFile}; exec sleep 300`, { timeoutMs: 500 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err).toMatchObject({ code: RemoteErrorCode.Timeout });
-    await poll(() => existsSync(pidFile), 'the pid file');
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    await poll(() => !processAlive(pid), `remote process ${pid} to be killed`);
+    expect((err as RemoteError).details.remoteStop).toEqual({ how: 'process-group-killed', pid });
+    expect((err as Error).message).toContain(`on the host: process group ${pid} killed`);
+    await poll(() => !processAlive(pid), `remote process ${pid} to be gone`);
     expect((await pool.exec(target, 'echo alive')).stdout).toBe('alive\n');
   });
 
+  it('a cancelled sleep 600 leaves no process behind, its background children included', async () => {
+    await pool.exec(target, 'true');
+    const pidFile = join(scratch, 'group.pid');
+    const controller = new AbortController();
+    const pending = pool
+      .exec(target, `echo $$ > ${pidFile}; sleep 600 & sleep 600`, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the command to start');
+    const group = Number(readFileSync(pidFile, 'utf8'));
+    await poll(() => sleepersIn(group).length === 2, 'both sleeps to run');
+    controller.abort();
+    expect(await pending).toMatchObject({
+      code: RemoteErrorCode.Aborted,
+      details: { remoteStop: { how: 'process-group-killed', pid: group } },
+    });
+    await poll(() => sleepersIn(group).length === 0, 'both sleeps to be gone');
+  });
+
+  it('without the process-group kill, OpenSSH leaves a root command running (why it is the default)', async () => {
+    await pool.exec(target, 'true');
+    const pidFile = join(scratch, 'orphan.pid');
+    const controller = new AbortController();
+    const pending = pool
+      .exec(target, `echo $$ > ${pidFile}; exec sleep 600`, { signal: controller.signal, killRemoteOnCancel: false })
+      .catch((e: unknown) => e);
+    await poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the command to start');
+    const group = Number(readFileSync(pidFile, 'utf8'));
+    await poll(() => sleepersIn(group).length === 1, 'the sleep to run');
+    controller.abort();
+    expect(await pending).toMatchObject({ details: { remoteStop: { how: 'channel-closed' } } });
+    // Channel closed and signal request sent: once the server has answered another command, it still runs.
+    await pool.exec(target, 'true');
+    try {
+      expect(sleepersIn(group)).toHaveLength(1);
+    } finally {
+      for (const pid of sleepersIn(group)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('keeps stderr intact when it learns the remote pid', async () => {
-    const r = await pool.exec(target, 'echo one >&2; echo two >&2; echo out', { killRemoteOnCancel: true });
+    const r = await pool.exec(target, 'echo one >&2; echo two >&2; echo out');
     expect(r).toMatchObject({ exitCode: 0, stdout: 'out\n', stderr: 'one\ntwo\n' });
   });
 

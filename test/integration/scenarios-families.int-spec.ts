@@ -4,6 +4,7 @@ import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError } from 'src/scenarios/scenario.errors';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
+import { loadExternalSuites } from 'src/scenarios/external/external-suites';
 import { useScenarioLab } from 'test/utils/scenario-harness';
 
 jest.setTimeout(180_000);
@@ -16,8 +17,17 @@ const byId = (id: string): ScenarioDefinition => {
 
 const FIO_SETTINGS = { with: { size: '64M' } };
 
+const FIXTURE_SUITE_DIR = join(__dirname, '..', 'fixtures', 'scenarios', 'pytest-suite');
+// Declared the way an operator declares it (SHAKEDOWN_EXTERNAL_SUITES), not by the campaign.
+const externalSuites = loadExternalSuites(JSON.stringify([{ name: 'fixture', folder: FIXTURE_SUITE_DIR }]));
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
 describe('scenario families on the simulated lab', () => {
-  const suite = useScenarioLab();
+  const suite = useScenarioLab(undefined, { externalSuites });
   const run = suite.run;
 
   const live = {
@@ -141,16 +151,54 @@ describe('scenario families on the simulated lab', () => {
     expect(ctx.artifacts.get('uncommon-log-lines.txt')).toMatch(/SMlog/);
   });
 
-  it('external.xcp-ng-tests runs a pytest suite with the master address, imports its JUnit XML, never shows the password', async () => {
-    const suite = join(__dirname, '..', 'fixtures', 'scenarios', 'pytest-suite');
-    const { ctx, error } = await run('external.xcp-ng-tests', {}, { with: { suite_dir: suite } });
+  it('external.xcp-ng-tests runs a declared pytest suite with the master address and a minimal environment, imports its JUnit XML, never shows the password', async () => {
+    // Worker secrets the suite must not see (the fixture's test_environment_is_minimal checks).
+    const saved = { token: process.env.SHAKEDOWN_ADMIN_TOKEN, url: process.env.DATABASE_URL };
+    process.env.SHAKEDOWN_ADMIN_TOKEN = 'admin-token-the-suite-must-not-see';
+    process.env.DATABASE_URL = 'postgres://worker:secret@127.0.0.1/shakedown';
+    const { ctx, error } = await run('external.xcp-ng-tests', {}, { with: { suite: 'fixture' } }).finally(() => {
+      restoreEnv('SHAKEDOWN_ADMIN_TOKEN', saved.token);
+      restoreEnv('DATABASE_URL', saved.url);
+    });
     expect(error).toBeNull();
-    expect(ctx.metric('external.tests_passed')).toEqual([3]);
+    // test_environment_is_minimal fails if any worker variable outside the allow-list reached pytest.
+    expect(ctx.reported.filter((r) => r.outcome !== 'passed' && r.outcome !== 'skipped').map((r) => r.message)).toEqual(
+      [],
+    );
+    expect(ctx.metric('external.tests_passed')).toEqual([4]);
+    expect(ctx.metric('external.tests_failed')).toEqual([0]);
     expect(ctx.metric('external.tests_skipped')).toEqual([1]);
     expect(ctx.artifacts.get('junit.xml')).toContain('testcase');
     // Each test id comes back as a case of its own, keyed like xcp-ng-tests' node ids.
-    expect(ctx.reported).toHaveLength(4);
+    expect(ctx.reported).toHaveLength(5);
     expect(ctx.reported.every((r) => r.caseKey.startsWith('external.xcp-ng-tests[test='))).toBe(true);
-    expect(ctx.reported.map((r) => r.outcome).sort()).toEqual(['passed', 'passed', 'passed', 'skipped']);
+    expect(ctx.reported.map((r) => r.outcome).sort()).toEqual(['passed', 'passed', 'passed', 'passed', 'skipped']);
+  });
+
+  it('external.xcp-ng-tests runs only the tests a campaign selects by id, -k and -m', async () => {
+    const { ctx, error } = await run(
+      'external.xcp-ng-tests',
+      {},
+      { with: { suite: 'fixture', tests: ['test_pool.py'], k: 'host_given or cross_pool', m: 'not slow' } },
+    );
+    expect(error).toBeNull();
+    expect(ctx.reported.map((r) => r.params.test).sort()).toEqual([
+      'test_pool.py::test_cross_pool',
+      'test_pool.py::test_host_given',
+    ]);
+  });
+
+  it.each([
+    [{ suite: 'fixture', args: ['-p', 'evil'] }, /with\.args/],
+    [{ suite_dir: '/tmp' }, /with\.suite_dir/],
+    [{ suite: 'elsewhere' }, /declares no suite 'elsewhere'/],
+    [{ suite: 'fixture', tests: ['/etc/passwd'] }, /with\.tests\[0\]/],
+    [{ suite: 'fixture', tests: ['../x.py'] }, /with\.tests\[0\]/],
+    [{ suite: 'fixture', k: '-p evil' }, /with\.k/],
+  ])('external.xcp-ng-tests refuses %j on the worker before starting pytest', async (settings, message) => {
+    const { ctx, error } = await run('external.xcp-ng-tests', {}, { with: settings });
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).message).toMatch(message);
+    expect(ctx.steps).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostHealthService } from 'src/lab/host-health.service';
-import { hardwareClass } from 'src/lab/hardware-profile';
+import { hardwareClass } from 'src/remote/dom0/hardware-output';
 import { SshPool } from 'src/remote/ssh-pool';
 import { buildLab } from 'src/simulator/config/build-lab';
 import { loadLabConfig } from 'src/simulator/config/lab-config';

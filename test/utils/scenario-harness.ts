@@ -17,6 +17,7 @@ import {
   ReportedCase,
 } from 'src/scenarios/scenario.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
+import { ExternalSuites } from 'src/scenarios/external/external-suites';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { planCase } from 'src/execution/planner';
@@ -309,7 +310,8 @@ export interface ScenarioSuite {
  * one simulated lab for the file, faults cleared after each test, and a check that no VM or VDI a
  * test created is left on the lab.
  */
-export function useScenarioLab(speed?: number): ScenarioSuite {
+export function useScenarioLab(speed?: number, options: { externalSuites?: ExternalSuites } = {}): ScenarioSuite {
+  const definitions = defaultScenarios(options.externalSuites);
   let env: HarnessLab;
   let before: { vms: Set<string>; vdis: Set<string> };
   beforeAll(async () => {
@@ -330,7 +332,7 @@ export function useScenarioLab(speed?: number): ScenarioSuite {
   return {
     env: () => env,
     async run(id, params = {}, settings = {}) {
-      const def = defaultScenarios().find((s) => s.id === id);
+      const def = definitions.find((s) => s.id === id);
       if (!def) throw new Error(`no scenario ${id}`);
       const ctx = env.context(def, params, settings);
       let error: unknown = null;

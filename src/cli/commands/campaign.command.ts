@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { CampaignError, formatDiagnostic } from 'src/campaign/campaign.errors';
 import type { CampaignExpansion, SuiteExpansion } from 'src/campaign/campaign.types';
 import { expandCampaign } from 'src/campaign/expand-campaign';

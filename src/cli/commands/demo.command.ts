@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runDemo } from 'src/demo/demo';
+import { runDemo } from 'src/cli/demo';
 
 /** `shakedown demo` (what `npm start` runs): the whole product on the simulated lab, then keeps serving. */
 export function registerDemoCommand(program: Command): void {

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
-import { hardwareClass } from 'src/lab/hardware-profile';
+import { withDatabase } from 'src/cli/cli-database';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
+import { hardwareClass } from 'src/remote/dom0/hardware-output';
 import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
+import { HostKeyPinView, PgHostKeyStore } from 'src/lab/host-key.repository';
 import { loadInventoryFile } from 'src/lab/inventory.loader';
 import { LabError } from 'src/lab/lab.errors';
 import { LabInventory } from 'src/lab/lab-inventory';
@@ -28,8 +30,23 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
 }
 
-export function renderHealth(lab: LabInventory, results: readonly HostHealth[]): string {
-  const rows = [['host', 'pool', 'kind', 'state', 'version', 'build', 'problems']];
+/** A host's pin in one cell: the fingerprint and where it came from, or the key it offers instead. */
+export function describePin(pin: HostKeyPinView | undefined): string {
+  if (!pin) return 'not stored (lab not imported)';
+  if (pin.offered) {
+    return `CHANGED: pinned ${pin.fingerprint}, offered ${pin.offered} (shakedown lab trust ${pin.host})`;
+  }
+  if (!pin.fingerprint) return 'not pinned yet';
+  const by = pin.pinnedBy ? ` by ${pin.pinnedBy}` : '';
+  return `${pin.fingerprint} (${pin.source}${by})`;
+}
+
+export function renderHealth(
+  lab: LabInventory,
+  results: readonly HostHealth[],
+  pins: readonly HostKeyPinView[] = [],
+): string {
+  const rows = [['host', 'pool', 'kind', 'state', 'version', 'build', 'host key', 'problems']];
   for (const h of results) {
     const { host, pool } = lab.host(h.host);
     rows.push([
@@ -39,6 +56,7 @@ export function renderHealth(lab: LabInventory, results: readonly HostHealth[]):
       h.state,
       h.version ?? '-',
       h.build ?? '-',
+      describePin(pins.find((p) => p.host === h.host)),
       h.problems.join('; ') || '-',
     ]);
   }
@@ -59,19 +77,30 @@ export function registerLabInventoryCommands(lab: Command): void {
     .option('--json', 'print the results as JSON')
     .action(async (file: string, opts: { hardware?: boolean; timeout: number; json?: boolean }) => {
       const inventory = await loadLab(file);
-      const ssh = new SshPool({ connectTimeoutMs: opts.timeout });
-      try {
-        const results = await new HostHealthService(ssh).checkAll(inventory, {
-          timeoutMs: opts.timeout,
-          withHardware: opts.hardware === true,
-        });
-        process.stdout.write(
-          opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderHealth(inventory, results)}\n`,
-        );
-        if (results.some((r) => r.state === 'bad')) throw new CliError('', ExitCode.Failure);
-      } finally {
-        await ssh.close();
-      }
+      // Host keys are checked against the lab's pins, shared with every other process.
+      const { results, pins } = await withDatabase(async (db) => {
+        const store = new PgHostKeyStore(db);
+        const ssh = new SshPool({ connectTimeoutMs: opts.timeout, hostKeys: store });
+        try {
+          const checked = await new HostHealthService(ssh).checkAll(inventory, {
+            timeoutMs: opts.timeout,
+            withHardware: opts.hardware === true,
+          });
+          return { results: checked, pins: await store.pinsOfLab(inventory.name) };
+        } finally {
+          await ssh.close();
+        }
+      });
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(
+              results.map((r) => ({ ...r, hostKey: pins.find((p) => p.host === r.host) ?? null })),
+              null,
+              2,
+            )}\n`
+          : `${renderHealth(inventory, results, pins)}\n`,
+      );
+      if (results.some((r) => r.state === 'bad')) throw new CliError('', ExitCode.Failure);
     });
 
   lab
@@ -82,21 +111,23 @@ export function registerLabInventoryCommands(lab: Command): void {
     .option('--timeout <ms>', 'per-command timeout', positiveInt, 30_000)
     .action(async (hostName: string, opts: { inventory: string; timeout: number }) => {
       const inventory = await loadLab(opts.inventory);
-      const ssh = new SshPool({ connectTimeoutMs: opts.timeout });
-      try {
-        const target = inventory.sshTarget(hostName);
-        const health = new HostHealthService(ssh);
-        // Reachability first, so an unreachable host is an error rather than an empty profile.
-        await ssh.exec(target, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
-        const profile = await health.collectHardware(ssh.runner(target), opts.timeout);
-        process.stdout.write(
-          `${JSON.stringify({ host: hostName, hardwareClass: hardwareClass(profile), ...profile }, null, 2)}\n`,
-        );
-      } catch (err) {
-        if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
-        throw err;
-      } finally {
-        await ssh.close();
-      }
+      await withDatabase(async (db) => {
+        const ssh = new SshPool({ connectTimeoutMs: opts.timeout, hostKeys: new PgHostKeyStore(db) });
+        try {
+          const target = inventory.sshTarget(hostName);
+          const health = new HostHealthService(ssh);
+          // Reachability first, so an unreachable host is an error rather than an empty profile.
+          await ssh.exec(target, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
+          const profile = await health.collectHardware(ssh.runner(target), opts.timeout);
+          process.stdout.write(
+            `${JSON.stringify({ host: hostName, hardwareClass: hardwareClass(profile), ...profile }, null, 2)}\n`,
+          );
+        } catch (err) {
+          if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
+          throw err;
+        } finally {
+          await ssh.close();
+        }
+      });
     });
 }

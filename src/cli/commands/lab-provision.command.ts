@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { AppConfig } from 'src/config/config';
 import { createDataSource } from 'src/database/data-source';
 import { prepareDatabase } from 'src/database/prepare-database';
+import { PgHostKeyStore } from 'src/lab/host-key.repository';
 import { LabRepository } from 'src/lab/lab.repository';
 import { loadNestedLabFile } from 'src/lab/provisioner/nested-lab.loader';
 import { NestedLabProvisioner } from 'src/lab/provisioner/nested-provisioner';
@@ -17,7 +18,9 @@ async function withProvisioner<T>(
   const database = await prepareDatabase(config);
   const db = createDataSource({ url: database.url, poolSize: 2 });
   await db.initialize();
-  const ssh = new SshPool();
+  // Parent hosts keep the pins of their stored lab; nested hosts are pinned on first use here and
+  // stored with the lab the provisioner writes.
+  const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });
   const started = Date.now();
   const progress = (line: string): void => {
     process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s ${line}\n`);

@@ -2,13 +2,17 @@ import { Command } from 'commander';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
 import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
+import { registerLabTrustCommand } from 'src/cli/commands/lab-trust.command';
 import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
 
 /** `shakedown lab …`: the simulated lab, inventories, host health and hardware. */
 export function registerLabCommands(program: Command): void {
-  const lab = program.command('lab').description('run a simulated lab; inspect and check an inventory');
+  const lab = program
+    .command('lab')
+    .description('run a simulated lab; inspect and check an inventory; trust a host key');
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
   registerLabInventoryCommands(lab);
   registerLabProvisionCommands(lab);
+  registerLabTrustCommand(lab);
 }

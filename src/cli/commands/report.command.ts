@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { formatBytes } from 'src/reports/render/template-helpers';
 import { withResultsStore } from 'src/reports/results-database';
 import { StaticReportBuilder } from 'src/reports/static-report';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { openEngineForCli } from 'src/cli/engine-session';
-import { followRun } from 'src/cli/run-progress';
+import { FinalCounts, followRun } from 'src/cli/run-progress';
 import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-preparation';
 
 interface StartOptions {
@@ -44,6 +44,7 @@ export function registerRunCommands(program: Command): void {
       }
       const session = await openEngineForCli();
       let nested: PreparedNestedLab | undefined;
+      let final: FinalCounts | undefined;
       try {
         if (nestedLab) {
           process.stderr.write(`provisioning the nested lab of the campaign (${nestedLab})…\n`);
@@ -72,11 +73,10 @@ export function registerRunCommands(program: Command): void {
           );
         }
         if (opts.wait) {
-          const final = await followRun(session.engine.db, r.id, {
+          final = await followRun(session.engine.db, r.id, {
             json: !!opts.json,
             databaseUrl: session.databaseUrl,
           });
-          if (final.failed > 0 || final.status !== 'finished') process.exitCode = ExitCode.Failure;
           if (nested) {
             const report = await nested.destroy();
             process.stderr.write(`nested lab ${nested.labName} destroyed (${report.vmsRemoved.length} VMs removed)\n`);
@@ -89,6 +89,7 @@ export function registerRunCommands(program: Command): void {
       } finally {
         await session.close();
       }
+      if (final) failOnUnsuccessfulRun(final);
     });
 
   run
@@ -121,17 +122,24 @@ export function registerRunCommands(program: Command): void {
     .option('--json', 'print the final counts as JSON')
     .action(async (ref: string, opts: { json?: boolean }) => {
       const session = await openEngineForCli();
+      let final: FinalCounts;
       try {
         const found = await session.findRun(ref);
-        const final = await followRun(session.engine.db, found.id, {
+        final = await followRun(session.engine.db, found.id, {
           json: !!opts.json,
           databaseUrl: session.databaseUrl,
         });
-        if (final.failed > 0 || final.status !== 'finished') process.exitCode = ExitCode.Failure;
       } finally {
         await session.close();
       }
+      failOnUnsuccessfulRun(final);
     });
+}
+
+/** CI gates on the exit code: 1 when any case failed or errored, or the run did not finish. */
+function failOnUnsuccessfulRun(final: FinalCounts): void {
+  if (final.failed > 0) throw new CliError(`${final.failed} of ${final.total} cases failed or errored`);
+  if (final.status !== 'finished') throw new CliError(`the run ended ${final.status}`);
 }
 
 interface RecordOptions {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
-import { CliError, ExitCode } from 'src/cli/cli-error';
+import { CliError, ExitCode } from 'src/common/errors/cli-error';
 
 interface SubmitOptions {
   kind: 'bundle' | 'junit' | 'fio';

@@ -4,7 +4,8 @@ import { Workers1764110000000 } from 'src/database/migrations/1764110000000-Work
 import { SubmissionRunIndex1764120000000 } from 'src/database/migrations/1764120000000-SubmissionRunIndex';
 import { ScheduleFiring1764130000000 } from 'src/database/migrations/1764130000000-ScheduleFiring';
 import { AdminSubmissionUnique1764140000000 } from 'src/database/migrations/1764140000000-AdminSubmissionUnique';
-import { WebSessions1764150000000 } from 'src/database/migrations/1764150000000-WebSessions';
+import { HostKeyPins1764150000000 } from 'src/database/migrations/1764150000000-HostKeyPins';
+import { WebSessions1764160000000 } from 'src/database/migrations/1764160000000-WebSessions';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   SubmissionRunIndex1764120000000,
   ScheduleFiring1764130000000,
   AdminSubmissionUnique1764140000000,
-  WebSessions1764150000000,
+  HostKeyPins1764150000000,
+  WebSessions1764160000000,
 ];

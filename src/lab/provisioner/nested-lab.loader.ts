@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { parseDurationMs } from 'src/execution/duration';
+import { parseDurationMs } from 'src/common/duration';
 import {
   ImageSource,
   NestedLabSpec,

@@ -326,7 +326,7 @@ export class NestedLabProvisioner {
     if (parent.inventory.inventory.simulated) tags.push('simulated');
     const invHosts: InventoryHost[] = [];
     for (const h of hosts) {
-      const pinned = await this.deps.ssh.hostKeys.get(h.name);
+      const pinned = await this.deps.ssh.hostKeys.get({ name: h.target.name, lab: h.target.lab });
       const host: InventoryHost = {
         name: h.name,
         address: h.target.address,
@@ -395,6 +395,8 @@ export class NestedLabProvisioner {
       port: endpoint.sshPort ?? 22,
       username: 'root',
       credential: parent.credential,
+      // Nested hosts inherit the parent's nature: simulated ones end a command with its channel.
+      stopRemote: parent.inventory.sshTarget(parent.hostName).stopRemote ?? 'process-group',
     };
     this.targets.set(name, target);
     await this.waitSsh(target, 'wait for SSH', this.spec.timeouts.bootMs);

@@ -100,6 +100,19 @@ export class ResultsReadRepository {
     return row ? mapRun(row) : null;
   }
 
+  /** The hardware classes a run ran on: its community submission's, or its lab hosts' `hw:` tags. */
+  async hardwareClassesOfRun(runId: string): Promise<string[]> {
+    const rows = await this.rows(
+      `SELECT s.hardware_class AS cls FROM submissions s WHERE s.run_id = $1
+        UNION
+       SELECT h->>'hardwareClass' FROM runs r, jsonb_array_elements(
+              CASE WHEN jsonb_typeof(r.lab_snapshot->'hosts') = 'array' THEN r.lab_snapshot->'hosts' ELSE '[]'::jsonb END) h
+        WHERE r.id = $1 AND h->>'hardwareClass' IS NOT NULL`,
+      [runId],
+    );
+    return rows.map((r) => String(r.cls)).sort();
+  }
+
   async labSnapshot(runId: string): Promise<LabSnapshot> {
     const [row] = await this.rows(`SELECT lab_snapshot FROM runs WHERE id = $1`, [runId]);
     return parseLabSnapshot(row?.lab_snapshot);

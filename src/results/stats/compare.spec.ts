@@ -1,6 +1,7 @@
 import { compareSamples, policyFor } from 'src/results/stats/compare';
 import { compareMeasurementSets } from 'src/results/stats/compare-sets';
 import { mannWhitneyU } from 'src/results/stats/mann-whitney';
+import { samplesNeededPerSide, smallestPossibleP } from 'src/results/stats/power';
 import { mulberry32, normal } from 'src/results/stats/prng';
 import { summarize } from 'src/results/stats/summary';
 
@@ -253,5 +254,37 @@ describe('policies and sets', () => {
     const compared = out[1]!;
     expect(compared.status === 'compared' && compared.comparison.baseline.n).toBe(5);
     expect(compared.status === 'compared' && compared.comparison.verdict).toBe('regressed');
+  });
+});
+
+describe('what a sample size can conclude', () => {
+  it('the smallest possible p is the exact test’s most extreme arrangement', () => {
+    expect(smallestPossibleP(3, 3)).toBeCloseTo(mannWhitneyU([1, 2, 3], [4, 5, 6]).p, 12);
+    expect(smallestPossibleP(5, 5)).toBeCloseTo(mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]).p, 12);
+    expect(smallestPossibleP(2, 4)).toBeCloseTo(mannWhitneyU([1, 2], [3, 4, 5, 6]).p, 12);
+  });
+
+  it('4 per side reach 0.05, 5 per side reach 0.01', () => {
+    expect(samplesNeededPerSide(0.05)).toBe(4);
+    expect(samplesNeededPerSide(0.01)).toBe(5);
+    expect(samplesNeededPerSide(0.05, 7)).toBe(7);
+  });
+
+  it('3 vs 3 with a clear +12.8 % is "inconclusive" because underpowered, and says 4 per side would do', () => {
+    const c = compareSamples({
+      metric: 'm',
+      direction: 'higher',
+      baseline: [100, 101, 99],
+      candidate: [113, 114, 112],
+    });
+    expect(c).toMatchObject({ verdict: 'inconclusive', reason: 'underpowered', samplesNeeded: 4 });
+    expect(c.deltaPct!).toBeCloseTo(13, 5);
+    const four = compareSamples({
+      metric: 'm',
+      direction: 'higher',
+      baseline: [100, 101, 99, 100],
+      candidate: [113, 114, 112, 113],
+    });
+    expect(four).toMatchObject({ verdict: 'improved', samplesNeeded: null });
   });
 });

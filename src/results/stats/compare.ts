@@ -2,6 +2,7 @@ import type { Direction } from 'src/results/outcome';
 import { bootstrapDeltaPctInterval } from 'src/results/stats/bootstrap';
 import type { Interval } from 'src/results/stats/bootstrap';
 import { mannWhitneyU } from 'src/results/stats/mann-whitney';
+import { samplesNeededPerSide, smallestPossibleP } from 'src/results/stats/power';
 import { mulberry32, seedFromString } from 'src/results/stats/prng';
 import { summarize } from 'src/results/stats/summary';
 import type { SampleSummary } from 'src/results/stats/summary';
@@ -15,6 +16,7 @@ export type VerdictReason =
   | 'within-minimum-effect' // not significant, and the interval rules out a change of the minimum effect
   | 'too-few-samples'
   | 'too-noisy' // not significant, and the interval still allows a change of the minimum effect
+  | 'underpowered' // not significant, and with these sample sizes the test could never be (see samplesNeeded)
   | 'zero-baseline'
   | 'non-finite-samples';
 
@@ -60,6 +62,11 @@ export interface Comparison {
   reason: VerdictReason;
   /** Either side's CV is above the policy's threshold. */
   noisy: boolean;
+  /**
+   * Samples per side with which p < alpha becomes reachable, when these sample sizes cannot reach
+   * it (3 vs 3 → 4 at alpha 0.05); null when they can.
+   */
+  samplesNeeded: number | null;
   policy: ComparePolicy;
 }
 
@@ -85,6 +92,10 @@ export function compareSamples(input: CompareInput, policy: Partial<ComparePolic
   const noisy = isNoisy(base, p) || isNoisy(cand, p);
   const deltaPct =
     base.median === 0 ? (cand.median === 0 ? 0 : null) : (100 * (cand.median - base.median)) / base.median;
+  const reachable = smallestPossibleP(baseline.length, candidate.length) < p.alpha;
+  const samplesNeeded = reachable
+    ? null
+    : samplesNeededPerSide(p.alpha, Math.max(p.minSamples, baseline.length, candidate.length));
   const result = (
     verdict: Verdict,
     reason: VerdictReason,
@@ -101,6 +112,7 @@ export function compareSamples(input: CompareInput, policy: Partial<ComparePolic
     verdict,
     reason,
     noisy,
+    samplesNeeded,
     policy: p,
   });
 
@@ -132,6 +144,7 @@ export function compareSamples(input: CompareInput, policy: Partial<ComparePolic
   if (!interval && base.median === 0 && cand.median === 0 && base.max === 0 && cand.max === 0) {
     return result('unchanged', 'within-minimum-effect', pValue, interval);
   }
+  if (!reachable) return result('inconclusive', 'underpowered', pValue, interval);
   return result('inconclusive', interval ? 'too-noisy' : 'zero-baseline', pValue, interval);
 }
 

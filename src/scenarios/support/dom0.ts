@@ -1,4 +1,4 @@
-import { ExecResult } from 'src/remote/exec-result';
+import { parseRpmList } from 'src/remote/dom0/package-output';
 import { HostHandle, ScenarioContext } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
@@ -23,42 +23,7 @@ export async function rpmVersions(
   const r = await ctx
     .runner(host)
     .exec(`rpm -q --qf '%{NAME} %{VERSION}-%{RELEASE}\\n' ${names.join(' ')}`, { timeoutMs: 60_000 });
-  const out = new Map<string, string>();
-  for (const line of r.stdout.split('\n')) {
-    const m = /^(\S+) (\S+-\S+)$/.exec(line.trim());
-    if (m?.[1] && m[2] && names.includes(m[1])) out.set(m[1], m[2]);
-  }
-  return out;
-}
-
-/**
- * Lines of yum's output that say something went wrong although yum may still exit 0: errors,
- * failed scriptlets, packages it could not find, failed transactions.
- */
-export function yumProblems(r: Pick<ExecResult, 'stdout' | 'stderr'>): string[] {
-  const bad =
-    /^(Error|error:|Failed:|.*scriptlet failed|Non-fatal .*scriptlet failure|No package .* available|Package\(s\) .* available, but not installed|.*Transaction check error|.*Protected multilib versions)/;
-  return `${r.stdout}\n${r.stderr}`
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => bad.test(l));
-}
-
-/** rpm's ordering of VERSION-RELEASE strings (digits numerically, letters lexically, digits above letters). */
-export function compareRpm(a: string, b: string): number {
-  const sa = a.match(/\d+|[a-z]+/gi) ?? [];
-  const sb = b.match(/\d+|[a-z]+/gi) ?? [];
-  for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
-    const x = sa[i];
-    const y = sb[i];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    if (nx !== ny) return nx ? 1 : -1;
-    if (!nx && x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return new Map(Object.entries(parseRpmList(r.stdout)).filter(([name]) => names.includes(name)));
 }
 
 async function bootId(ctx: ScenarioContext, host: HostHandle): Promise<string | undefined> {

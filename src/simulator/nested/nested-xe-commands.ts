@@ -121,8 +121,6 @@ function createSr(ctx: XeContext, params: Map<string, string>): SimSr {
 /** Pool membership, host identity and SR creation: what building a pool out of fresh hosts needs. */
 export const NESTED_XE_COMMANDS: Record<string, XeCommand> = {
   'pool-join': {
-    reqd: ['master-address', 'master-username', 'master-password'],
-    optn: ['force'],
     run: (ctx, params) => {
       const master = findByAddress(ctx, params.get('master-address') ?? '');
       // remote-password is not checked by the simulator (README); the joiner just has to reach a master.
@@ -135,8 +133,6 @@ export const NESTED_XE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'host-set-hostname-live': {
-    reqd: ['host-uuid', 'host-name'],
-    optn: [],
     run: (ctx, params) => {
       const uuid = params.get('host-uuid') ?? '';
       const host = ctx.model.state.hosts.get(uuid);
@@ -148,8 +144,6 @@ export const NESTED_XE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'sr-create': {
-    reqd: ['name-label', 'type'],
-    optn: ['shared', 'content-type', 'host-uuid', 'physical-size'],
     run: (ctx, params) => `${createSr(ctx, params).uuid}\n`,
   },
 };

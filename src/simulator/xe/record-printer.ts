@@ -16,13 +16,14 @@ function keyOf(f: PrintedField): string {
 
 /** One record: first key padded right, the others padded left, then two blank lines. */
 export function renderRecord(fields: PrintedField[]): string {
-  if (fields.length === 0) return '\n\n';
-  const keys = fields.map(keyOf);
-  const width = 4 + Math.max(...keys.map((k) => k.length));
-  const lines = fields.map((f, i) => {
-    const key = keys[i] ?? '';
-    return `${i === 0 ? key.padEnd(width) : key.padStart(width)}: ${f.value}`;
-  });
+  return renderPairs(fields.map((f) => [keyOf(f), f.value]));
+}
+
+/** cli_printer.ml multi_line_record: maxlen = 4 + longest key; printed with two blank lines after. */
+export function renderPairs(pairs: Array<[string, string]>): string {
+  if (pairs.length === 0) return '\n\n';
+  const width = 4 + Math.max(...pairs.map(([k]) => k.length));
+  const lines = pairs.map(([key, value], i) => `${i === 0 ? key.padEnd(width) : key.padStart(width)}: ${value}`);
   return `${lines.join('\n')}\n\n\n`;
 }
 

@@ -13,27 +13,36 @@ import {
   XcpVersion,
 } from 'src/simulator/model/types';
 import { compareVersions, versionInfo } from 'src/simulator/model/versions';
+import { cliTable, RecordFieldFacts } from 'src/simulator/xe/cli-table';
 import { bool, NOT_IN_DB, refOf, xeDate } from 'src/simulator/xe/format';
 import { FieldKind } from 'src/simulator/xe/record-printer';
 import { XeCliError } from 'src/simulator/xe/xe-errors';
 
 export type FieldValue = string | string[] | Array<[string, string]>;
 
+/** How the simulator reads (and may write) one field; which fields exist, their order and kind come from records.ml. */
 export interface FieldDef<T> {
   name: string;
-  kind: FieldKind;
   get: (obj: T, model: LabModel) => FieldValue;
   set?: (obj: T, value: string, model: LabModel) => void;
   /** map fields that accept `field:key=value` */
   setKey?: (obj: T, key: string, value: string) => void;
-  expensive?: boolean;
-  deprecated?: boolean;
-  hidden?: boolean;
-  /** present only on hosts at or above this version */
-  since?: XcpVersion;
+  /** writes a whole set or map back (param-add/remove/clear) */
+  put?: (obj: T, value: FieldValue) => void;
+}
+
+/** A field as this release prints it: records.ml facts joined with the simulator's accessors. */
+export interface ResolvedField<T> extends FieldDef<T> {
+  kind: FieldKind;
+  facts: RecordFieldFacts;
+  hidden: boolean;
+  expensive: boolean;
+  deprecated: boolean;
 }
 
 export interface ClassDef<T> {
+  /** the CLI class prefix whose record it is (vm, host, sr, …) */
+  cli: string;
   /** the DB table name used in UUID_INVALID */
   table: string;
   fields: Array<FieldDef<T>>;
@@ -41,8 +50,60 @@ export interface ClassDef<T> {
   byUuid: (model: LabModel, uuid: string) => T | undefined;
 }
 
-export function fieldsFor<T>(cls: ClassDef<T>, version: XcpVersion): Array<FieldDef<T>> {
-  return cls.fields.filter((f) => !f.since || compareVersions(version, f.since) >= 0);
+/** cli_operations.ml print_field: set → SRO/SRW, map → MRO/MRW, else RO/RW by whether it has a setter. */
+export function kindOf(f: RecordFieldFacts): FieldKind {
+  if (f.get_set) return f.add_to_set ? 'SRW' : 'SRO';
+  if (f.get_map) return f.add_to_map ? 'MRW' : 'MRO';
+  return f.set ? 'RW' : 'RO';
+}
+
+/**
+ * Values written to fields the simulator does not model otherwise: xapi stores what param-set /
+ * param-add are given, so the simulator keeps them beside the object and reads them back.
+ */
+const stored = new WeakMap<object, Map<string, FieldValue>>();
+
+export function storedValue(obj: object, field: string): FieldValue | undefined {
+  return stored.get(obj)?.get(field);
+}
+
+export function storeValue(obj: object, field: string, value: FieldValue): void {
+  let m = stored.get(obj);
+  if (!m) {
+    m = new Map();
+    stored.set(obj, m);
+  }
+  m.set(field, value);
+}
+
+const emptyValue = (f: RecordFieldFacts): FieldValue => (f.get_set || f.get_map ? [] : '');
+
+const resolved = new Map<string, Array<ResolvedField<unknown>>>();
+
+/** The record's fields at this release (records.ml order, hidden ones included: param-get reads them). */
+export function fieldsFor<T>(cls: ClassDef<T>, version: XcpVersion): Array<ResolvedField<T>> {
+  const key = `${cls.cli}@${version}`;
+  const hit = resolved.get(key);
+  if (hit) return hit;
+  const own = new Map(cls.fields.map((f) => [f.name, f]));
+  const out: Array<ResolvedField<T>> = (cliTable(version).classFields.get(cls.cli) ?? []).map((facts) => {
+    const def = own.get(facts.name);
+    const base = def?.get ?? (() => emptyValue(facts));
+    return {
+      name: facts.name,
+      facts,
+      kind: kindOf(facts),
+      hidden: !!facts.hidden,
+      expensive: !!facts.expensive,
+      deprecated: !!facts.deprecated,
+      get: (obj: T, model: LabModel) => storedValue(obj as object, facts.name) ?? base(obj, model),
+      set: def?.set,
+      setKey: def?.setKey,
+      put: def?.put,
+    };
+  });
+  resolved.set(key, out as Array<ResolvedField<unknown>>);
+  return out;
 }
 
 export function valueText(v: FieldValue): string {
@@ -53,16 +114,7 @@ export function valueText(v: FieldValue): string {
   return (v as string[]).join('; ');
 }
 
-const ro = <T>(
-  name: string,
-  get: (o: T, m: LabModel) => FieldValue,
-  extra: Partial<FieldDef<T>> = {},
-): FieldDef<T> => ({
-  name,
-  kind: 'RO',
-  get,
-  ...extra,
-});
+const ro = <T>(name: string, get: (o: T, m: LabModel) => FieldValue): FieldDef<T> => ({ name, get });
 
 function intSetter(apply: (n: number) => void, field: string): (value: string) => void {
   return (value: string) => {
@@ -152,69 +204,70 @@ function vmVbds(vm: SimVm, model: LabModel): SimVbd[] {
 
 const memField = (name: string): FieldDef<SimVm> => ({
   name,
-  kind: 'RW',
+
   get: (vm) => String(vm.memory),
   set: (vm, v) => intSetter((n) => (vm.memory = n), name)(v),
 });
 
 export const VM_CLASS: ClassDef<SimVm> = {
+  cli: 'vm',
   table: 'VM',
   all: (m, pool) => [...m.state.vms.values()].filter((vm) => vm.poolUuid === pool),
   byUuid: (m, uuid) => m.state.vms.get(uuid),
   fields: [
     ro('uuid', (vm) => vm.uuid),
-    { name: 'name-label', kind: 'RW', get: (vm) => vm.name, set: (vm, v) => void (vm.name = v) },
-    { name: 'name-description', kind: 'RW', get: (vm) => vm.description, set: (vm, v) => void (vm.description = v) },
-    { name: 'user-version', kind: 'RW', get: () => '1' },
-    { name: 'is-a-template', kind: 'RW', get: (vm) => bool(vm.isTemplate) },
-    { name: 'is-default-template', kind: 'RW', get: (vm) => bool(vm.isDefaultTemplate) },
+    { name: 'name-label', get: (vm) => vm.name, set: (vm, v) => void (vm.name = v) },
+    { name: 'name-description', get: (vm) => vm.description, set: (vm, v) => void (vm.description = v) },
+    { name: 'user-version', get: () => '1' },
+    { name: 'is-a-template', get: (vm) => bool(vm.isTemplate) },
+    { name: 'is-default-template', get: (vm) => bool(vm.isDefaultTemplate) },
     ro('is-a-snapshot', () => 'false'),
     ro('snapshot-of', () => NOT_IN_DB),
     ro('snapshots', () => ''),
     ro('snapshot-time', () => xeDate(null)),
-    ro('transportable-snapshot-id', () => '', { hidden: true }),
+    ro('transportable-snapshot-id', () => ''),
     ro('snapshot-info', () => ''),
     ro('parent', () => NOT_IN_DB),
     ro('children', () => ''),
     ro('is-control-domain', (vm) => bool(vm.isControlDomain)),
     ro('power-state', (vm) => vm.powerState),
     ro('memory-actual', (vm) => (vm.powerState === 'running' ? String(vm.memory) : '0')),
-    ro('memory-target', (vm) => String(vm.memory), { expensive: true }),
+    ro('memory-target', (vm) => String(vm.memory)),
     ro('memory-overhead', (vm) => String(Math.round(vm.memory / 128))),
     memField('memory-static-max'),
     memField('memory-dynamic-max'),
     memField('memory-dynamic-min'),
-    { name: 'memory-static-min', kind: 'RW', get: () => String(512 * 1024 * 1024) },
-    { name: 'suspend-VDI-uuid', kind: 'RW', get: (vm) => refOf(vm.suspendVdiUuid) },
+    { name: 'memory-static-min', get: () => String(512 * 1024 * 1024) },
+    { name: 'suspend-VDI-uuid', get: (vm) => refOf(vm.suspendVdiUuid) },
     {
       name: 'suspend-SR-uuid',
-      kind: 'RW',
+
       get: (vm, m) => refOf(vm.suspendVdiUuid ? m.state.vdis.get(vm.suspendVdiUuid)?.srUuid : null),
     },
-    { name: 'VCPUs-params', kind: 'MRW', get: () => [] },
+    { name: 'VCPUs-params', get: () => [] },
     {
       name: 'VCPUs-max',
-      kind: 'RW',
+
       get: (vm) => String(vm.vcpus),
       set: (vm, v) => intSetter((n) => (vm.vcpus = n), 'VCPUs-max')(v),
     },
     {
       name: 'VCPUs-at-startup',
-      kind: 'RW',
+
       get: (vm) => String(vm.vcpus),
       set: (vm, v) => intSetter((n) => (vm.vcpus = n), 'VCPUs-at-startup')(v),
     },
-    { name: 'actions-after-shutdown', kind: 'RW', get: () => 'Destroy' },
-    { name: 'actions-after-softreboot', kind: 'RW', get: () => 'Soft reboot', since: '8.3.0' },
-    { name: 'actions-after-reboot', kind: 'RW', get: () => 'Restart' },
-    { name: 'actions-after-crash', kind: 'RW', get: () => 'Restart' },
-    { name: 'console-uuids', kind: 'SRO', get: () => [] },
+    { name: 'actions-after-shutdown', get: () => 'Destroy' },
+    { name: 'actions-after-softreboot', get: () => 'Soft reboot' },
+    { name: 'actions-after-reboot', get: () => 'Restart' },
+    { name: 'actions-after-crash', get: () => 'Restart' },
+    { name: 'console-uuids', get: () => [] },
     ro('hvm', (vm) => bool(isHvm(vm))),
-    ro('nomigrate', () => 'false', { hidden: true }),
-    ro('nested-virt', () => 'false', { hidden: true }),
+    ro('nomigrate', () => 'false'),
+    ro('nested-virt', () => 'false'),
     {
       name: 'platform',
-      kind: 'MRW',
+
       get: (vm) => {
         const p: Array<[string, string]> = [];
         if (isHvm(vm)) {
@@ -239,35 +292,32 @@ export const VM_CLASS: ClassDef<SimVm> = {
       },
       setKey: (vm, k, v) => void (vm.platformExtra = { ...vm.platformExtra, [k]: v }),
     },
-    ro('numa-optimised', () => 'false', { since: '8.3.0' }),
-    ro('numa-nodes', () => '0', { since: '8.3.0' }),
-    { name: 'numa-node-memory', kind: 'MRO', get: () => [], since: '8.3.0' },
-    { name: 'allowed-operations', kind: 'SRO', get: (vm) => allowedVmOps(vm) },
-    { name: 'current-operations', kind: 'SRO', get: (vm) => [...vm.currentOperations.values()] },
-    { name: 'blocked-operations', kind: 'MRW', get: () => [] },
-    { name: 'allowed-VBD-devices', kind: 'SRO', expensive: true, get: () => ['2', '3', '4', '5', '6'] },
-    { name: 'allowed-VIF-devices', kind: 'SRO', expensive: true, get: () => ['1', '2', '3', '4', '5', '6'] },
-    ro(
-      'possible-hosts',
-      (vm, m) =>
-        m
-          .poolHosts(vm.poolUuid)
-          .filter((h) =>
-            m.vmVdis(vm).every((vdi) => {
-              const sr = m.state.srs.get(vdi.srUuid);
-              return !!sr && m.srVisibleFrom(sr, h.uuid);
-            }),
-          )
-          .map((h) => h.uuid)
-          .join('; '),
-      { expensive: true },
+    ro('numa-optimised', () => 'false'),
+    ro('numa-nodes', () => '0'),
+    { name: 'numa-node-memory', get: () => [] },
+    { name: 'allowed-operations', get: (vm) => allowedVmOps(vm) },
+    { name: 'current-operations', get: (vm) => [...vm.currentOperations.values()] },
+    { name: 'blocked-operations', get: () => [] },
+    { name: 'allowed-VBD-devices', get: () => ['2', '3', '4', '5', '6'] },
+    { name: 'allowed-VIF-devices', get: () => ['1', '2', '3', '4', '5', '6'] },
+    ro('possible-hosts', (vm, m) =>
+      m
+        .poolHosts(vm.poolUuid)
+        .filter((h) =>
+          m.vmVdis(vm).every((vdi) => {
+            const sr = m.state.srs.get(vdi.srUuid);
+            return !!sr && m.srVisibleFrom(sr, h.uuid);
+          }),
+        )
+        .map((h) => h.uuid)
+        .join('; '),
     ),
-    { name: 'domain-type', kind: 'RW', get: (vm) => (isHvm(vm) ? 'hvm' : 'pv') },
+    { name: 'domain-type', get: (vm) => (isHvm(vm) ? 'hvm' : 'pv') },
     ro('current-domain-type', (vm) => (vm.powerState === 'halted' ? 'unspecified' : isHvm(vm) ? 'hvm' : 'pv')),
-    { name: 'HVM-boot-policy', kind: 'RW', get: (vm) => (isHvm(vm) ? 'BIOS order' : '') },
+    { name: 'HVM-boot-policy', get: (vm) => (isHvm(vm) ? 'BIOS order' : '') },
     {
       name: 'HVM-boot-params',
-      kind: 'MRW',
+
       get: (vm) =>
         isHvm(vm)
           ? [
@@ -276,88 +326,83 @@ export const VM_CLASS: ClassDef<SimVm> = {
             ]
           : [],
     },
-    { name: 'HVM-shadow-multiplier', kind: 'RW', get: () => '1.000' },
-    { name: 'NVRAM', kind: 'MRW', hidden: true, get: () => [] },
-    { name: 'PV-kernel', kind: 'RW', get: () => '' },
-    { name: 'PV-ramdisk', kind: 'RW', get: () => '' },
+    { name: 'HVM-shadow-multiplier', get: () => '1.000' },
+    { name: 'NVRAM', get: () => [] },
+    { name: 'PV-kernel', get: () => '' },
+    { name: 'PV-ramdisk', get: () => '' },
     {
       name: 'PV-args',
-      kind: 'RW',
+
       get: (vm) => (vm.image === 'pv-linux' && !vm.isControlDomain ? 'console=hvc0' : ''),
     },
-    { name: 'PV-legacy-args', kind: 'RW', get: () => '' },
+    { name: 'PV-legacy-args', get: () => '' },
     {
       name: 'PV-bootloader',
-      kind: 'RW',
+
       get: (vm) => (vm.image === 'pv-linux' && !vm.isControlDomain ? 'pygrub' : ''),
     },
-    { name: 'PV-bootloader-args', kind: 'RW', get: () => '' },
+    { name: 'PV-bootloader-args', get: () => '' },
     ro('last-boot-CPU-flags', (vm) =>
       vm.powerState === 'running' ? 'vendor: GenuineIntel; features: 1fcbfbff-f7fa3223-2d93fbff-00000423' : '',
     ),
-    ro('last-boot-record', () => '', { expensive: true }),
+    ro('last-boot-record', () => ''),
     ro('resident-on', (vm) => refOf(vm.residentOn)),
     {
       name: 'affinity',
-      kind: 'RW',
+
       get: (vm) => refOf(vm.affinity),
       set: (vm, v) => void (vm.affinity = v === '' ? null : v),
     },
     {
       name: 'other-config',
-      kind: 'MRW',
+
       get: (vm) => Object.entries(vm.otherConfig),
       setKey: (vm, k, v) => void (vm.otherConfig[k] = v),
     },
     ro('dom-id', (vm) => String(vm.domId)),
     ro('recommendations', () => ''),
-    { name: 'xenstore-data', kind: 'MRW', get: () => [] },
-    { name: 'ha-always-run', kind: 'RW', deprecated: true, get: () => 'false' },
-    { name: 'ha-restart-priority', kind: 'RW', get: () => '' },
+    { name: 'xenstore-data', get: () => [] },
+    { name: 'ha-always-run', get: () => 'false' },
+    { name: 'ha-restart-priority', get: () => '' },
     ro('blobs', () => ''),
     ro('start-time', (vm) => xeDate(vm.startTime)),
     ro('install-time', (vm) => xeDate(vm.installTime)),
     ro('VCPUs-number', (vm) => (vm.powerState === 'running' ? String(vm.vcpus) : '0')),
     {
       name: 'VCPUs-utilisation',
-      kind: 'MRO',
-      expensive: true,
+
       get: (vm) =>
         vm.powerState === 'running'
           ? Array.from({ length: vm.vcpus }, (_, i): [string, string] => [String(i), (vm.guest.load * 0.9).toFixed(3)])
           : [],
     },
-    { name: 'os-version', kind: 'MRO', get: (vm, m) => osVersion(vm, m) },
-    { name: 'netbios-name', kind: 'MRO', get: () => [], since: '8.3.0' },
+    { name: 'os-version', get: (vm, m) => osVersion(vm, m) },
+    { name: 'netbios-name', get: () => [] },
     {
       name: 'PV-drivers-version',
-      kind: 'MRO',
+
       get: (vm, m) => (vm.tools && guestReporting(vm, m) ? toolsVersionParts(vm.tools.version) : []),
     },
-    ro(
-      'PV-drivers-up-to-date',
-      (vm, m) => {
-        if (!vm.tools || !guestReporting(vm, m)) return NOT_IN_DB;
-        const host = vm.residentOn ? m.state.hosts.get(vm.residentOn) : undefined;
-        return bool(
-          !!host &&
-            sameOrNewer(
-              vm.tools.version.split('-')[0] ?? '0',
-              versionInfo(host.version).guestToolsBundled.split('-')[0] ?? '0',
-            ),
-        );
-      },
-      { deprecated: true },
-    ),
-    { name: 'memory', kind: 'MRO', get: () => [] },
-    { name: 'disks', kind: 'MRO', get: () => [] },
-    { name: 'VBDs', kind: 'SRO', get: (vm, m) => vmVbds(vm, m).map((b) => b.uuid) },
-    { name: 'networks', kind: 'MRO', get: (vm, m) => vmNetworks(vm, m) },
-    { name: 'services', kind: 'MRO', get: () => [], since: '8.3.0' },
+    ro('PV-drivers-up-to-date', (vm, m) => {
+      if (!vm.tools || !guestReporting(vm, m)) return NOT_IN_DB;
+      const host = vm.residentOn ? m.state.hosts.get(vm.residentOn) : undefined;
+      return bool(
+        !!host &&
+          sameOrNewer(
+            vm.tools.version.split('-')[0] ?? '0',
+            versionInfo(host.version).guestToolsBundled.split('-')[0] ?? '0',
+          ),
+      );
+    }),
+    { name: 'memory', get: () => [] },
+    { name: 'disks', get: () => [] },
+    { name: 'VBDs', get: (vm, m) => vmVbds(vm, m).map((b) => b.uuid) },
+    { name: 'networks', get: (vm, m) => vmNetworks(vm, m) },
+    { name: 'services', get: () => [] },
     ro('PV-drivers-detected', (vm, m) => bool(vm.tools !== null && guestReporting(vm, m))),
     {
       name: 'other',
-      kind: 'MRO',
+
       get: (vm, m) =>
         guestReporting(vm, m)
           ? [
@@ -374,24 +419,24 @@ export const VM_CLASS: ClassDef<SimVm> = {
     ro('guest-metrics-last-updated', (vm, m) => xeDate(guestReporting(vm, m) ? m.clock.now() : null)),
     ro('can-use-hotplug-vbd', (vm, m) => (guestReporting(vm, m) ? 'yes' : 'unspecified')),
     ro('can-use-hotplug-vif', (vm, m) => (guestReporting(vm, m) ? 'yes' : 'unspecified')),
-    ro('cooperative', () => 'true', { expensive: true, deprecated: true }),
-    { name: 'tags', kind: 'SRW', get: (vm) => vm.tags },
-    { name: 'appliance', kind: 'RW', get: () => NOT_IN_DB },
-    { name: 'groups', kind: 'RW', get: () => '', since: '8.3.0' },
-    { name: 'snapshot-schedule', kind: 'RW', get: () => NOT_IN_DB },
+    ro('cooperative', () => 'true'),
+    { name: 'tags', get: (vm) => vm.tags },
+    { name: 'appliance', get: () => NOT_IN_DB },
+    { name: 'groups', get: () => '' },
+    { name: 'snapshot-schedule', get: () => NOT_IN_DB },
     ro('is-vmss-snapshot', () => 'false'),
-    { name: 'start-delay', kind: 'RW', get: () => '0' },
-    { name: 'shutdown-delay', kind: 'RW', get: () => '0' },
-    { name: 'order', kind: 'RW', get: () => '0' },
+    { name: 'start-delay', get: () => '0' },
+    { name: 'shutdown-delay', get: () => '0' },
+    { name: 'order', get: () => '0' },
     ro('version', () => '0'),
     ro('generation-id', (vm) => (vm.image === 'hvm-windows' ? '0:0' : '')),
     ro('hardware-platform-version', () => '0'),
-    { name: 'has-vendor-device', kind: 'RW', get: () => 'false' },
+    { name: 'has-vendor-device', get: () => 'false' },
     ro('requires-reboot', () => 'false'),
     ro('reference-label', () => ''),
     {
       name: 'bios-strings',
-      kind: 'MRO',
+
       get: (vm) =>
         isHvm(vm)
           ? [
@@ -431,34 +476,35 @@ export function softwareVersion(host: SimHost): Array<[string, string]> {
 }
 
 export const HOST_CLASS: ClassDef<SimHost> = {
+  cli: 'host',
   table: 'host',
   all: (m, pool) => m.poolHosts(pool),
   byUuid: (m, uuid) => m.state.hosts.get(uuid),
   fields: [
     ro('uuid', (h) => h.uuid),
-    { name: 'name-label', kind: 'RW', get: (h) => h.name, set: (h, v) => void (h.name = v) },
-    { name: 'name-description', kind: 'RW', get: () => 'Default install' },
+    { name: 'name-label', get: (h) => h.name, set: (h, v) => void (h.name = v) },
+    { name: 'name-description', get: () => 'Default install' },
     {
       name: 'allowed-operations',
-      kind: 'SRO',
+
       get: () => ['vm_migrate', 'provision', 'vm_resume', 'evacuate', 'vm_start'],
     },
-    { name: 'current-operations', kind: 'SRO', get: () => [] },
+    { name: 'current-operations', get: () => [] },
     ro('enabled', (h) => bool(h.enabled)),
     ro('display', () => 'enabled'),
     ro('API-version-major', () => '2'),
     ro('API-version-minor', (h) => (h.version === '8.3.0' ? '21' : '16')),
     ro('API-version-vendor', () => 'XenSource'),
-    { name: 'API-version-vendor-implementation', kind: 'MRO', get: () => [] },
-    { name: 'logging', kind: 'MRW', get: () => [] },
-    { name: 'suspend-image-sr-uuid', kind: 'RW', get: (h, m) => refOf(m.pool(h.poolUuid).defaultSrUuid) },
-    { name: 'crash-dump-sr-uuid', kind: 'RW', get: (h, m) => refOf(m.pool(h.poolUuid).defaultSrUuid) },
-    { name: 'software-version', kind: 'MRO', get: (h) => softwareVersion(h) },
-    { name: 'capabilities', kind: 'SRO', get: () => ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_64'] },
-    { name: 'other-config', kind: 'MRW', get: (h) => [['agent_start_time', String(h.bootedAt / 1000)]] },
+    { name: 'API-version-vendor-implementation', get: () => [] },
+    { name: 'logging', get: () => [] },
+    { name: 'suspend-image-sr-uuid', get: (h, m) => refOf(m.pool(h.poolUuid).defaultSrUuid) },
+    { name: 'crash-dump-sr-uuid', get: (h, m) => refOf(m.pool(h.poolUuid).defaultSrUuid) },
+    { name: 'software-version', get: (h) => softwareVersion(h) },
+    { name: 'capabilities', get: () => ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_64'] },
+    { name: 'other-config', get: (h) => [['agent_start_time', String(h.bootedAt / 1000)]] },
     {
       name: 'cpu_info',
-      kind: 'MRO',
+
       get: (h) => [
         ['cpu_count', String(h.cpuCount)],
         ['socket_count', '1'],
@@ -469,112 +515,113 @@ export const HOST_CLASS: ClassDef<SimHost> = {
         ['model', '85'],
       ],
     },
-    { name: 'chipset-info', kind: 'MRO', get: () => [['iommu', 'true']] },
+    { name: 'chipset-info', get: () => [['iommu', 'true']] },
     ro('hostname', (h) => h.name),
     ro('address', (h) => h.address),
-    { name: 'https-only', kind: 'RW', get: () => 'false' },
-    { name: 'supported-bootloaders', kind: 'SRO', get: () => ['pygrub', 'eliloader'] },
+    { name: 'https-only', get: () => 'false' },
+    { name: 'supported-bootloaders', get: () => ['pygrub', 'eliloader'] },
     ro('blobs', () => ''),
     ro('memory-overhead', (h) => String(h.memoryOverhead)),
     ro('memory-total', (h) => String(h.memoryTotal)),
     ro('memory-free', (h, m) => String(m.memoryFree(h))),
-    ro('memory-free-computed', (h, m) => String(m.memoryFree(h)), { expensive: true }),
+    ro('memory-free-computed', (h, m) => String(m.memoryFree(h))),
     ro('host-metrics-live', () => 'true'),
-    { name: 'patches', kind: 'SRO', deprecated: true, get: () => [] },
-    { name: 'updates', kind: 'SRO', get: () => [] },
+    { name: 'patches', get: () => [] },
+    { name: 'updates', get: () => [] },
     ro('ha-statefiles', () => ''),
     ro('ha-network-peers', () => ''),
     ro('external-auth-type', () => ''),
     ro('external-auth-service-name', () => ''),
-    { name: 'external-auth-configuration', kind: 'MRO', get: () => [] },
+    { name: 'external-auth-configuration', get: () => [] },
     ro('edition', () => 'xcp-ng'),
     {
       name: 'license-server',
-      kind: 'MRO',
+
       get: () => [
         ['address', 'localhost'],
         ['port', '27000'],
       ],
     },
     ro('power-on-mode', () => ''),
-    { name: 'power-on-config', kind: 'MRO', get: () => [] },
+    { name: 'power-on-config', get: () => [] },
     ro('local-cache-sr', () => NOT_IN_DB),
-    { name: 'tags', kind: 'SRW', get: () => [] },
-    { name: 'ssl-legacy', kind: 'RW', get: () => 'false' },
-    { name: 'guest_VCPUs_params', kind: 'MRW', get: () => [] },
-    { name: 'virtual-hardware-platform-versions', kind: 'SRO', get: () => ['0', '1', '2'] },
+    { name: 'tags', get: () => [] },
+    { name: 'ssl-legacy', get: () => 'false' },
+    { name: 'guest_VCPUs_params', get: () => [] },
+    { name: 'virtual-hardware-platform-versions', get: () => ['0', '1', '2'] },
     ro('control-domain-uuid', (h) => h.controlDomainUuid),
-    { name: 'resident-vms', kind: 'SRO', get: (h, m) => m.vmsOn(h.uuid).map((vm) => vm.uuid) },
-    { name: 'updates-requiring-reboot', kind: 'SRO', get: () => [] },
-    { name: 'features', kind: 'SRO', get: () => [] },
-    { name: 'iscsi_iqn', kind: 'RW', get: (h) => `iqn.2024-01.sim:${h.name}` },
-    { name: 'multipathing', kind: 'RW', get: () => 'false' },
+    { name: 'resident-vms', get: (h, m) => m.vmsOn(h.uuid).map((vm) => vm.uuid) },
+    { name: 'updates-requiring-reboot', get: () => [] },
+    { name: 'features', get: () => [] },
+    { name: 'iscsi_iqn', get: (h) => `iqn.2024-01.sim:${h.name}` },
+    { name: 'multipathing', get: () => 'false' },
   ],
 };
 
 // ---- pool -------------------------------------------------------------------------------------
 
 export const POOL_CLASS: ClassDef<SimPool> = {
+  cli: 'pool',
   table: 'pool',
   all: (m, pool) => [m.pool(pool)],
   byUuid: (m, uuid) => m.state.pools.get(uuid),
   fields: [
     ro('uuid', (p) => p.uuid),
-    { name: 'name-label', kind: 'RW', get: (p) => p.name, set: (p, v) => void (p.name = v) },
-    { name: 'name-description', kind: 'RW', get: () => '' },
+    { name: 'name-label', get: (p) => p.name, set: (p, v) => void (p.name = v) },
+    { name: 'name-description', get: () => '' },
     ro('master', (p) => p.masterUuid),
     {
       name: 'default-SR',
-      kind: 'RW',
+
       get: (p) => refOf(p.defaultSrUuid),
       set: (p, v, m) => {
         if (!m.state.srs.has(v)) throw new XeCliError(`Failed to find SR ${v}`);
         p.defaultSrUuid = v;
       },
     },
-    { name: 'crash-dump-SR', kind: 'RW', get: (p) => refOf(p.defaultSrUuid) },
-    { name: 'suspend-image-SR', kind: 'RW', get: (p) => refOf(p.defaultSrUuid) },
-    ro('supported-sr-types', () => 'ext; lvm; nfs; lvmoiscsi; iso; udev', { expensive: true }),
+    { name: 'crash-dump-SR', get: (p) => refOf(p.defaultSrUuid) },
+    { name: 'suspend-image-SR', get: (p) => refOf(p.defaultSrUuid) },
+    ro('supported-sr-types', () => 'ext; lvm; nfs; lvmoiscsi; iso; udev'),
     {
       name: 'other-config',
-      kind: 'MRW',
+
       get: (p) => Object.entries(p.otherConfig),
       setKey: (p, k, v) => void (p.otherConfig[k] = v),
     },
-    { name: 'allowed-operations', kind: 'SRO', get: () => ['ha_enable', 'cluster_create'] },
-    { name: 'current-operations', kind: 'SRO', get: () => [] },
+    { name: 'allowed-operations', get: () => ['ha_enable', 'cluster_create'] },
+    { name: 'current-operations', get: () => [] },
     ro('ha-enabled', () => 'false'),
     ro('ha-configuration', () => ''),
     ro('ha-statefiles', () => ''),
-    { name: 'ha-host-failures-to-tolerate', kind: 'RW', get: () => '0' },
+    { name: 'ha-host-failures-to-tolerate', get: () => '0' },
     ro('ha-plan-exists-for', () => '0'),
-    { name: 'ha-allow-overcommit', kind: 'RW', get: () => 'false' },
+    { name: 'ha-allow-overcommit', get: () => 'false' },
     ro('ha-overcommitted', () => 'false'),
     ro('blobs', () => ''),
     ro('wlb-url', () => ''),
     ro('wlb-username', () => ''),
-    { name: 'wlb-enabled', kind: 'RW', get: () => 'false' },
-    { name: 'wlb-verify-cert', kind: 'RW', get: () => 'false' },
-    { name: 'igmp-snooping-enabled', kind: 'RW', get: () => 'false' },
-    { name: 'gui-config', kind: 'MRW', get: () => [] },
-    { name: 'health-check-config', kind: 'MRW', get: () => [] },
+    { name: 'wlb-enabled', get: () => 'false' },
+    { name: 'wlb-verify-cert', get: () => 'false' },
+    { name: 'igmp-snooping-enabled', get: () => 'false' },
+    { name: 'gui-config', get: () => [] },
+    { name: 'health-check-config', get: () => [] },
     ro('restrictions', () => 'restrict_vswitch_controller: false; restrict_lab: false; restrict_pooling: false'),
-    { name: 'tags', kind: 'SRW', get: () => [] },
+    { name: 'tags', get: () => [] },
     ro('license-state', () => 'edition: xcp-ng; expiry: never'),
     ro('ha-cluster-stack', () => 'xhad'),
-    { name: 'guest-agent-config', kind: 'MRW', get: () => [] },
+    { name: 'guest-agent-config', get: () => [] },
     {
       name: 'cpu_info',
-      kind: 'MRO',
+
       get: () => [
         ['cpu_count', '0'],
         ['socket_count', '0'],
         ['vendor', 'GenuineIntel'],
       ],
     },
-    { name: 'policy-no-vendor-device', kind: 'RW', get: () => 'false' },
-    { name: 'live-patching-disabled', kind: 'RW', get: () => 'false' },
-    { name: 'https-only', kind: 'RW', get: () => 'false' },
+    { name: 'policy-no-vendor-device', get: () => 'false' },
+    { name: 'live-patching-disabled', get: () => 'false' },
+    { name: 'https-only', get: () => 'false' },
   ],
 };
 
@@ -588,28 +635,29 @@ function srHostField(sr: SimSr, m: LabModel): string {
 }
 
 export const SR_CLASS: ClassDef<SimSr> = {
+  cli: 'sr',
   table: 'SR',
   all: (m, pool) => [...m.state.srs.values()].filter((s) => s.poolUuid === pool),
   byUuid: (m, uuid) => m.state.srs.get(uuid),
   fields: [
     ro('uuid', (s) => s.uuid),
-    { name: 'name-label', kind: 'RW', get: (s) => s.name, set: (s, v) => void (s.name = v) },
-    { name: 'name-description', kind: 'RW', get: () => '' },
+    { name: 'name-label', get: (s) => s.name, set: (s, v) => void (s.name = v) },
+    { name: 'name-description', get: () => '' },
     ro('host', (s, m) => srHostField(s, m)),
     {
       name: 'allowed-operations',
-      kind: 'SRO',
+
       get: () => ['VDI.create', 'VDI.destroy', 'VDI.clone', 'VDI.snapshot', 'scan', 'update'],
     },
-    { name: 'current-operations', kind: 'SRO', get: () => [] },
+    { name: 'current-operations', get: () => [] },
     {
       name: 'VDIs',
-      kind: 'SRO',
+
       get: (s, m) => [...m.state.vdis.values()].filter((v) => v.srUuid === s.uuid).map((v) => v.uuid),
     },
     {
       name: 'PBDs',
-      kind: 'SRO',
+
       get: (s, m) => [...m.state.pbds.values()].filter((p) => p.srUuid === s.uuid).map((p) => p.uuid),
     },
     ro('virtual-allocation', (s, m) => String(m.srUsed(s.uuid))),
@@ -621,13 +669,13 @@ export const SR_CLASS: ClassDef<SimSr> = {
     ro('physical-size', (s) => String(s.physicalSize)),
     ro('type', (s) => s.type),
     ro('content-type', (s) => s.contentType),
-    { name: 'shared', kind: 'RW', get: (s) => bool(s.shared) },
+    { name: 'shared', get: (s) => bool(s.shared) },
     ro('introduced-by', () => NOT_IN_DB),
     ro('is-tools-sr', () => 'false'),
-    { name: 'other-config', kind: 'MRW', get: () => [] },
+    { name: 'other-config', get: () => [] },
     {
       name: 'sm-config',
-      kind: 'MRO',
+
       get: (s) =>
         s.type === 'nfs' || s.type === 'ext'
           ? []
@@ -638,12 +686,13 @@ export const SR_CLASS: ClassDef<SimSr> = {
     },
     ro('blobs', () => ''),
     ro('local-cache-enabled', () => 'false'),
-    { name: 'tags', kind: 'SRW', get: () => [] },
+    { name: 'tags', get: () => [] },
     ro('clustered', () => 'false'),
   ],
 };
 
 export const PBD_CLASS: ClassDef<SimPbd> = {
+  cli: 'pbd',
   table: 'PBD',
   all: (m, pool) => [...m.state.pbds.values()].filter((p) => m.state.hosts.get(p.hostUuid)?.poolUuid === pool),
   byUuid: (m, uuid) => m.state.pbds.get(uuid),
@@ -653,34 +702,35 @@ export const PBD_CLASS: ClassDef<SimPbd> = {
     ro('host-name-label', (p, m) => m.state.hosts.get(p.hostUuid)?.name ?? NOT_IN_DB),
     ro('sr-uuid', (p) => p.srUuid),
     ro('sr-name-label', (p, m) => m.state.srs.get(p.srUuid)?.name ?? NOT_IN_DB),
-    { name: 'device-config', kind: 'MRO', get: (p) => Object.entries(p.deviceConfig) },
+    { name: 'device-config', get: (p) => Object.entries(p.deviceConfig) },
     ro('currently-attached', (p) => bool(p.attached)),
-    { name: 'other-config', kind: 'MRW', get: () => [] },
+    { name: 'other-config', get: () => [] },
   ],
 };
 
 export const VDI_CLASS: ClassDef<SimVdi> = {
+  cli: 'vdi',
   table: 'VDI',
   all: (m, pool) => [...m.state.vdis.values()].filter((v) => m.state.srs.get(v.srUuid)?.poolUuid === pool),
   byUuid: (m, uuid) => m.state.vdis.get(uuid),
   fields: [
     ro('uuid', (v) => v.uuid),
-    { name: 'name-label', kind: 'RW', get: (v) => v.name, set: (v, x) => void (v.name = x) },
-    { name: 'name-description', kind: 'RW', get: (v) => v.description, set: (v, x) => void (v.description = x) },
+    { name: 'name-label', get: (v) => v.name, set: (v, x) => void (v.name = x) },
+    { name: 'name-description', get: (v) => v.description, set: (v, x) => void (v.description = x) },
     ro('is-a-snapshot', () => 'false'),
     ro('snapshot-of', () => NOT_IN_DB),
     ro('snapshots', () => ''),
     ro('snapshot-time', () => xeDate(null)),
-    { name: 'allowed-operations', kind: 'SRO', get: () => ['clone', 'snapshot', 'copy', 'destroy'] },
-    { name: 'current-operations', kind: 'SRO', get: () => [] },
+    { name: 'allowed-operations', get: () => ['clone', 'snapshot', 'copy', 'destroy'] },
+    { name: 'current-operations', get: () => [] },
     ro('sr-uuid', (v) => v.srUuid),
     ro('sr-name-label', (v, m) => m.state.srs.get(v.srUuid)?.name ?? NOT_IN_DB),
     {
       name: 'vbd-uuids',
-      kind: 'SRO',
+
       get: (v, m) => [...m.state.vbds.values()].filter((b) => b.vdiUuid === v.uuid).map((b) => b.uuid),
     },
-    { name: 'crashdump-uuids', kind: 'SRO', get: () => [] },
+    { name: 'crashdump-uuids', get: () => [] },
     ro('virtual-size', (v) => String(v.virtualSize)),
     ro('physical-utilisation', (v) => String(v.physicalUtilisation)),
     ro('location', (v) => v.uuid),
@@ -689,17 +739,17 @@ export const VDI_CLASS: ClassDef<SimVdi> = {
     ro('read-only', (v) => bool(v.readOnly)),
     ro('storage-lock', () => 'false'),
     ro('managed', () => 'true'),
-    ro('parent', () => NOT_IN_DB, { deprecated: true }),
+    ro('parent', () => NOT_IN_DB),
     ro('missing', () => 'false'),
     ro('is-tools-iso', () => 'false'),
-    { name: 'other-config', kind: 'MRW', get: () => [] },
-    { name: 'xenstore-data', kind: 'MRO', get: () => [] },
-    { name: 'sm-config', kind: 'MRO', get: () => [['vdi_type', 'vhd']] },
-    { name: 'on-boot', kind: 'RW', get: () => 'persist' },
-    { name: 'allow-caching', kind: 'RW', get: () => 'false' },
+    { name: 'other-config', get: () => [] },
+    { name: 'xenstore-data', get: () => [] },
+    { name: 'sm-config', get: () => [['vdi_type', 'vhd']] },
+    { name: 'on-boot', get: () => 'persist' },
+    { name: 'allow-caching', get: () => 'false' },
     ro('metadata-latest', () => 'false'),
     ro('metadata-of-pool', () => NOT_IN_DB),
-    { name: 'tags', kind: 'SRW', get: () => [] },
+    { name: 'tags', get: () => [] },
     ro('cbt-enabled', () => 'false'),
   ],
 };
@@ -708,6 +758,7 @@ const vmNameOf = (uuid: string, m: LabModel): string => m.state.vms.get(uuid)?.n
 const vmRunning = (uuid: string, m: LabModel): boolean => m.state.vms.get(uuid)?.powerState === 'running';
 
 export const VBD_CLASS: ClassDef<SimVbd> = {
+  cli: 'vbd',
   table: 'VBD',
   all: (m, pool) => [...m.state.vbds.values()].filter((b) => m.state.vms.get(b.vmUuid)?.poolUuid === pool),
   byUuid: (m, uuid) => m.state.vbds.get(uuid),
@@ -717,30 +768,31 @@ export const VBD_CLASS: ClassDef<SimVbd> = {
     ro('vm-name-label', (b, m) => vmNameOf(b.vmUuid, m)),
     ro('vdi-uuid', (b) => refOf(b.vdiUuid)),
     ro('vdi-name-label', (b, m) => (b.vdiUuid ? (m.state.vdis.get(b.vdiUuid)?.name ?? NOT_IN_DB) : NOT_IN_DB)),
-    { name: 'allowed-operations', kind: 'SRO', get: () => ['attach'] },
-    { name: 'current-operations', kind: 'SRO', get: () => [] },
+    { name: 'allowed-operations', get: () => ['attach'] },
+    { name: 'current-operations', get: () => [] },
     ro('empty', (b) => bool(b.vdiUuid === null)),
     ro('device', (b, m) => (vmRunning(b.vmUuid, m) ? b.device : '')),
-    { name: 'userdevice', kind: 'RW', get: (b) => b.userdevice },
-    { name: 'bootable', kind: 'RW', get: (b) => bool(b.bootable) },
-    { name: 'mode', kind: 'RW', get: () => 'RW' },
-    { name: 'type', kind: 'RW', get: (b) => b.type },
-    { name: 'unpluggable', kind: 'RW', get: () => 'false' },
+    { name: 'userdevice', get: (b) => b.userdevice },
+    { name: 'bootable', get: (b) => bool(b.bootable) },
+    { name: 'mode', get: () => 'RW' },
+    { name: 'type', get: (b) => b.type },
+    { name: 'unpluggable', get: () => 'false' },
     ro('currently-attached', (b, m) => bool(vmRunning(b.vmUuid, m))),
-    ro('attachable', () => 'true', { expensive: true }),
+    ro('attachable', () => 'true'),
     ro('storage-lock', () => 'false'),
     ro('status-code', () => '0'),
     ro('status-detail', () => ''),
-    { name: 'qos_algorithm_type', kind: 'RW', get: () => '' },
-    { name: 'qos_algorithm_params', kind: 'MRW', get: () => [] },
-    { name: 'qos_supported_algorithms', kind: 'SRO', get: () => [] },
-    { name: 'other-config', kind: 'MRW', get: () => [] },
-    ro('io_read_kbs', () => '0.000', { expensive: true }),
-    ro('io_write_kbs', () => '0.000', { expensive: true }),
+    { name: 'qos_algorithm_type', get: () => '' },
+    { name: 'qos_algorithm_params', get: () => [] },
+    { name: 'qos_supported_algorithms', get: () => [] },
+    { name: 'other-config', get: () => [] },
+    ro('io_read_kbs', () => '0.000'),
+    ro('io_write_kbs', () => '0.000'),
   ],
 };
 
 export const VIF_CLASS: ClassDef<SimVif> = {
+  cli: 'vif',
   table: 'VIF',
   all: (m, pool) => [...m.state.vifs.values()].filter((v) => m.state.vms.get(v.vmUuid)?.poolUuid === pool),
   byUuid: (m, uuid) => m.state.vifs.get(uuid),
@@ -748,24 +800,24 @@ export const VIF_CLASS: ClassDef<SimVif> = {
     ro('uuid', (v) => v.uuid),
     ro('vm-uuid', (v) => v.vmUuid),
     ro('vm-name-label', (v, m) => vmNameOf(v.vmUuid, m)),
-    { name: 'allowed-operations', kind: 'SRO', get: () => ['attach'] },
-    { name: 'current-operations', kind: 'SRO', get: () => [] },
+    { name: 'allowed-operations', get: () => ['attach'] },
+    { name: 'current-operations', get: () => [] },
     ro('device', (v) => v.device),
     ro('MAC', (v) => v.mac),
     ro('MAC-autogenerated', () => 'true'),
     ro('MTU', () => '1500'),
     ro('currently-attached', (v, m) => bool(vmRunning(v.vmUuid, m))),
-    { name: 'qos_algorithm_type', kind: 'RW', get: () => '' },
-    { name: 'qos_algorithm_params', kind: 'MRW', get: () => [] },
-    { name: 'qos_supported_algorithms', kind: 'SRO', get: () => [] },
-    { name: 'other-config', kind: 'MRW', get: () => [] },
+    { name: 'qos_algorithm_type', get: () => '' },
+    { name: 'qos_algorithm_params', get: () => [] },
+    { name: 'qos_supported_algorithms', get: () => [] },
+    { name: 'other-config', get: () => [] },
     ro('network-uuid', (v) => v.networkUuid),
     ro('network-name-label', (v, m) => m.state.networks.get(v.networkUuid)?.name ?? NOT_IN_DB),
-    ro('io_read_kbs', () => '0.000', { expensive: true }),
-    ro('io_write_kbs', () => '0.000', { expensive: true }),
-    { name: 'locking-mode', kind: 'RW', get: () => 'network_default' },
-    { name: 'ipv4-allowed', kind: 'SRW', get: () => [] },
-    { name: 'ipv6-allowed', kind: 'SRW', get: () => [] },
+    ro('io_read_kbs', () => '0.000'),
+    ro('io_write_kbs', () => '0.000'),
+    { name: 'locking-mode', get: () => 'network_default' },
+    { name: 'ipv4-allowed', get: () => [] },
+    { name: 'ipv6-allowed', get: () => [] },
     ro('ipv4-configuration-mode', () => 'None'),
     ro('ipv4-addresses', () => ''),
     ro('ipv4-gateway', () => ''),
@@ -776,6 +828,7 @@ export const VIF_CLASS: ClassDef<SimVif> = {
 };
 
 export const PIF_CLASS: ClassDef<SimPif> = {
+  cli: 'pif',
   table: 'PIF',
   all: (m, pool) => [...m.state.pifs.values()].filter((p) => m.state.hosts.get(p.hostUuid)?.poolUuid === pool),
   byUuid: (m, uuid) => m.state.pifs.get(uuid),
@@ -804,10 +857,10 @@ export const PIF_CLASS: ClassDef<SimPif> = {
     ro('IPv6-gateway', () => ''),
     ro('primary-address-type', () => 'IPv4'),
     ro('DNS', () => ''),
-    { name: 'properties', kind: 'MRO', get: () => [['gro', 'on']] },
-    { name: 'capabilities', kind: 'SRO', get: () => [] },
-    ro('io_read_kbs', () => '0.000', { expensive: true }),
-    ro('io_write_kbs', () => '0.000', { expensive: true }),
+    { name: 'properties', get: () => [['gro', 'on']] },
+    { name: 'capabilities', get: () => [] },
+    ro('io_read_kbs', () => '0.000'),
+    ro('io_write_kbs', () => '0.000'),
     ro('carrier', (p) => bool(p.carrier)),
     ro('vendor-id', () => '8086'),
     ro('vendor-name', () => 'Intel Corporation'),
@@ -815,34 +868,35 @@ export const PIF_CLASS: ClassDef<SimPif> = {
     ro('device-name', () => 'Ethernet Controller X710 for 10GbE SFP+'),
     ro('speed', (p) => `${p.speedMbps} Mbit/s`),
     ro('duplex', () => 'full'),
-    { name: 'disallow-unplug', kind: 'RW', get: () => 'false' },
+    { name: 'disallow-unplug', get: () => 'false' },
     ro('pci-bus-path', (p) => `0000:0${p.device.slice(-1)}:00.0`),
-    { name: 'other-config', kind: 'MRW', get: () => [] },
+    { name: 'other-config', get: () => [] },
   ],
 };
 
 export const NETWORK_CLASS: ClassDef<SimNetwork> = {
+  cli: 'network',
   table: 'network',
   all: (m, pool) => [...m.state.networks.values()].filter((n) => n.poolUuid === pool),
   byUuid: (m, uuid) => m.state.networks.get(uuid),
   fields: [
     ro('uuid', (n) => n.uuid),
-    { name: 'name-label', kind: 'RW', get: (n) => n.name, set: (n, v) => void (n.name = v) },
-    { name: 'name-description', kind: 'RW', get: () => '' },
+    { name: 'name-label', get: (n) => n.name, set: (n, v) => void (n.name = v) },
+    { name: 'name-description', get: () => '' },
     {
       name: 'VIF-uuids',
-      kind: 'SRO',
+
       get: (n, m) => [...m.state.vifs.values()].filter((v) => v.networkUuid === n.uuid).map((v) => v.uuid),
     },
     {
       name: 'PIF-uuids',
-      kind: 'SRO',
+
       get: (n, m) => [...m.state.pifs.values()].filter((p) => p.networkUuid === n.uuid).map((p) => p.uuid),
     },
     ro('MTU', () => '1500'),
     ro('bridge', (n) => n.bridge),
     ro('managed', () => 'true'),
-    { name: 'other-config', kind: 'MRW', get: () => [] },
-    { name: 'tags', kind: 'SRW', get: () => [] },
+    { name: 'other-config', get: () => [] },
+    { name: 'tags', get: () => [] },
   ],
 };

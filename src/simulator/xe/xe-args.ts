@@ -1,4 +1,4 @@
-import { XeCliError, syntaxError } from 'src/simulator/xe/xe-errors';
+import { syntaxError } from 'src/simulator/xe/xe-errors';
 
 /** Parameters the client consumes or every command accepts; never record filters (xe-cli.md §1.2). */
 export const CLIENT_PARAMS = [
@@ -30,11 +30,24 @@ export interface XeArgs {
   params: Map<string, string>;
 }
 
-/** Splits argv like xe does: `k=v` at the first `=`, `--flag` → `flag=true`; client-side params dropped. */
+/** cli_frontend.ml switch_map: the one-dash switches the server understands (each takes a value). */
+const SWITCHES: Record<string, string> = {
+  '-u': 'username',
+  '-pw': 'password',
+  '-s': 'server',
+  '-h': 'server',
+  '-p': 'port',
+};
+
+/**
+ * Splits argv like xe does (newcli.ml parse_args, then cli_frontend.ml parse_params_2): `k=v` at
+ * the first `=`, a bare word is `word=` (empty value), `--flag` is `flag=true`, a one-dash switch
+ * takes the next word; client-side parameters are dropped. Repeated keys keep the first (List.assoc).
+ */
 export function parseXeArgs(argv: string[]): XeArgs | null {
   const [command, ...rest] = argv;
   if (command === undefined) return null;
-  if (command.includes('=') || command.startsWith('-')) throw syntaxError();
+  if (command.includes('=')) throw syntaxError();
   const params = new Map<string, string>();
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i] ?? '';
@@ -43,20 +56,19 @@ export function parseXeArgs(argv: string[]): XeArgs | null {
     if (token.startsWith('--')) {
       key = token.slice(2);
       value = 'true';
-    } else if (['-s', '-p', '-u', '-pw', '-pwf', '-h'].includes(token)) {
-      i += 1;
-      continue;
     } else if (token.startsWith('-')) {
-      throw syntaxError();
+      const switched = SWITCHES[token];
+      if (switched === undefined || i + 1 >= rest.length) throw syntaxError();
+      key = switched;
+      value = rest[i + 1] ?? '';
+      i += 1;
     } else {
       const eq = token.indexOf('=');
-      if (eq < 0) throw syntaxError();
-      key = token.slice(0, eq);
-      value = token.slice(eq + 1);
+      key = eq < 0 ? token : token.slice(0, eq);
+      value = eq < 0 ? '' : token.slice(eq + 1);
     }
     if (CLIENT_PARAMS.includes(key)) continue;
-    if (params.has(key)) throw new XeCliError(`Parameter ${key} is defined multiple times, define it only once.`);
-    params.set(key, value);
+    if (!params.has(key)) params.set(key, value);
   }
   return { command, params };
 }

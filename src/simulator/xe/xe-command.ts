@@ -1,9 +1,7 @@
 import { XeContext } from 'src/simulator/xe/xe-context';
 
-/** One xe command: its declared parameters (for "Required parameter not found") and its body. */
+/** One xe command's behaviour; its parameters, help and required-parameter check come from the real table (cli-table.ts). */
 export interface XeCommand {
-  reqd: string[];
-  optn: string[];
   /** returns stdout; failures are thrown as XeApiError / XeCliError / XeUsageError */
   run: (ctx: XeContext, params: Map<string, string>, out: XeOutput) => string | Promise<string>;
 }

@@ -69,8 +69,13 @@ describe('xe emulator: output rules', () => {
     });
   });
 
-  it('a token without = is a syntax error; bare xe prints usage with exit 0', async () => {
+  it('a bare word is an empty-valued parameter (parse_params_2), an unknown switch a syntax error; bare xe prints usage with exit 0', async () => {
     expect(await lab.xe('xcp1', 'vm-list', 'oops')).toEqual({
+      stdout: '',
+      stderr: "Error: Unknown field 'oops'\n",
+      exitCode: 1,
+    });
+    expect(await lab.xe('xcp1', 'vm-list', '-x', 'y')).toEqual({
       stdout: '',
       stderr: "Syntax error: \nFor usage run: 'xe help'\n",
       exitCode: 1,

@@ -3,14 +3,16 @@ import { HOST_POWER_COMMANDS } from 'src/simulator/xe/commands/host-power-comman
 import { EXPORT_IMPORT_COMMANDS } from 'src/simulator/xe/commands/export-import-commands';
 import { INSTALL_COMMANDS } from 'src/simulator/xe/commands/install-commands';
 import { LIFECYCLE_COMMANDS } from 'src/simulator/xe/commands/lifecycle-commands';
-import { LIST_COMMANDS } from 'src/simulator/xe/commands/list-commands';
 import { MIGRATE_COMMANDS } from 'src/simulator/xe/commands/migrate-commands';
-import { PARAM_COMMANDS } from 'src/simulator/xe/commands/param-commands';
 import { NESTED_XE_COMMANDS } from 'src/simulator/nested/nested-xe-commands';
 import { parseXeArgs } from 'src/simulator/xe/xe-args';
 import { XeCommand } from 'src/simulator/xe/xe-command';
-import { wordingIsNew, XeContext, XeResult } from 'src/simulator/xe/xe-context';
+import { XeContext, XeResult } from 'src/simulator/xe/xe-context';
+import { cliTable } from 'src/simulator/xe/cli-table';
+import { renderHelp } from 'src/simulator/xe/cli-help';
+import { genericCommand } from 'src/simulator/xe/commands/generic-commands';
 import {
+  notSimulated,
   renderApiError,
   requiredParam,
   unknownCommand,
@@ -22,8 +24,6 @@ import {
 
 export const XE_COMMANDS: Record<string, XeCommand> = {
   ...NESTED_XE_COMMANDS,
-  ...LIST_COMMANDS,
-  ...PARAM_COMMANDS,
   ...LIFECYCLE_COMMANDS,
   ...INSTALL_COMMANDS,
   ...MIGRATE_COMMANDS,
@@ -60,13 +60,16 @@ export async function runXe(ctx: XeContext, argv: string[]): Promise<XeResult> {
   try {
     const args = parseXeArgs(argv);
     if (!args) return { stdout: '', stderr: USAGE, exitCode: 0 };
-    if (args.command === 'help') {
-      return { stdout: `${Object.keys(XE_COMMANDS).sort().join(', ')}\n`, stderr: '', exitCode: 0 };
-    }
-    const command = XE_COMMANDS[args.command];
-    if (!command) throw unknownCommand(args.command);
-    for (const p of command.reqd) if (!args.params.has(p)) throw requiredParam(p);
+    const table = cliTable(ctx.host.version);
+    const minimal = args.params.get('minimal') === 'true';
+    if (args.command === 'help') return { stdout: renderHelp(table, args.params, minimal), stderr: '', exitCode: 0 };
     logCall(ctx, argv);
+    // xapi_cli.ml do_rpcs: the command must be in this release's table, then its required keys present.
+    const spec = table.commands.get(args.command);
+    if (!spec) throw unknownCommand(args.command);
+    for (const p of spec.reqd) if (!args.params.has(p)) throw requiredParam(p);
+    const command = XE_COMMANDS[args.command] ?? genericCommand(spec);
+    if (!command) throw notSimulated(args.command, ctx.host.version);
     // Read the result before appending: `stdout += await …` would drop lines printed meanwhile.
     const tail = await command.run(ctx, args.params, out);
     stdout += tail;
@@ -83,11 +86,11 @@ function renderFailure(ctx: XeContext, err: unknown): string {
       '/var/log/xensource.log',
       `xapi: [error||${ctx.model.operations.length + 100} UNIX /var/lib/xcp/xapi||cli] Converting exception ${err.code}: [ ${err.params.join('; ')} ] into a CLI response`,
     );
-    return renderApiError(err, wordingIsNew(ctx));
+    return renderApiError(err, ctx.host.version);
   }
   if (err instanceof XeCliError) return `Error: ${err.message}\n`;
   if (err instanceof XeUsageError) return `${err.lines.join('\n')}\n`;
   if (err instanceof XeClientError) return `${err.message}\n`;
   const message = err instanceof Error ? err.message : String(err);
-  return renderApiError(new XeApiError('INTERNAL_ERROR', [`Failure: ${message}`]), wordingIsNew(ctx));
+  return renderApiError(new XeApiError('INTERNAL_ERROR', [`Failure: ${message}`]), ctx.host.version);
 }

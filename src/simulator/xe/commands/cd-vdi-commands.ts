@@ -22,8 +22,6 @@ const CD_VBD = (vmUuid: string): string => `${vmUuid.slice(0, 24)}cd0000000003`;
 
 export const CD_VDI_COMMANDS: Record<string, XeCommand> = {
   'vm-cd-insert': {
-    reqd: ['cd-name'],
-    optn: [],
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, ['cd-name']);
       assertNotTemplate(vm);
@@ -45,8 +43,6 @@ export const CD_VDI_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-cd-eject': {
-    reqd: [],
-    optn: [],
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, []);
       assertNotTemplate(vm);
@@ -56,8 +52,6 @@ export const CD_VDI_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vdi-create': {
-    reqd: ['sr-uuid', 'name-label', 'virtual-size'],
-    optn: ['type', 'sharable', 'read-only', 'name-description', 'sm-config', 'tags'],
     run: (ctx, params) => {
       const srUuid = params.get('sr-uuid') ?? '';
       const sr = ctx.model.state.srs.get(srUuid);

@@ -71,8 +71,6 @@ function targetSr(ctx: XeContext, params: Map<string, string>): SimSr {
 
 export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
   'vm-export': {
-    reqd: ['filename'],
-    optn: ['compress', 'preserve-power-state', 'metadata', 'include-snapshots', 'excluded-device-types'],
     run: async (ctx, params) => {
       const vm = selectOneVm(ctx, params, [
         'filename',
@@ -151,8 +149,6 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-import': {
-    reqd: [],
-    optn: ['filename', 'sr-uuid', 'preserve', 'force', 'metadata', 'dry-run', 'url'],
     run: async (ctx, params) => {
       const filename = params.get('filename');
       if (params.has('url') && filename !== undefined) {

@@ -18,24 +18,18 @@ function target(ctx: XeContext, params: Map<string, string>): SimHost {
 /** host-disable / host-enable / host-reboot, with xapi's preconditions for a reboot. */
 export const HOST_POWER_COMMANDS: Record<string, XeCommand> = {
   'host-disable': {
-    reqd: [],
-    optn: [],
     run: (ctx, params) => {
       target(ctx, params).enabled = false;
       return '';
     },
   },
   'host-enable': {
-    reqd: [],
-    optn: [],
     run: (ctx, params) => {
       target(ctx, params).enabled = true;
       return '';
     },
   },
   'host-reboot': {
-    reqd: [],
-    optn: [],
     run: (ctx, params) => {
       const host = target(ctx, params);
       if (host.enabled) throw new XeApiError('HOST_NOT_DISABLED', []);

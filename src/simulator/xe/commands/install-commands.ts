@@ -60,16 +60,6 @@ function provisionedBytes(template: SimVm): number {
 
 export const INSTALL_COMMANDS: Record<string, XeCommand> = {
   'vm-install': {
-    reqd: ['new-name-label'],
-    optn: [
-      'sr-name-label',
-      'sr-uuid',
-      'template',
-      'template-uuid',
-      'template-name',
-      'template-name-label',
-      'copy-bios-strings-from',
-    ],
     run: (ctx, params) => {
       const template = findTemplate(ctx, params);
       const sr = findSr(ctx, params);
@@ -90,8 +80,6 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-clone': {
-    reqd: ['new-name-label'],
-    optn: ['new-name-description'],
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, ['new-name-label', 'new-name-description']);
       assertPowerState(vm, ['halted']);
@@ -101,8 +89,6 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-copy': {
-    reqd: ['new-name-label'],
-    optn: ['new-name-description', 'sr-uuid'],
     run: async (ctx, params) => {
       const vm = selectOneVm(ctx, params, ['new-name-label', 'new-name-description', 'sr-uuid']);
       assertPowerState(vm, ['halted']);
@@ -120,8 +106,6 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vif-create': {
-    reqd: ['vm-uuid', 'network-uuid', 'device'],
-    optn: ['mac'],
     run: (ctx, params) => {
       const vmUuid = params.get('vm-uuid') ?? '';
       const vm = ctx.model.state.vms.get(vmUuid);

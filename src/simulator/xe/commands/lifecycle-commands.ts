@@ -131,8 +131,6 @@ const OWN = ['force', 'on', 'paused', 'live', 'progress'];
 
 export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
   'vm-start': {
-    reqd: [],
-    optn: ['force', 'on', 'paused'],
     run: async (ctx, params, out) => {
       const vm = selectOneVm(ctx, params, OWN, true);
       assertPowerState(vm, ['halted']);
@@ -144,8 +142,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-shutdown': {
-    reqd: [],
-    optn: ['force'],
     run: async (ctx, params) => {
       const vm = selectOneVm(ctx, params, OWN);
       const force = forced(params);
@@ -158,8 +154,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-reboot': {
-    reqd: [],
-    optn: ['force'],
     run: async (ctx, params) => {
       const vm = selectOneVm(ctx, params, OWN);
       const force = forced(params);
@@ -176,8 +170,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-suspend': {
-    reqd: [],
-    optn: [],
     run: async (ctx, params) => {
       const vm = selectOneVm(ctx, params, OWN);
       assertPowerState(vm, ['running']);
@@ -208,8 +200,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-resume': {
-    reqd: [],
-    optn: ['force', 'on'],
     run: async (ctx, params, out) => {
       const vm = selectOneVm(ctx, params, OWN);
       assertPowerState(vm, ['suspended']);
@@ -225,8 +215,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-destroy': {
-    reqd: ['uuid'],
-    optn: [],
     run: (ctx, params) => {
       const uuid = params.get('uuid') ?? '';
       const vm = ctx.model.state.vms.get(uuid);
@@ -239,8 +227,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-uninstall': {
-    reqd: [],
-    optn: ['force'],
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, OWN);
       if (!forced(params)) {
@@ -255,8 +241,6 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vdi-destroy': {
-    reqd: ['uuid'],
-    optn: [],
     run: (ctx, params) => {
       const uuid = params.get('uuid') ?? '';
       const vdi = ctx.model.state.vdis.get(uuid);

@@ -179,8 +179,6 @@ async function migrateSend(
 
 export const MIGRATE_COMMANDS: Record<string, XeCommand> = {
   'vm-migrate': {
-    reqd: [],
-    optn: OWN,
     run: async (ctx, rawParams, out) => {
       const params = new Map(rawParams);
       for (const alias of ['host-uuid', 'host-name']) {
@@ -203,8 +201,6 @@ export const MIGRATE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'host-evacuate': {
-    reqd: [],
-    optn: ['network-uuid', 'batch-size'],
     run: async (ctx, params) => {
       const host = selectOneHost(ctx, params, ['network-uuid', 'batch-size']);
       const others = ctx.model
@@ -246,8 +242,6 @@ export const MIGRATE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'pool-designate-new-master': {
-    reqd: ['host-uuid'],
-    optn: [],
     run: async (ctx, params) => {
       const uuid = params.get('host-uuid') ?? '';
       const host = ctx.model.state.hosts.get(uuid);

@@ -7,7 +7,7 @@ import {
   parseProductName,
   physicalNicNames,
   storageControllers,
-} from 'src/lab/hardware-profile';
+} from 'src/remote/dom0/hardware-output';
 
 describe('hardware profile parsers', () => {
   it('reads lscpu and /proc/meminfo', () => {

@@ -1,4 +1,4 @@
-import { parseDurationMs } from 'src/execution/duration';
+import { parseDurationMs } from 'src/common/duration';
 
 describe(parseDurationMs.name, () => {
   it.each([

@@ -1,4 +1,4 @@
-import { parseRpmList, parseXensourceInventory } from 'src/execution/run-preparer';
+import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 
 describe('lab software snapshot parsers', () => {
   it('should read /etc/xensource-inventory as XCP-ng writes it', () => {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { startService } from 'src/app/start-service';
 import { Role } from 'src/auth/role';
 import { TokenService } from 'src/auth/token.service';
-import { CliError } from 'src/cli/cli-error';
+import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
 import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
@@ -67,7 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     engine = await Engine.open({
       databaseUrl: service.database.url,
       dataDir: config.dataDir,
-      registry: new ScenarioRegistry(defaultScenarios()),
+      registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
       logger: createRootLogger(config.get('LOG_LEVEL')),
     });
     const opened = engine;

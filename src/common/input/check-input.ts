@@ -32,3 +32,18 @@ export function describeProblems(problems: readonly FieldProblem[], max = 5): st
   if (problems.length > max) shown.push(`and ${problems.length - max} more`);
   return shown.join('; ');
 }
+
+/**
+ * Parses a request body or refuses it with the caller's domain error: the message names every
+ * faulty field by its path (`evidence[0].name: …`) and the details carry them all.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  refuse: (message: string, details: { problems: FieldProblem[] }) => Error,
+  root = '',
+): z.output<S> {
+  const checked = checkInput(schema, value, root);
+  if (!checked.ok) throw refuse(describeProblems(checked.problems), { problems: checked.problems });
+  return checked.value;
+}

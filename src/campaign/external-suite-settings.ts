@@ -1,0 +1,60 @@
+import { isMap } from 'yaml';
+import { BAD, list, num, object, str, type Validator } from 'src/campaign/yaml-schema';
+import {
+  keywordProblem,
+  markerProblem,
+  MAX_SELECTED_TESTS,
+  testIdProblem,
+} from 'src/scenarios/external/pytest-selection';
+
+/** Keys that once let a campaign choose the folder and arguments of pytest, refused by name. */
+const REFUSED: Record<string, string> = {
+  suite_dir: 'a campaign cannot choose a folder on the worker; name a suite the operator declared (with.suite)',
+  args: 'a campaign cannot pass arguments to pytest; select tests with with.tests, with.k or with.m',
+};
+
+const checked =
+  (problem: (value: string) => string | null): Validator<string> =>
+  (raw, ctx, what) => {
+    const value = str()(raw, ctx, what);
+    if (value === BAD) return BAD;
+    const why = problem(value);
+    if (why) {
+      ctx.error(raw, `${what}: ${why}`);
+      return BAD;
+    }
+    return value;
+  };
+
+const shape = object({
+  suite: {
+    v: str({ pattern: /^[a-z0-9][a-z0-9._-]*$/, hint: 'the name of a suite declared in SHAKEDOWN_EXTERNAL_SUITES' }),
+    required: true,
+  },
+  tests: { v: list(checked(testIdProblem), { min: 1, max: MAX_SELECTED_TESTS }) },
+  k: { v: checked(keywordProblem) },
+  m: { v: checked(markerProblem) },
+  timeout_s: { v: num({ min: 1, max: 7 * 24 * 3600 }) },
+  min_hosts: { v: num({ integer: true, min: 1, max: 64 }) },
+});
+
+/**
+ * The `with:` of an external suite: which declared suite, which tests. Checked at load time so a
+ * campaign that tries to choose folders or arguments is refused before anything is queued.
+ */
+export const externalSuiteSettings: Validator<unknown> = (raw, ctx, what) => {
+  const node = ctx.deref(raw);
+  if (node === BAD) return BAD;
+  if (node && isMap(node)) {
+    let refused = false;
+    for (const pair of node.items) {
+      const key = (pair.key as { value?: unknown } | null)?.value;
+      if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(REFUSED, key)) {
+        ctx.error(pair.key as never, `${what}.${key}: refused: ${REFUSED[key]}`);
+        refused = true;
+      }
+    }
+    if (refused) return BAD;
+  }
+  return shape(node, ctx, what);
+};
