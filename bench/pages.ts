@@ -6,17 +6,13 @@
  *
  * Database: DATABASE_URL when set, else an embedded PostgreSQL in a temporary folder.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CampaignCatalog } from 'src/community/campaign-catalog';
-import { AppConfig } from 'src/config/config';
 import { createDataSource } from 'src/database/data-source';
-import { prepareDatabase } from 'src/database/prepare-database';
-import { ReleaseReadRepository } from 'src/reports/read/release-read.repository';
+import { openBenchDatabase } from 'bench/bench-database';
+import { ReleaseReadRepository } from 'src/community/release-read.repository';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
-import { ReleaseReadinessService } from 'src/reports/release/release-readiness.service';
+import { ReleaseReadinessService } from 'src/community/release-readiness.service';
 
 const RELEASE = '8.3.0';
 const RUNS = 100;
@@ -25,17 +21,7 @@ const GOAL_MS = 300;
 const REPEAT = 7;
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'shakedown-bench-pages-'));
-  // Run as root, the embedded PostgreSQL server is the postgres user: it must be able to enter the folder.
-  chmodSync(dataDir, 0o711);
-  const config = AppConfig.fromEnv({
-    ...process.env,
-    SHAKEDOWN_DATA_DIR: dataDir,
-    SHAKEDOWN_EMBEDDED_PG_PORT: String(56000 + Math.floor(Math.random() * 2000)),
-  });
-  const prepared = await prepareDatabase(config);
-  const ds = createDataSource({ url: prepared.url, poolSize: 4, applicationName: 'shakedown-bench' });
-  await ds.initialize();
+  const { ds, close } = await openBenchDatabase('pages');
   try {
     const catalog = new CampaignCatalog();
     const suites = catalog.forRelease(RELEASE)?.suites.map((s) => s.id) ?? [];
@@ -97,9 +83,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await ds.destroy();
-    await prepared.embedded?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import { parse } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
 import { SESSION_COOKIE, SessionService, viewerOf, WebSession } from 'src/auth/session.service';
-import { runAsViewer } from 'src/auth/viewer';
+import { runAsViewer } from 'src/common/request/viewer';
 
 /** Where the middleware leaves the request's session for the guard. */
 export const SESSION_PROPERTY = 'shakedownSession';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from 'src/database/sql';
 import { Role } from 'src/auth/role';
 
 export interface SessionRecord {
@@ -26,8 +25,7 @@ export class SessionRepository {
     name: string;
     ttlMs: number;
   }): Promise<void> {
-    await queryRows(
-      this.db,
+    await this.db.query(
       `INSERT INTO web_sessions (secret_hash, token_id, admin_token_hash, role, name, expires_at)
        VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6 / 1000.0))`,
       [s.secretHash, s.tokenId, s.adminTokenHash, s.role, s.name, s.ttlMs],
@@ -35,8 +33,7 @@ export class SessionRepository {
   }
 
   async findLive(secretHash: string): Promise<SessionRecord | null> {
-    const [row] = await queryRows<SessionRecord>(
-      this.db,
+    const [row] = await this.db.query<SessionRecord[]>(
       `SELECT s.id, s.token_id AS "tokenId", s.admin_token_hash AS "adminTokenHash", s.role, s.name,
               t.token_prefix AS "tokenPrefix"
          FROM web_sessions s LEFT JOIN api_tokens t ON t.id = s.token_id
@@ -47,6 +44,6 @@ export class SessionRepository {
   }
 
   async delete(secretHash: string): Promise<void> {
-    await queryRows(this.db, `DELETE FROM web_sessions WHERE secret_hash = $1 OR expires_at < now()`, [secretHash]);
+    await this.db.query(`DELETE FROM web_sessions WHERE secret_hash = $1 OR expires_at < now()`, [secretHash]);
   }
 }

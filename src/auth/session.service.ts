@@ -7,7 +7,7 @@ import { Role, roleIncludes } from 'src/auth/role';
 import { SessionRepository } from 'src/auth/session.repository';
 import { generateToken, hashToken, secretsEqual } from 'src/auth/token-secret';
 import { TokenService } from 'src/auth/token.service';
-import type { Viewer } from 'src/auth/viewer';
+import type { Viewer } from 'src/common/request/viewer';
 import { AppConfig } from 'src/config/config';
 
 export const SESSION_COOKIE = 'shakedown_session';

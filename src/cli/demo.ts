@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
+import { demoAdminLink } from 'src/app/demo-admin-link';
 import { startService } from 'src/app/start-service';
-import { Role } from 'src/auth/role';
-import { TokenService } from 'src/auth/token.service';
 import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
 import { createRootLogger } from 'src/common/logging/logger';
@@ -106,22 +105,4 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     await close();
     throw err;
   }
-}
-
-const DEMO_ADMIN = 'demo admin';
-
-/**
- * A sign-in link for the local demo's admin, made afresh at every start (the previous one is revoked,
- * so a link is good until the next start). The token rides after '#', which never reaches the server's logs.
- */
-async function demoAdminLink(service: {
-  app: { get<T>(type: new (...args: never[]) => T): T };
-  url: string;
-}): Promise<string> {
-  const tokens = service.app.get(TokenService);
-  for (const t of await tokens.list()) {
-    if (t.name === DEMO_ADMIN && t.status === 'active') await tokens.revoke(t.id);
-  }
-  const { token } = await tokens.create({ name: DEMO_ADMIN, role: Role.Admin });
-  return `${service.url}/sign-in#token=${token}`;
 }

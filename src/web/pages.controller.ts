@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, ParseIntPipe, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ComparisonService } from 'src/comparison/comparison.service';
@@ -7,12 +7,13 @@ import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
 import { casePageModel, comparePageModel, historyPageModel, runPageModel } from 'src/reports/page-models';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
-import { ReleaseReadinessService } from 'src/reports/release/release-readiness.service';
 import { ReportsError, ReportsErrorCode } from 'src/reports/reports.errors';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { intParam, listParam, sendHtml } from 'src/web/html';
 import { PageErrorFilter } from 'src/web/page-error.filter';
+import { RELEASE_VERDICTS } from 'src/web/release-verdicts';
+import type { ReleaseVerdicts } from 'src/web/release-verdicts';
 
 type QueryBag = Record<string, unknown>;
 
@@ -28,12 +29,12 @@ export class PagesController {
     private readonly read: ResultsReadRepository,
     private readonly artifacts: ArtifactStore,
     private readonly runRepo: RunRepository,
-    private readonly releases: ReleaseReadinessService,
+    @Optional() @Inject(RELEASE_VERDICTS) private readonly releases?: ReleaseVerdicts,
   ) {}
 
   @Get()
   async dashboard(@Res() res: Response): Promise<void> {
-    const [runs, releases] = await Promise.all([this.views.dashboard(), this.releases.verdicts()]);
+    const [runs, releases] = await Promise.all([this.views.dashboard(), this.releases?.verdicts() ?? []]);
     // The home page answers "what broke lately?" before listing everything.
     const regressions = runs.filter((r) => r.newFailures > 0).slice(0, 10);
     sendHtml(

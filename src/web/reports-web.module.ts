@@ -2,35 +2,23 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CampaignCatalog } from 'src/community/campaign-catalog';
-import { CommunityModule } from 'src/community/community.module';
 import { ComparisonService } from 'src/comparison/comparison.service';
 import { RunRepository } from 'src/execution/run.repository';
 import { AppConfig } from 'src/config/config';
-import { ReleaseReadRepository } from 'src/reports/read/release-read.repository';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
-import { ReleaseReadinessService } from 'src/reports/release/release-readiness.service';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
 import { RunExportService } from 'src/reports/run-export.service';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { PagesController } from 'src/web/pages.controller';
-import { ReleasePagesController } from 'src/web/release-pages.controller';
 import { PageErrorFilter } from 'src/web/page-error.filter';
 import { ResultsApiController } from 'src/web/results-api.controller';
 import { RunEventsService } from 'src/web/run-events.service';
 
 /** Result pages, their JSON API, live run events and artifact downloads. */
 @Module({
-  imports: [CommunityModule],
-  controllers: [PagesController, ReleasePagesController, ResultsApiController],
+  controllers: [PagesController, ResultsApiController],
   providers: [
-    {
-      provide: ReleaseReadinessService,
-      inject: [getDataSourceToken(), ResultsReadRepository, CampaignCatalog],
-      useFactory: (ds: DataSource, read: ResultsReadRepository, catalog: CampaignCatalog) =>
-        new ReleaseReadinessService(new ReleaseReadRepository(ds), read, catalog),
-    },
     {
       provide: ResultsReadRepository,
       inject: [getDataSourceToken()],

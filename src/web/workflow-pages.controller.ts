@@ -11,7 +11,6 @@ import { campaignFilePath, listCampaignFiles } from 'src/execution/campaign-file
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { lastTick } from 'src/execution/scheduler';
-import { LabRepository } from 'src/lab/lab.repository';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { FormRefusal, parseForm, refusalOf } from 'src/web/form-input';
 import { sendHtml } from 'src/web/html';
@@ -86,7 +85,7 @@ export class WorkflowPagesController {
     try {
       campaignFilePath(form.campaign);
       lastTick(form.cron, new Date());
-      if (!(await this.labs().listLabs()).some((l) => l.name === form.lab)) {
+      if (!(await this.engine.listLabs()).some((l) => l.name === form.lab)) {
         throw new ExecutionError(`lab: no lab named ${form.lab}`, ExecutionErrorCode.LabNotFound);
       }
       await this.engine.scheduler.upsert({
@@ -128,12 +127,8 @@ export class WorkflowPagesController {
     if (!ok) throw new ExecutionError(`no schedule named ${name.slice(0, 100)}`, ExecutionErrorCode.ScheduleNotFound);
   }
 
-  private labs(): LabRepository {
-    return new LabRepository(this.engine.db);
-  }
-
   private async choices(): Promise<{ campaigns: string[]; labs: Array<{ name: string; simulated: boolean }> }> {
-    return { campaigns: listCampaignFiles(), labs: await this.labs().listLabs() };
+    return { campaigns: listCampaignFiles(), labs: await this.engine.listLabs() };
   }
 
   private async showStart(res: Response, form: unknown, refusal: FormRefusal | null): Promise<void> {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
-import { currentViewer } from 'src/auth/viewer';
+import { currentViewer } from 'src/common/request/viewer';
 import { chartJsFile, publicDir, viewsDir } from 'src/reports/render/project-paths';
 import { templateHelpers } from 'src/reports/render/template-helpers';
 

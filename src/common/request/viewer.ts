@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Role } from 'src/auth/role';
 
-/** Who looks at a page, as the layout and the forms need it: a name, a role, the forms' CSRF token. */
+/**
+ * Who looks at a page, as the layout and the forms need it: a name, a role, the forms' CSRF token.
+ * Here in common because pages of every domain render it; auth decides who it is.
+ */
 export interface Viewer {
   name: string;
-  role: Role;
+  role: string;
   isAdmin: boolean;
   isTester: boolean;
   csrf: string;

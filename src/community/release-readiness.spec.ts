@@ -1,6 +1,6 @@
 import type { PlanSuite } from 'src/community/campaign-catalog';
-import type { LatestCaseResult } from 'src/reports/read/release-read.repository';
-import { releaseReadiness } from 'src/reports/release/release-readiness';
+import type { LatestCaseResult } from 'src/community/release-read.repository';
+import { releaseReadiness } from 'src/community/release-readiness';
 
 const suites: PlanSuite[] = [
   { id: 'install', title: 'Install', covers: ['verify installation'], manual: false, cases: 1 },
@@ -35,12 +35,20 @@ describe('releaseReadiness', () => {
       latest: [
         result({ suite: 'install', caseKey: 'i' }),
         result({ suite: 'migrate', caseKey: 'm1' }),
-        result({ suite: 'migrate', caseKey: 'm2', outcome: 'failed', signature: 'SIG', errorCode: 'VM_BAD_POWER_STATE' }),
+        result({
+          suite: 'migrate',
+          caseKey: 'm2',
+          outcome: 'failed',
+          signature: 'SIG',
+          errorCode: 'VM_BAD_POWER_STATE',
+        }),
         result({ suite: 'installer', caseKey: 'x', manual: true, outcome: 'manual-pending', runNumber: 3 }),
         // Simulated only: the bullet stays untested for readiness.
         result({ suite: 'fio', caseKey: 'f', simulated: true }),
       ],
-      knownIssues: new Map([['SIG', { signature: 'SIG', url: 'https://x/1', note: null, createdBy: null, createdAt: new Date() }]]),
+      knownIssues: new Map([
+        ['SIG', { signature: 'SIG', url: 'https://x/1', note: null, createdBy: null, createdAt: new Date() }],
+      ]),
       builds: [],
     });
     expect(r.rows.map((row) => [row.bullet, row.real.status, row.simulated.status])).toEqual([
@@ -52,7 +60,11 @@ describe('releaseReadiness', () => {
     expect(r.verdict).toMatchObject({ ready: false, blocking: 1, untested: 1, pendingManual: 1 });
     expect(r.verdict.line).toBe('not ready: 1 blocking, 1 untested, 1 manual check pending');
     expect(r.blocking).toEqual([
-      expect.objectContaining({ bullet: 'verify migration', signature: 'SIG', knownIssue: expect.objectContaining({ url: 'https://x/1' }) }),
+      expect.objectContaining({
+        bullet: 'verify migration',
+        signature: 'SIG',
+        knownIssue: expect.objectContaining({ url: 'https://x/1' }),
+      }),
     ]);
     expect(r.pendingManual).toEqual([{ bullet: 'verify the installer', caseKey: 'x', caseHash: 'h', runNumber: 3 }]);
     expect(r.hasSimulated).toBe(true);
@@ -96,7 +108,12 @@ describe('releaseReadiness', () => {
       suites: [],
       latest: [],
       knownIssues: new Map(),
-      builds: [run(1, '24.1', false, 8, 2), run(2, '24.1', false, 10, 0), run(3, '24.2', false, 5, 5), run(4, '24.2', true, 9, 0)],
+      builds: [
+        run(1, '24.1', false, 8, 2),
+        run(2, '24.1', false, 10, 0),
+        run(3, '24.2', false, 5, 5),
+        run(4, '24.2', true, 9, 0),
+      ],
     });
     expect(r.trend.map((b) => [b.xapi, b.simulated, b.runs, b.passRate])).toEqual([
       ['24.1', false, [1, 2], 0.9],

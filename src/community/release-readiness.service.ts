@@ -1,7 +1,7 @@
 import type { CampaignCatalog } from 'src/community/campaign-catalog';
-import { ReleaseReadRepository } from 'src/reports/read/release-read.repository';
+import { ReleaseReadRepository } from 'src/community/release-read.repository';
 import type { ResultsReadRepository } from 'src/reports/read/results-read.repository';
-import { releaseReadiness, ReleaseReadiness, Verdict } from 'src/reports/release/release-readiness';
+import { releaseReadiness, ReleaseReadiness, Verdict } from 'src/community/release-readiness';
 
 /** Is release R ready? The release plan's bullets against everything recorded for R. */
 export class ReleaseReadinessService {
@@ -14,7 +14,10 @@ export class ReleaseReadinessService {
   async readiness(release: string): Promise<ReleaseReadiness> {
     // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
     const plan = this.catalog.forRelease(release);
-    const [latest, builds] = await Promise.all([this.releases.latestResults(release), this.releases.buildRuns(release)]);
+    const [latest, builds] = await Promise.all([
+      this.releases.latestResults(release),
+      this.releases.buildRuns(release),
+    ]);
     const signatures = [...new Set(latest.map((r) => r.signature).filter((s): s is string => s !== null))];
     const knownIssues = signatures.length ? await this.results.knownIssues(signatures) : new Map();
     return releaseReadiness({

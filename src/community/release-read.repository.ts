@@ -100,10 +100,9 @@ export class ReleaseReadRepository {
 
   /** Releases that have runs, newest run first. */
   async releases(limit = 20): Promise<string[]> {
-    const rows = (await this.db.query(
-      `SELECT release FROM runs GROUP BY release ORDER BY max(number) DESC LIMIT $1`,
-      [limit],
-    )) as Array<{ release: string }>;
+    const rows = (await this.db.query(`SELECT release FROM runs GROUP BY release ORDER BY max(number) DESC LIMIT $1`, [
+      limit,
+    ])) as Array<{ release: string }>;
     return rows.map((r) => r.release);
   }
 }

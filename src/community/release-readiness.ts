@@ -1,5 +1,5 @@
 import type { PlanSuite } from 'src/community/campaign-catalog';
-import type { BuildRun, LatestCaseResult } from 'src/reports/read/release-read.repository';
+import type { BuildRun, LatestCaseResult } from 'src/community/release-read.repository';
 import type { KnownIssue } from 'src/reports/read/read-models';
 
 /** What a bullet's evidence says, worst first. */
@@ -121,7 +121,13 @@ export function releaseReadiness(input: {
     const bullets = s.covers.length ? s.covers : [s.title || s.id];
     bulletsOfSuite.set(s.id, bullets);
     for (const b of bullets) {
-      const row = rows.get(b) ?? { bullet: b, suites: [], planned: 0, real: emptyEvidence(), simulated: emptyEvidence() };
+      const row = rows.get(b) ?? {
+        bullet: b,
+        suites: [],
+        planned: 0,
+        real: emptyEvidence(),
+        simulated: emptyEvidence(),
+      };
       row.suites.push(s.id);
       row.planned += s.cases;
       rows.set(b, row);

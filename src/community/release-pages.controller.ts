@@ -2,7 +2,7 @@ import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
-import { ReleaseReadinessService } from 'src/reports/release/release-readiness.service';
+import { ReleaseReadinessService } from 'src/community/release-readiness.service';
 import { ReportsError, ReportsErrorCode } from 'src/reports/reports.errors';
 import { sendHtml } from 'src/web/html';
 import { PageErrorFilter } from 'src/web/page-error.filter';
