@@ -8,7 +8,8 @@ import { loadExternalSuites } from 'src/scenarios/external/external-suites';
 export const configFields = {
   DATABASE_URL: {
     schema: z.string().url().optional(),
-    description: 'PostgreSQL 13+ URL. Unset: an embedded PostgreSQL starts in SHAKEDOWN_DATA_DIR/pg.',
+    description:
+      'PostgreSQL 13+ URL. Unset: an embedded PostgreSQL starts in SHAKEDOWN_DATA_DIR/pg (as root, when user postgres cannot enter that folder: in /var/lib/shakedown, which it says).',
     secret: true,
   },
   SHAKEDOWN_DATA_DIR: {

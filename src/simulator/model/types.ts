@@ -39,6 +39,9 @@ export interface SimNetwork {
   name: string;
   bridge: string;
   poolUuid: string;
+  description?: string;
+  mtu?: number;
+  managed?: boolean;
 }
 
 export interface SimPif {
@@ -81,6 +84,11 @@ export interface SimVdi {
   physicalUtilisation: number;
   readOnly: boolean;
   type: 'user' | 'system' | 'suspend';
+  /** set on VDIs made by VDI.snapshot (vdi-snapshot, vm-snapshot, vm-checkpoint) */
+  snapshotOf?: string | null;
+  isSnapshot?: boolean;
+  snapshotTime?: number;
+  sharable?: boolean;
 }
 
 export interface SimVbd {
@@ -91,6 +99,14 @@ export interface SimVbd {
   userdevice: string;
   type: 'Disk' | 'CD';
   bootable: boolean;
+  mode?: 'RO' | 'RW';
+  /** a disk hot-unplugged (vbd-unplug) from a running VM; plugged again by vbd-plug */
+  unplugged?: boolean;
+  /** created on a running VM and not plugged yet (vbd-create) */
+  pending?: boolean;
+  otherConfig?: Record<string, string>;
+  /** false when created with unpluggable=false; hot-unplug is then refused */
+  unpluggable?: boolean;
 }
 
 export interface SimVif {
@@ -99,6 +115,8 @@ export interface SimVif {
   networkUuid: string;
   device: string;
   mac: string;
+  unplugged?: boolean;
+  pending?: boolean;
 }
 
 export interface GuestTools {
@@ -150,6 +168,10 @@ export interface SimVm {
   suspendVdiUuid: string | null;
   /** ISO name in the VM's CD drive (vm-cd-insert); absent or null when empty */
   cd?: string | null;
+  /** snapshots (vm-snapshot, vm-checkpoint): templates that remember their VM */
+  isSnapshot?: boolean;
+  snapshotOf?: string | null;
+  snapshotTime?: number;
 }
 
 export interface SimLabState {

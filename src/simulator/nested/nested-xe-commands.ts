@@ -1,10 +1,9 @@
-import { SimHost, SimSr } from 'src/simulator/model/types';
+import { SimHost } from 'src/simulator/model/types';
 import { XeCommand } from 'src/simulator/xe/xe-command';
 import { XeContext } from 'src/simulator/xe/xe-context';
-import { XeApiError, XeCliError } from 'src/simulator/xe/xe-errors';
+import { XeApiError } from 'src/simulator/xe/xe-errors';
+import { removeVm } from 'src/simulator/xe/vm-factory';
 import { parseBool } from 'src/simulator/xe/format';
-
-const GIB = 1024 ** 3;
 
 const CONNECTION_REFUSED =
   'Host cannot contact destination host: connection refused.\nCheck destination host has services running and accessible from this host.\n';
@@ -78,48 +77,83 @@ function join(ctx: XeContext, joiner: SimHost, master: SimHost): void {
   m.log(joiner.uuid, '/var/log/xensource.log', `xapi: joined the pool of ${master.name} (${master.address})`);
 }
 
-function createSr(ctx: XeContext, params: Map<string, string>): SimSr {
+/**
+ * Pool.eject (xapi_pool.ml eject_self): the host leaves with its local SRs, reinitialised (their
+ * VDIs are lost, and with them the VMs that used them), becomes the master of a new pool of its
+ * own, and restarts its toolstack.
+ */
+function eject(ctx: XeContext, host: SimHost): void {
   const m = ctx.model;
-  const type = params.get('type') ?? '';
-  const shared = parseBool(params.get('shared') ?? 'false') ?? false;
-  const deviceConfig: Record<string, string> = {};
-  for (const [k, v] of params) if (k.startsWith('device-config:')) deviceConfig[k.slice(14)] = v;
-  if (type === 'nfs') {
-    for (const key of ['server', 'serverpath']) {
-      if (!deviceConfig[key]) throw new XeApiError('SR_BACKEND_FAILURE_72', ['', `NFS ${key} missing`, '']);
+  const from = host.poolUuid;
+  const to = m.ids.next('pool');
+  m.state.pools.set(to, { uuid: to, name: '', masterUuid: host.uuid, defaultSrUuid: null, otherConfig: {} });
+  for (const pbd of [...m.state.pbds.values()]) {
+    if (pbd.hostUuid !== host.uuid) continue;
+    const sr = m.state.srs.get(pbd.srUuid);
+    if (!sr) continue;
+    if (sr.shared) {
+      m.state.pbds.delete(pbd.uuid);
+      continue;
     }
-  } else if (type !== 'ext' && type !== 'lvm') {
-    throw new XeApiError('SR_UNKNOWN_DRIVER', [type]);
+    for (const vdi of [...m.state.vdis.values()]) {
+      if (vdi.srUuid !== sr.uuid) continue;
+      for (const vbd of [...m.state.vbds.values()]) {
+        if (vbd.vdiUuid !== vdi.uuid) continue;
+        const vm = m.state.vms.get(vbd.vmUuid);
+        if (vm && !vm.isControlDomain) removeVm(m, vm, false);
+        m.state.vbds.delete(vbd.uuid);
+      }
+      m.state.vdis.delete(vdi.uuid);
+    }
+    sr.poolUuid = to;
   }
-  if (type !== 'nfs' && shared) throw new XeCliError(`SR type ${type} cannot be shared in the simulated lab`);
-  const size = Number(params.get('physical-size') ?? (type === 'nfs' ? 2048 * GIB : 100 * GIB));
-  const sr: SimSr = {
-    uuid: m.ids.next('sr'),
-    name: params.get('name-label') ?? '',
-    type: type,
-    shared: type === 'nfs' ? shared : false,
-    poolUuid: ctx.host.poolUuid,
-    physicalSize: Number.isFinite(size) && size > 0 ? size : 100 * GIB,
-    contentType: params.get('content-type') ?? 'user',
-  };
-  let hosts: SimHost[];
-  if (sr.shared) hosts = m.poolHosts(ctx.host.poolUuid);
-  else {
-    const uuid = params.get('host-uuid');
-    const host = uuid ? m.state.hosts.get(uuid) : ctx.host;
-    if (!host || host.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['host', uuid ?? '']);
-    hosts = [host];
+  for (const pif of m.state.pifs.values()) {
+    if (pif.hostUuid !== host.uuid) continue;
+    const net = m.state.networks.get(pif.networkUuid);
+    const uuid = m.ids.next('network');
+    m.state.networks.set(uuid, {
+      uuid,
+      name: net?.name ?? pif.device,
+      bridge: net?.bridge ?? `xenbr${pif.device.slice(3)}`,
+      poolUuid: to,
+    });
+    pif.networkUuid = uuid;
   }
-  m.state.srs.set(sr.uuid, sr);
-  for (const h of hosts) {
-    const uuid = m.ids.next('pbd');
-    m.state.pbds.set(uuid, { uuid, hostUuid: h.uuid, srUuid: sr.uuid, deviceConfig, attached: true });
-  }
-  return sr;
+  const dom0 = m.state.vms.get(host.controlDomainUuid);
+  if (dom0) dom0.poolUuid = to;
+  host.poolUuid = to;
+  m.refreshRollingUpgrade(from);
+  m.log(host.uuid, '/var/log/xensource.log', `xapi: Pool.eject: this host is now the master of a new pool (simulated)`);
+  m.hooks.hostRebootRequested?.(host, 60);
 }
 
 /** Pool membership, host identity and SR creation: what building a pool out of fresh hosts needs. */
 export const NESTED_XE_COMMANDS: Record<string, XeCommand> = {
+  'pool-eject': {
+    run: (ctx, params) => {
+      const uuid = params.get('host-uuid') ?? '';
+      const host = ctx.model.state.hosts.get(uuid);
+      if (!host || host.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['host', uuid]);
+      const lines = [
+        "WARNING: Ejecting a host from the pool will reinitialise that host's local SRs.",
+        'WARNING: Any data contained with the local SRs will be lost.',
+      ];
+      if (params.get('force') !== 'true') {
+        // cli_operations.ml pool_eject then asks "Type 'yes' to continue" on xe's stdin; the
+        // simulated xe has none to read, so the answer is taken as no (derived).
+        return [...lines, "Type 'yes' to continue", ''].join('\n');
+      }
+      // xapi_pool.ml eject_self
+      if (ctx.model.pool(host.poolUuid).masterUuid === host.uuid) {
+        throw new XeApiError('INTERNAL_ERROR', ['Xapi_pool.Cannot_eject_master']);
+      }
+      if (ctx.model.vmsOn(host.uuid).some((vm) => !vm.isControlDomain && vm.powerState !== 'halted')) {
+        throw new XeApiError('OPERATION_NOT_ALLOWED', ['VM resident on host']);
+      }
+      eject(ctx, host);
+      return 'Specified host will attempt to restart as a master of a new pool in 10. seconds...\n';
+    },
+  },
   'pool-join': {
     run: (ctx, params) => {
       const master = findByAddress(ctx, params.get('master-address') ?? '');
@@ -142,8 +176,5 @@ export const NESTED_XE_COMMANDS: Record<string, XeCommand> = {
       host.name = name;
       return '';
     },
-  },
-  'sr-create': {
-    run: (ctx, params) => `${createSr(ctx, params).uuid}\n`,
   },
 };

@@ -21,7 +21,8 @@ export function renderRecord(fields: PrintedField[]): string {
 
 /** cli_printer.ml multi_line_record: maxlen = 4 + longest key; printed with two blank lines after. */
 export function renderPairs(pairs: Array<[string, string]>): string {
-  if (pairs.length === 0) return '\n\n';
+  // multi_line_record [] is "\n"; Print adds one more and the client's print_endline a third.
+  if (pairs.length === 0) return '\n\n\n';
   const width = 4 + Math.max(...pairs.map(([k]) => k.length));
   const lines = pairs.map(([key, value], i) => `${i === 0 ? key.padEnd(width) : key.padStart(width)}: ${value}`);
   return `${lines.join('\n')}\n\n\n`;

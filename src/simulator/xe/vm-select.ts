@@ -29,7 +29,8 @@ export function selectOneVm(
   return first;
 }
 
-export function selectOneHost(ctx: XeContext, params: Map<string, string>, own: string[]): SimHost {
+/** do_host_op's selection; `multiple` when the command could run on several hosts with --multiple. */
+export function selectOneHost(ctx: XeContext, params: Map<string, string>, own: string[], multiple = false): SimHost {
   let hosts = HOST_CLASS.all(ctx.model, ctx.host.poolUuid);
   const sel = params.get('host');
   if (sel !== undefined) hosts = hosts.filter((h) => h.uuid === sel || h.name === sel);
@@ -37,7 +38,11 @@ export function selectOneHost(ctx: XeContext, params: Map<string, string>, own: 
   if (hosts.length === 0) throw new XeCliError('No matching hosts found');
   const [first] = hosts;
   if (hosts.length > 1 || !first) {
-    throw new XeCliError('Multiple matching hosts found. Operation can only be performed on one host at a time');
+    throw new XeCliError(
+      multiple
+        ? 'Multiple matching hosts found. --multiple required to complete the operation'
+        : 'Multiple matching hosts found. Operation can only be performed on one host at a time',
+    );
   }
   return first;
 }

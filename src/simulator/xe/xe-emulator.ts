@@ -1,4 +1,8 @@
 import { CD_VDI_COMMANDS } from 'src/simulator/xe/commands/cd-vdi-commands';
+import { SNAPSHOT_COMMANDS } from 'src/simulator/xe/commands/snapshot-commands';
+import { STORAGE_COMMANDS } from 'src/simulator/xe/commands/storage-commands';
+import { NETWORK_COMMANDS } from 'src/simulator/xe/commands/network-commands';
+import { HOST_PLUGIN_COMMANDS } from 'src/simulator/xe/commands/host-plugin-commands';
 import { HOST_POWER_COMMANDS } from 'src/simulator/xe/commands/host-power-commands';
 import { EXPORT_IMPORT_COMMANDS } from 'src/simulator/xe/commands/export-import-commands';
 import { INSTALL_COMMANDS } from 'src/simulator/xe/commands/install-commands';
@@ -29,6 +33,10 @@ export const XE_COMMANDS: Record<string, XeCommand> = {
   ...MIGRATE_COMMANDS,
   ...EXPORT_IMPORT_COMMANDS,
   ...CD_VDI_COMMANDS,
+  ...SNAPSHOT_COMMANDS,
+  ...STORAGE_COMMANDS,
+  ...NETWORK_COMMANDS,
+  ...HOST_PLUGIN_COMMANDS,
   ...HOST_POWER_COMMANDS,
 };
 

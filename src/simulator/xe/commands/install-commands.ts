@@ -112,7 +112,11 @@ export const INSTALL_COMMANDS: Record<string, XeCommand> = {
       if (!vm) throw new XeApiError('UUID_INVALID', ['VM', vmUuid]);
       const netUuid = params.get('network-uuid') ?? '';
       if (!ctx.model.state.networks.has(netUuid)) throw new XeApiError('UUID_INVALID', ['network', netUuid]);
-      return `${addVif(ctx.model, vm, netUuid, params.get('device') ?? '0')}\n`;
+      const uuid = addVif(ctx.model, vm, netUuid, params.get('device') ?? '0');
+      // VIF.create on a running VM leaves it unplugged until vif-plug (xapi_vif.ml create)
+      const vif = ctx.model.state.vifs.get(uuid);
+      if (vif && vm.powerState === 'running') vif.pending = true;
+      return `${uuid}\n`;
     },
   },
 };

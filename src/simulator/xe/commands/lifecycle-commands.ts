@@ -19,6 +19,7 @@ import {
   runOperation,
 } from 'src/simulator/xe/vm-checks';
 import { addVdi, removeVm } from 'src/simulator/xe/vm-factory';
+import { uninstall } from 'src/simulator/xe/commands/snapshot-commands';
 import { findPoolHost, hostRef, selectOneVm, vmRef } from 'src/simulator/xe/vm-select';
 import { XeCommand } from 'src/simulator/xe/xe-command';
 import { XeContext } from 'src/simulator/xe/xe-context';
@@ -106,6 +107,13 @@ function markRunning(ctx: XeContext, vm: SimVm, host: SimHost, freshBoot: boolea
   vm.powerState = 'running';
   vm.residentOn = host.uuid;
   vm.domId = ctx.model.allocDomId();
+  // A domain comes up with every device of the VM plugged.
+  for (const d of [...ctx.model.state.vbds.values(), ...ctx.model.state.vifs.values()]) {
+    if (d.vmUuid === vm.uuid) {
+      d.unplugged = false;
+      d.pending = false;
+    }
+  }
   if (freshBoot) {
     vm.startTime = now;
     vm.guest.bootedAt = now + bootSeconds(vm) * 1000;
@@ -137,7 +145,29 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
       assertNoOtherOperation(vm);
       const host = placeVm(ctx, vm, params, out);
       assertSrHealthy(ctx, host, 'vm-start');
-      await runOperation(ctx, vm, 'start', DOMAIN_BUILD_SECONDS, () => markRunning(ctx, vm, host, true));
+      await runOperation(ctx, vm, 'start', DOMAIN_BUILD_SECONDS, () => {
+        markRunning(ctx, vm, host, true);
+        if (params.get('paused') === 'true') vm.powerState = 'paused';
+      });
+      return '';
+    },
+  },
+  'vm-pause': {
+    // xapi_vm_lifecycle.ml allowed_power_states: pause needs Running, unpause Paused
+    run: (ctx, params) => {
+      const vm = selectOneVm(ctx, params, []);
+      assertPowerState(vm, ['running']);
+      assertNoOtherOperation(vm);
+      vm.powerState = 'paused';
+      return '';
+    },
+  },
+  'vm-unpause': {
+    run: (ctx, params) => {
+      const vm = selectOneVm(ctx, params, []);
+      assertPowerState(vm, ['paused']);
+      assertNoOtherOperation(vm);
+      vm.powerState = 'running';
       return '';
     },
   },
@@ -227,17 +257,13 @@ export const LIFECYCLE_COMMANDS: Record<string, XeCommand> = {
     },
   },
   'vm-uninstall': {
+    // cli_operations.ml vm_uninstall: the VM and its snapshots, through vm_uninstall_common
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, OWN);
-      if (!forced(params)) {
-        throw new XeCliError(
-          'This operation is dangerous and may cause data loss. This operation must be forced (use --force).',
-        );
-      }
-      assertPowerState(vm, ['halted', 'suspended']);
+      forced(params);
       assertNoOtherOperation(vm);
-      removeVm(ctx.model, vm, true);
-      return '';
+      const snapshots = [...ctx.model.state.vms.values()].filter((s) => s.isSnapshot && s.snapshotOf === vm.uuid);
+      return uninstall(ctx, [vm, ...snapshots], forced(params));
     },
   },
   'vdi-destroy': {

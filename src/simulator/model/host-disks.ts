@@ -1,0 +1,92 @@
+import { LabModel } from 'src/simulator/model/lab-model';
+import { SimHost } from 'src/simulator/model/types';
+
+/**
+ * The block devices of a simulated host, as `lsblk` and the XCP-ng plugins see them: the install
+ * disk sda with XCP-ng's partition layout (sda3 holds the local SR), the local LVM SR's disk sdb
+ * when the host has one, and two disks no SR uses (one with 512 B sectors, one with 4 KiB) for
+ * tests that create their own SRs. Sizes in bytes.
+ */
+export interface BlockDevice {
+  name: string;
+  kname: string;
+  pkname: string;
+  size: number;
+  logSec: 512 | 4096;
+  type: 'disk' | 'part';
+  mountpoint: string;
+  ro: boolean;
+  major: number;
+  minor: number;
+  wwn: string;
+}
+
+const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+
+export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] {
+  const local = [...model.state.pbds.values()].filter((p) => p.hostUuid === host.uuid);
+  const sizeOf = (device: string, fallback: number): number => {
+    const pbd = local.find((p) => p.deviceConfig['device'] === device);
+    const sr = pbd ? model.state.srs.get(pbd.srUuid) : undefined;
+    return sr?.physicalSize ?? fallback;
+  };
+  const wwn = (n: number): string =>
+    `0x5000c500${host.uuid.replace(/-/g, '').slice(0, 6)}${String(n).padStart(2, '0')}`;
+  const disk = (name: string, minor: number, size: number, logSec: 512 | 4096, n: number): BlockDevice => ({
+    name,
+    kname: name,
+    pkname: '',
+    size,
+    logSec,
+    type: 'disk',
+    mountpoint: '',
+    ro: false,
+    major: 8,
+    minor,
+    wwn: wwn(n),
+  });
+  const part = (parent: BlockDevice, i: number, size: number, mountpoint: string): BlockDevice => ({
+    ...parent,
+    name: `${parent.name}${i}`,
+    kname: `${parent.name}${i}`,
+    pkname: parent.name,
+    size,
+    type: 'part',
+    mountpoint,
+    minor: parent.minor + i,
+  });
+  const sr3 = sizeOf('/dev/sda3', 0);
+  const sda = disk('sda', 0, 18 * GIB * 2 + sr3 + 5.5 * GIB + 1 * GIB + 512 * MIB, 512, 0);
+  const out: BlockDevice[] = [
+    sda,
+    part(sda, 1, 18 * GIB, '/'),
+    part(sda, 2, 18 * GIB, ''),
+    ...(sr3 > 0 ? [part(sda, 3, sr3, '')] : []),
+    part(sda, 4, 512 * MIB, '/boot/efi'),
+    part(sda, 5, 4 * GIB, '/var/log'),
+    part(sda, 6, 1 * GIB, ''),
+  ];
+  const lvm = sizeOf('/dev/sdb', 0);
+  let minor = 16;
+  let n = 1;
+  if (lvm > 0) {
+    out.push(disk('sdb', minor, lvm, 512, n));
+    minor += 16;
+    n += 1;
+  }
+  const letter = (i: number): string => String.fromCharCode(97 + i);
+  out.push(disk(`sd${letter(minor / 16)}`, minor, 100 * GIB, 512, n));
+  out.push(disk(`sd${letter(minor / 16 + 1)}`, minor + 16, 100 * GIB, 4096, n + 1));
+  return out;
+}
+
+/** Whole disks no PBD of the host uses: what tests pick to create their own SRs on. */
+export function unusedDisks(model: LabModel, host: SimHost): BlockDevice[] {
+  const used = new Set(
+    [...model.state.pbds.values()]
+      .filter((p) => p.hostUuid === host.uuid)
+      .map((p) => (p.deviceConfig['device'] ?? '').replace(/^\/dev\//, '')),
+  );
+  return hostBlockDevices(model, host).filter((d) => d.type === 'disk' && d.name !== 'sda' && !used.has(d.name));
+}

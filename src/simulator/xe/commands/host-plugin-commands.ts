@@ -1,0 +1,115 @@
+import { hostBlockDevices } from 'src/simulator/model/host-disks';
+import { LabModel } from 'src/simulator/model/lab-model';
+import { SimHost } from 'src/simulator/model/types';
+import { versionInfo } from 'src/simulator/model/versions';
+import { mapParams } from 'src/simulator/xe/xe-args';
+import { selectOneHost } from 'src/simulator/xe/vm-select';
+import { XeCommand } from 'src/simulator/xe/xe-command';
+import { XeApiError, XeClientError } from 'src/simulator/xe/xe-errors';
+
+/**
+ * `xe host-call-plugin` with the XCP-ng plugins xcp-ng-tests calls (xcp-ng-xapi-plugins,
+ * SOURCES/etc/xapi.d/plugins/*.py): each answers what the real plugin prints over the host's
+ * modelled state. cli_operations.ml host_call_plugin prints the plugin's result as one PList item.
+ */
+
+type Plugin = Record<string, (model: LabModel, host: SimHost, args: Map<string, string>) => string>;
+
+const PLUGINS: Record<string, Plugin> = {
+  // lsblk.py: `lsblk -P -b -o NAME,KNAME,PKNAME,SIZE,TYPE,RO,MOUNTPOINT`, partitions nested under their disk
+  'lsblk.py': {
+    list_block_devices: (model, host) => {
+      type Entry = Record<string, string | Entry[]>;
+      const byName = new Map<string, Entry>();
+      const roots: Entry[] = [];
+      for (const d of hostBlockDevices(model, host)) {
+        const entry: Entry = {
+          name: d.name,
+          kname: d.kname,
+          pkname: d.pkname,
+          size: String(d.size),
+          type: d.type,
+          ro: d.ro ? '1' : '0',
+          mountpoint: d.mountpoint,
+        };
+        const parent = d.pkname ? byName.get(d.pkname) : undefined;
+        if (parent) parent['children'] = [...((parent['children'] as Entry[] | undefined) ?? []), entry];
+        else roots.push(entry);
+        byName.set(d.kname, entry);
+      }
+      return JSON.stringify({ blockdevices: roots });
+    },
+  },
+  // hyperthreading.py: `xl info threads_per_core` > 1; simulated CPUs have two threads per core
+  'hyperthreading.py': { get_hyperthreading: () => 'true' },
+  // raid.py: no /dev/md127 on a simulated host, so `mdadm --detail` fails and the plugin answers {}
+  'raid.py': { check_raid_pool: () => '{}' },
+  // zfs.py: no zfs binary on a stock dom0 (ENOENT) → {}
+  'zfs.py': { list_zfs_pools: () => '{}' },
+  // smartctl.py: one entry per disk `smartctl --scan` lists (simulated disks always pass)
+  'smartctl.py': {
+    information: (model, host) =>
+      JSON.stringify(
+        Object.fromEntries(
+          hostBlockDevices(model, host)
+            .filter((d) => d.type === 'disk')
+            .map((d) => [
+              `/dev/${d.name}`,
+              {
+                device: { name: `/dev/${d.name}`, type: 'sat', protocol: 'ATA' },
+                model_name: 'Simulated Disk (simulated)',
+                user_capacity: { bytes: d.size },
+                logical_block_size: d.logSec,
+                smart_status: { passed: true },
+              },
+            ]),
+        ),
+      ),
+    health: (model, host) =>
+      JSON.stringify(
+        Object.fromEntries(
+          hostBlockDevices(model, host)
+            .filter((d) => d.type === 'disk')
+            .map((d) => [`/dev/${d.name}`, 'PASSED']),
+        ),
+      ),
+  },
+  // netdata.py: not installed on a fresh dom0
+  'netdata.py': { is_netdata_installed: () => 'false' },
+};
+
+export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {
+  'host-dmesg': {
+    // Host.dmesg is the hypervisor's console ring (`xl dmesg`), one PList item
+    run: (ctx, params) => {
+      const host = selectOneHost(ctx, params, [], true);
+      const v = versionInfo(host.version);
+      return [
+        ` Xen version ${v.xen.split('-')[0]} (mockbuild@simulated) (gcc (GCC) 11.2.1) debug=n Sat Jan  1 00:00:00 UTC 2022`,
+        `(XEN) Xen version ${v.xen.split('-')[0]}-${v.xen.split('-')[1] ?? '0'}.xcpng${host.version.slice(0, 3)} (simulated)`,
+        `(XEN) Command line: dom0_mem=${Math.round(host.memoryOverhead / 1024 ** 2)}M,max:${Math.round(host.memoryOverhead / 1024 ** 2)}M watchdog ucode=scan dom0_max_vcpus=1-${Math.min(16, host.cpuCount)} crashkernel=256M,below=4G console=vga vga=mode-0x0311`,
+        `(XEN) System RAM: ${Math.round(host.memoryTotal / 1024 ** 2)}MB (${Math.round(host.memoryTotal / 1024)}kB)`,
+        `(XEN) CPU0: ${host.cpuModel}`,
+        `(XEN) Brought up ${host.cpuCount} CPUs`,
+        '',
+      ].join('\n');
+    },
+  },
+  'host-call-plugin': {
+    run: (ctx, params) => {
+      const uuid = params.get('host-uuid') ?? '';
+      const host = ctx.model.state.hosts.get(uuid);
+      if (!host || host.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['host', uuid]);
+      const name = params.get('plugin') ?? '';
+      const fn = params.get('fn') ?? '';
+      const plugin = PLUGINS[name];
+      const call = plugin?.[fn];
+      if (!call) {
+        throw new XeClientError(
+          `Error: plugin ${name} function ${fn} is not implemented by this simulated host (simulated)`,
+        );
+      }
+      return `${call(ctx.model, host, mapParams(params, 'args'))}\n`;
+    },
+  },
+};

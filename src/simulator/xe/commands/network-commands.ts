@@ -1,0 +1,136 @@
+import { SimVif, SimVm } from 'src/simulator/model/types';
+import { deviceAttached } from 'src/simulator/xe/records';
+import { vmRef } from 'src/simulator/xe/vm-select';
+import { XeCommand } from 'src/simulator/xe/xe-command';
+import { XeContext } from 'src/simulator/xe/xe-context';
+import { XeApiError, XeCliError } from 'src/simulator/xe/xe-errors';
+
+/**
+ * Networks and VIFs: network-create|destroy, vif-plug|unplug|destroy, host-management-disable
+ * (cli_operations.ml; refusals from xapi_network.ml destroy and xapi_vif_helpers.ml).
+ */
+
+function lookupVif(ctx: XeContext, uuid: string): { vif: SimVif; vm: SimVm } {
+  const vif = ctx.model.state.vifs.get(uuid);
+  const vm = vif ? ctx.model.state.vms.get(vif.vmUuid) : undefined;
+  if (!vif || !vm || vm.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['VIF', uuid]);
+  return { vif, vm };
+}
+
+/** xapi_vif_helpers.ml valid_operations for plug/unplug. */
+function assertVifPlug(ctx: XeContext, vif: SimVif, vm: SimVm, op: 'plug' | 'unplug'): void {
+  if (vm.powerState !== 'running') throw new XeApiError('VM_BAD_POWER_STATE', [vmRef(vm), 'running', vm.powerState]);
+  const attached = deviceAttached(vif, ctx.model);
+  if (op === 'plug' && attached) throw new XeApiError('DEVICE_ALREADY_ATTACHED', [vif.uuid]);
+  if (op === 'unplug' && !attached) throw new XeApiError('DEVICE_ALREADY_DETACHED', [vif.uuid]);
+}
+
+export const NETWORK_COMMANDS: Record<string, XeCommand> = {
+  'network-create': {
+    run: (ctx, params) => {
+      const mtuText = params.get('MTU');
+      const mtu = mtuText === undefined ? 1500 : Number(mtuText);
+      if (!Number.isInteger(mtu)) throw new XeCliError(`Failed to parse parameter 'MTU': expecting an integer`);
+      // Xapi_network.create: MTU between 68 and 65535
+      if (mtu < 68 || mtu > 65535) throw new XeApiError('MTU_OUT_OF_RANGE', [String(mtu), '68', '65535']);
+      const taken = new Set([...ctx.model.state.networks.values()].map((n) => n.bridge));
+      let bridge = params.get('bridge') ?? '';
+      if (bridge === '') {
+        // Xapi_network.create picks the first free xapi<N>
+        let n = 0;
+        while (taken.has(`xapi${n}`)) n += 1;
+        bridge = `xapi${n}`;
+      } else if (taken.has(bridge)) {
+        throw new XeApiError('BRIDGE_NAME_EXISTS', [bridge]);
+      }
+      const uuid = ctx.model.ids.next('network');
+      ctx.model.state.networks.set(uuid, {
+        uuid,
+        name: params.get('name-label') ?? '',
+        description: params.get('name-description') ?? '',
+        bridge,
+        poolUuid: ctx.host.poolUuid,
+        mtu,
+        managed: params.get('managed') !== 'false',
+      });
+      return `${uuid}\n`;
+    },
+  },
+  'network-destroy': {
+    run: (ctx, params) => {
+      const uuid = params.get('uuid') ?? '';
+      const net = ctx.model.state.networks.get(uuid);
+      if (!net || net.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['network', uuid]);
+      const connected = [...ctx.model.state.vifs.values()].filter(
+        (v) => v.networkUuid === uuid && deviceAttached(v, ctx.model),
+      );
+      if (connected.length > 0) {
+        throw new XeApiError(
+          'NETWORK_CONTAINS_VIF',
+          connected.map((v) => v.uuid),
+        );
+      }
+      const pifs = [...ctx.model.state.pifs.values()].filter((p) => p.networkUuid === uuid);
+      if (pifs.length > 0) {
+        throw new XeApiError(
+          'NETWORK_CONTAINS_PIF',
+          pifs.map((p) => p.uuid),
+        );
+      }
+      // VIFs of halted VMs go with the network (Db cascade on VIF.network).
+      for (const vif of [...ctx.model.state.vifs.values()]) {
+        if (vif.networkUuid === uuid) ctx.model.state.vifs.delete(vif.uuid);
+      }
+      ctx.model.state.networks.delete(uuid);
+      return '';
+    },
+  },
+  'vif-destroy': {
+    run: (ctx, params) => {
+      const { vif } = lookupVif(ctx, params.get('uuid') ?? '');
+      if (deviceAttached(vif, ctx.model)) {
+        throw new XeApiError('OPERATION_NOT_ALLOWED', ['VIF currently attached to a running VM']);
+      }
+      ctx.model.state.vifs.delete(vif.uuid);
+      return '';
+    },
+  },
+  'vif-plug': {
+    run: (ctx, params) => {
+      const { vif, vm } = lookupVif(ctx, params.get('uuid') ?? '');
+      assertVifPlug(ctx, vif, vm, 'plug');
+      vif.unplugged = false;
+      vif.pending = false;
+      return '';
+    },
+  },
+  'vif-unplug': {
+    run: (ctx, params) => {
+      const { vif, vm } = lookupVif(ctx, params.get('uuid') ?? '');
+      assertVifPlug(ctx, vif, vm, 'unplug');
+      vif.unplugged = true;
+      return '';
+    },
+  },
+  'host-management-disable': {
+    // Host.management_disable runs on the host xe talks to (Neverforward): its management PIF lets go of the IP.
+    run: (ctx) => {
+      for (const pif of ctx.model.state.pifs.values()) {
+        if (pif.hostUuid === ctx.host.uuid && pif.management) pif.management = false;
+      }
+      return '';
+    },
+  },
+  'host-management-reconfigure': {
+    run: (ctx, params) => {
+      const uuid = params.get('pif-uuid') ?? '';
+      const pif = ctx.model.state.pifs.get(uuid);
+      if (!pif || ctx.model.state.hosts.get(pif.hostUuid)?.poolUuid !== ctx.host.poolUuid) {
+        throw new XeApiError('UUID_INVALID', ['PIF', uuid]);
+      }
+      for (const other of ctx.model.state.pifs.values()) if (other.hostUuid === pif.hostUuid) other.management = false;
+      pif.management = true;
+      return '';
+    },
+  },
+};
