@@ -244,6 +244,19 @@ export const campaignSchema = object(
     },
     /** A nested lab file (relative to the campaign) to provision before the run and destroy after it. */
     nested_lab: { v: str() },
+    /** xcp-ng-tests node ids (globs) → the suite (and parameters) whose case a submitted result counts for. */
+    xcp_ng_tests: {
+      v: list(
+        object({
+          test: {
+            v: str({ pattern: /^[^\s]+$/, hint: 'a pytest node id, * matching any characters' }),
+            required: true,
+          },
+          suite: { v: str(), required: true },
+          params: { v: params() },
+        }),
+      ),
+    },
     schedule: {
       v: object({
         cron: { v: str({ pattern: CRON, hint: 'a cron line with five fields, such as "0 2 * * 1"' }), required: true },
@@ -262,6 +275,14 @@ export const campaignSchema = object(
         );
       } else {
         seen.set(id, i);
+      }
+    });
+    (campaign.xcp_ng_tests ?? []).forEach((rule, i) => {
+      if (!seen.has(rule.suite as string)) {
+        ctx.error(
+          nodeAt(node, ['xcp_ng_tests', i, 'suite'], ctx),
+          `xcp_ng_tests[${i}].suite: no suite '${String(rule.suite)}' in this campaign`,
+        );
       }
     });
   },

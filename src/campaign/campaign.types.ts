@@ -54,6 +54,16 @@ export interface Campaign {
   schedule?: { cron: string; priority: number };
   /** A nested lab file (relative to the campaign file) provisioned as the run's preparation. */
   nestedLab?: string;
+  /** Which campaign case a submitted xcp-ng-tests result counts for, first matching rule wins. */
+  xcpNgTests: XcpNgTestRule[];
+}
+
+export interface XcpNgTestRule {
+  /** A pytest node id; `*` matches any run of characters. */
+  test: string;
+  suite: string;
+  /** Picks the suite's case whose parameters include these (default: its first case). */
+  params: Params;
 }
 
 export interface CaseSettings extends SuiteSettings {

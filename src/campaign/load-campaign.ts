@@ -136,6 +136,11 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
     description: value.description ?? '',
     defaults,
     suites: (value.suites ?? []).map((s) => toSuite(s, defaults)),
+    xcpNgTests: (value.xcp_ng_tests ?? []).map((r) => ({
+      test: r.test as string,
+      suite: r.suite as string,
+      params: r.params ?? {},
+    })),
   };
   if (value.updates) {
     campaign.updates = { enablerepo: value.updates.enablerepo as string, packages: value.updates.packages as string[] };

@@ -36,6 +36,15 @@ const COMMANDS: Record<string, () => Register> = {
   submit: () =>
     (require('src/cli/commands/submit.command') as typeof import('src/cli/commands/submit.command'))
       .registerSubmitCommand,
+  register: () =>
+    (require('src/cli/commands/token.command') as typeof import('src/cli/commands/token.command'))
+      .registerRegisterCommand,
+  token: () =>
+    (require('src/cli/commands/token.command') as typeof import('src/cli/commands/token.command'))
+      .registerTokenCommands,
+  submission: () =>
+    (require('src/cli/commands/submission.command') as typeof import('src/cli/commands/submission.command'))
+      .registerSubmissionCommands,
   export: () =>
     (require('src/cli/commands/export.command') as typeof import('src/cli/commands/export.command'))
       .registerExportCommand,

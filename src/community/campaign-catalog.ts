@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { globRegExp } from 'src/common/glob';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import type { CampaignCase } from 'src/campaign/campaign.types';
+import type { CampaignCase, XcpNgTestRule } from 'src/campaign/campaign.types';
 
 /** A suite of the plan as the release page needs it: the test-plan bullets it covers and its size. */
 export interface PlanSuite {
@@ -22,6 +23,8 @@ export interface ReleaseCampaign {
   cases: CampaignCase[];
   byKey: ReadonlyMap<string, CampaignCase>;
   suites: PlanSuite[];
+  /** The case an xcp-ng-tests result (by pytest node id) counts for, from the campaign's `xcp_ng_tests`. */
+  caseForTest(nodeId: string): CampaignCase | undefined;
 }
 
 /** The release plan every release is held to when no campaign names the release itself. */
@@ -121,6 +124,7 @@ export class CampaignCatalog {
           manual: suite.manual,
           cases: new Set(expansion.suites.find((e) => e.suite === suite.id)?.cases.map((c) => c.caseKey)).size,
         })),
+        caseForTest: xcpNgTestsLookup(campaign.xcpNgTests, [...byKey.values()]),
       };
       this.cache.set(file, { mtimeMs, checkedAt: now, campaign: loaded });
       return loaded;
@@ -131,4 +135,26 @@ export class CampaignCatalog {
       return undefined;
     }
   }
+}
+
+/**
+ * Node id → campaign case through the campaign's `xcp_ng_tests` rules (first match wins): the rule's
+ * suite, and of its cases the first whose parameters include the rule's. Remembered per node id.
+ */
+function xcpNgTestsLookup(
+  rules: readonly XcpNgTestRule[],
+  cases: readonly CampaignCase[],
+): (nodeId: string) => CampaignCase | undefined {
+  const compiled = rules.map((r) => {
+    const pattern = globRegExp(r.test);
+    const target = cases.find(
+      (c) => c.suite === r.suite && Object.entries(r.params).every(([k, v]) => c.params[k] === v),
+    );
+    return { pattern, target };
+  });
+  const memo = new Map<string, CampaignCase | undefined>();
+  return (nodeId) => {
+    if (!memo.has(nodeId)) memo.set(nodeId, compiled.find((r) => r.pattern.test(nodeId))?.target);
+    return memo.get(nodeId);
+  };
 }

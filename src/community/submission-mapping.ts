@@ -8,7 +8,7 @@ import { fioMeasurements } from 'src/results/fio/fio-measurements';
 import { parseFioOutput } from 'src/results/fio/fio-parse';
 import { parseJunitXml } from 'src/results/junit/junit-import';
 import { junitCaseKey, XCP_NG_TESTS_SCENARIO } from 'src/results/junit/pytest-ids';
-import { gatherSamples, worstOutcome } from 'src/results/outcome';
+import { gatherSamples, isSuccess, worstOutcome } from 'src/results/outcome';
 import type { Measurement, Outcome } from 'src/results/outcome';
 import { ResultsError } from 'src/results/results.errors';
 
@@ -40,6 +40,8 @@ export interface MappingContext {
   release: string;
   /** Cases of the release's campaign, by key: a result that is one of them takes its identity. */
   campaignCases: ReadonlyMap<string, CampaignCase>;
+  /** The campaign case an xcp-ng-tests result counts for, by pytest node id (the campaign's `xcp_ng_tests`). */
+  caseForTest?: (nodeId: string) => CampaignCase | undefined;
   campaignName?: string;
   /** Extra parameters the submitter states (fio: `sr_kind`), used to line results up with campaign cases. */
   params?: Params;
@@ -53,7 +55,8 @@ const MAX_REASON = 4000;
  * - a Shakedown bundle keeps its case keys, outcomes and measurements;
  * - JUnit XML: each testcase is keyed as the results layer keys it (`junitCaseKey`: Shakedown's own
  *   export carries the case key, anything else becomes `external.xcp-ng-tests[test=<node id>]`),
- *   and takes the campaign case's scenario and parameters when the key is one of the campaign's;
+ *   and takes the campaign case's scenario and parameters when the key is one of the campaign's, or
+ *   when the campaign's `xcp_ng_tests` table maps the pytest node id to one of its cases;
  * - fio JSON: one `perf.fio` case with the fio measurements; it is the campaign's
  *   `perf.fio[release=candidate,sr_kind=S,workload=RW]` case when the submitter names `sr_kind` and
  *   the job's rw and block size are those of that campaign workload, else a case keyed by the job's
@@ -125,9 +128,10 @@ function mapJunit(content: string, ctx: MappingContext): MappedSubmission {
   const report = parseJunitXml(content, { source: 'content' });
   const byKey = new Map<string, MappedCase>();
   for (const c of report.cases) {
-    const key = junitCaseKey(c);
-    const known = ctx.campaignCases.get(key);
-    const external = key === caseKey(XCP_NG_TESTS_SCENARIO, { test: c.id });
+    const own = junitCaseKey(c);
+    const known = ctx.campaignCases.get(own) ?? ctx.caseForTest?.(c.id);
+    const key = known?.caseKey ?? own;
+    const external = own === caseKey(XCP_NG_TESTS_SCENARIO, { test: c.id });
     const mapped: MappedCase = {
       caseKey: key,
       caseHash: caseHash(key),
@@ -140,10 +144,19 @@ function mapJunit(content: string, ctx: MappingContext): MappedSubmission {
       durationMs: Math.round(c.durationMs),
       measurements: [],
     };
+    // A campaign case that several tests count for names each test that did not pass.
+    if (known && own !== key && !isSuccess(c.outcome)) {
+      mapped.reason = clip(`${c.id}: ${c.outcome}${c.message ? `: ${c.message}` : ''}`);
+    }
     const previous = byKey.get(key);
-    // Two testcases on one key (a re-run inside one file): keep the worse, as the results layer folds.
-    if (previous) previous.outcome = worstOutcome([previous.outcome, mapped.outcome]) ?? previous.outcome;
-    else byKey.set(key, mapped);
+    // Several testcases on one key (a re-run inside one file, or tests of one campaign case): keep
+    // the worse outcome, as the results layer folds, and every reason.
+    if (previous) {
+      previous.outcome = worstOutcome([previous.outcome, mapped.outcome]) ?? previous.outcome;
+      if (known && own !== key && mapped.reason) {
+        previous.reason = clip(previous.reason ? `${previous.reason}\n${mapped.reason}` : mapped.reason);
+      }
+    } else byKey.set(key, mapped);
   }
   const cases = [...byKey.values()];
   const declared = { tests: 0, failures: 0, errors: 0, skipped: 0 };

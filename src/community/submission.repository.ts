@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { HardwareProfile } from 'src/community/hardware-profile';
+import type { HardwareProfile } from 'src/lab/hardware-profile';
 import type { MappedSubmission, SubmissionKind } from 'src/community/submission-mapping';
 import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
 

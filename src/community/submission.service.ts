@@ -6,8 +6,8 @@ import { RateLimiter } from 'src/auth/rate-limiter';
 import { isTrustedRole } from 'src/auth/role';
 import { CampaignCatalog } from 'src/community/campaign-catalog';
 import { CommunityError, CommunityErrorCode } from 'src/community/community.errors';
-import { hardwareClass } from 'src/community/hardware-class';
-import { validateHardwareProfile } from 'src/community/hardware-profile';
+import { hardwareClass } from 'src/lab/hardware-class';
+import { validateHardwareProfile } from 'src/lab/hardware-profile';
 import { parseJsonText } from 'src/community/json-text';
 import { mapSubmission } from 'src/community/submission-mapping';
 import { moderationSchema, submissionBodySchema } from 'src/community/submission.schemas';
@@ -69,12 +69,13 @@ export class SubmissionService {
     const mapped = mapSubmission(input.kind, input.content, {
       release: input.release,
       campaignCases: campaign?.byKey ?? new Map(),
+      ...(campaign ? { caseForTest: campaign.caseForTest } : {}),
       ...(input.campaign !== undefined ? { campaignName: input.campaign } : {}),
       ...(input.params !== undefined ? { params: input.params } : {}),
     });
     const role = principalRole(principal);
     const status: SubmissionStatus = role !== undefined && isTrustedRole(role) ? 'accepted' : 'pending';
-    const sha256 = createHash('sha256').update(input.content, 'utf8').digest('hex');
+    const sha256 = submissionIdentity(input.content, input.campaign, input.params);
     const hwClass = hardwareClass(hardware.value);
     const result = await this.submissions.store({
       tokenId: principalTokenId(principal),
@@ -127,4 +128,18 @@ export class SubmissionService {
 
 function invalid(problems: Array<{ path: string; message: string }>): CommunityError {
   return new CommunityError(describeProblems(problems), CommunityErrorCode.SubmissionInvalid, { problems });
+}
+
+/**
+ * What makes a submission "the same" for deduplication: the file, and the campaign and parameters it
+ * is mapped with, when given. The same file sent again with other mapping metadata (say, after
+ * `--param sr_kind=ext`) is a new submission that maps differently, not "already submitted".
+ */
+export function submissionIdentity(content: string, campaign?: string, params?: Record<string, unknown>): string {
+  const hash = createHash('sha256').update(content, 'utf8');
+  if (campaign !== undefined || (params !== undefined && Object.keys(params).length > 0)) {
+    const sorted = Object.fromEntries(Object.entries(params ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+    hash.update(`\u0000${JSON.stringify({ campaign: campaign ?? null, params: sorted })}`, 'utf8');
+  }
+  return hash.digest('hex');
 }

@@ -1,4 +1,4 @@
-import type { HardwareProfile } from 'src/community/hardware-profile';
+import type { HardwareProfile } from 'src/lab/hardware-profile';
 import type { SubmissionKind } from 'src/community/submission-mapping';
 
 export type SubmissionStatus = 'pending' | 'accepted' | 'rejected';

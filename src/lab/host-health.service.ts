@@ -1,14 +1,6 @@
-import {
-  HardwareProfile,
-  hardwareClass,
-  parseEthtoolI,
-  parseLscpu,
-  parseLspciK,
-  parseMeminfo,
-  parseProductName,
-  physicalNicNames,
-  storageControllers,
-} from 'src/remote/dom0/hardware-output';
+import { collectHardwareProfile } from 'src/lab/collect-hardware';
+import { hardwareClass } from 'src/lab/hardware-class';
+import type { HardwareProfile } from 'src/lab/hardware-profile';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { CommandRunner } from 'src/remote/exec-result';
 import { RemoteError } from 'src/remote/remote.errors';
@@ -127,46 +119,9 @@ export class HostHealthService {
     return health;
   }
 
-  /**
-   * Hardware from ordinary Linux commands, each run on its own channel so one missing tool only
-   * leaves its fields out.
-   */
-  async collectHardware(runner: CommandRunner, timeoutMs = 30_000): Promise<HardwareProfile> {
-    const run = async (command: string): Promise<string> => {
-      try {
-        const r = await runner.exec(command, { timeoutMs, maxOutputBytes: 1024 * 1024 });
-        return r.exitCode === 0 ? r.stdout : '';
-      } catch {
-        return '';
-      }
-    };
-    const [lscpu, meminfo, product, lspci, netdevs] = await Promise.all([
-      run('lscpu'),
-      run('cat /proc/meminfo'),
-      run('dmidecode -s system-product-name'),
-      run('lspci -k'),
-      run('ls /sys/class/net'),
-    ]);
-    const nics = await Promise.all(
-      physicalNicNames(netdevs).map(async (name) => parseEthtoolI(name, await run(`ethtool -i ${name}`))),
-    );
-    const controllers = storageControllers(parseLspciK(lspci));
-    const drivers = [...new Set(controllers.map((c) => c.driver).filter((d): d is string => !!d))];
-    const versions = new Map(
-      await Promise.all(drivers.map(async (d) => [d, (await run(`modinfo -F version ${d}`)).trim()] as const)),
-    );
-    const memoryBytes = parseMeminfo(meminfo);
-    const systemProduct = parseProductName(product);
-    return {
-      ...parseLscpu(lscpu),
-      ...(memoryBytes === undefined ? {} : { memoryBytes }),
-      ...(systemProduct === undefined ? {} : { systemProduct }),
-      nics,
-      storageControllers: controllers.map((c) => {
-        const v = c.driver ? versions.get(c.driver) : undefined;
-        return v ? { ...c, driverVersion: v } : c;
-      }),
-    };
+  /** The host's hardware profile, in the format submissions carry (see collect-hardware.ts). */
+  collectHardware(runner: CommandRunner, timeoutMs = 30_000): Promise<HardwareProfile> {
+    return collectHardwareProfile(runner, timeoutMs);
   }
 
   private async findSelf(

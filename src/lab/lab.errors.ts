@@ -7,6 +7,7 @@ export enum LabErrorCode {
   UnknownPool = 'LAB_UNKNOWN_POOL',
   LeaseUnavailable = 'LAB_LEASE_UNAVAILABLE',
   LeaseLost = 'LAB_LEASE_LOST',
+  HardwareIncomplete = 'LAB_HARDWARE_INCOMPLETE',
 }
 
 export class LabError extends DomainError<LabErrorCode> {}

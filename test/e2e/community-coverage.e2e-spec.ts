@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CampaignCatalog } from 'src/community/campaign-catalog';
-import { hardwareClass } from 'src/community/hardware-class';
+import { hardwareClass } from 'src/lab/hardware-class';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { ADMIN_TOKEN, createCommunityTestApp } from 'test/fixtures/community/test-app';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CampaignCatalog } from 'src/community/campaign-catalog';
-import { hardwareClass } from 'src/community/hardware-class';
+import { hardwareClass } from 'src/lab/hardware-class';
 import { TEST_ADMIN_TOKEN } from 'test/utils/results-factory';
 import type { Queryable } from 'test/utils/results-factory';
 

@@ -97,22 +97,17 @@ describe(HostHealthService.name, () => {
       hostUuid: HOST_UUID,
       version: '8.3.0',
       build: 'cloud',
-      hardwareClass: 'intel-xeon-e5-2630-v3/ixgbe/megaraid_sas',
+      hardwareClass: 'intel-xeon-e5-v3 / ixgbe / megaraid_sas',
     });
     expect(h.problems).toEqual(['inventory says version 8.2.1, host runs 8.3.0']);
+    // The profile submissions carry: what the host does not say is `unknown` or left out.
     expect(h.hardware).toEqual({
-      cpuModel: 'Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz',
-      cpuCount: 8,
+      server: { model: 'PowerEdge R630' },
+      cpu: { model: 'Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz', sockets: 1, coresPerSocket: 8 },
       memoryBytes: 16303916 * 1024,
-      systemProduct: 'PowerEdge R630',
-      nics: [{ name: 'eth0', driver: 'ixgbe', driverVersion: '5.1.0-k', firmwareVersion: '0x800003df' }],
+      nics: [{ name: 'eth0', driver: 'ixgbe', driverVersion: '5.1.0-k', firmware: '0x800003df' }],
       storageControllers: [
-        {
-          pciSlot: '03:00.0',
-          description: 'Broadcom / LSI MegaRAID SAS-3 3108',
-          driver: 'megaraid_sas',
-          driverVersion: '07.714.04.00-rc1',
-        },
+        { driver: 'megaraid_sas', driverVersion: '07.714.04.00-rc1', model: 'Broadcom / LSI MegaRAID SAS-3 3108' },
       ],
     });
   });

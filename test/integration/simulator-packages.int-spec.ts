@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostHealthService } from 'src/lab/host-health.service';
-import { hardwareClass } from 'src/remote/dom0/hardware-output';
+import { hardwareClass } from 'src/lab/hardware-class';
+import { validateHardwareProfile } from 'src/lab/hardware-profile';
 import { SshPool } from 'src/remote/ssh-pool';
 import { buildLab } from 'src/simulator/config/build-lab';
 import { loadLabConfig } from 'src/simulator/config/lab-config';
@@ -126,16 +127,18 @@ describe('simulated dom0 packages, kernel modules and hardware', () => {
       exec: async (command: string) => ({ ...(await sh(command)), durationMs: 1, timedOut: false }),
     };
     const profile = await new HostHealthService(new SshPool()).collectHardware(runner as never);
+    // The one profile format: what a submission carries, marked simulated because the host says so.
+    expect(validateHardwareProfile(profile)).toMatchObject({ ok: true });
     expect(profile).toMatchObject({
-      cpuModel: 'Intel(R) Xeon(R) Silver 4210R CPU @ 2.40GHz',
-      cpuCount: 16,
+      server: { vendor: 'Dell Inc.', model: 'PowerEdge R640', biosVersion: '2.19.1' },
+      cpu: { model: 'Intel(R) Xeon(R) Silver 4210R CPU @ 2.40GHz', sockets: 1, coresPerSocket: 16, threadsPerCore: 1 },
       memoryBytes: 64 * 1024 ** 3,
-      systemProduct: 'PowerEdge R640',
       storageControllers: [{ driver: 'megaraid_sas', driverVersion: '07.706.03.00-rc1' }],
+      simulated: true,
     });
     expect(profile.nics.length).toBeGreaterThan(0);
     expect(profile.nics[0]).toMatchObject({ name: 'eth0', driver: 'bnxt_en', driverVersion: '1.10.0-216.0.119.1' });
-    expect(hardwareClass(profile)).toBe('intel-xeon-silver-4210r/bnxt_en/megaraid_sas');
+    expect(hardwareClass(profile)).toBe('simulated / intel-xeon-scalable-gen2 / bnxt_en / megaraid_sas');
     const bug = await sh('xen-bugtool --yestoall');
     const path = /Writing tarball (\S+) successful/.exec(bug.stdout)?.[1];
     expect(path).toMatch(/^\/var\/opt\/xen\/bug-report\/bug-report-\d{8}T\d{6}\.tar$/);

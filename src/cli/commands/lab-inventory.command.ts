@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { withDatabase } from 'src/cli/cli-database';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
-import { hardwareClass } from 'src/remote/dom0/hardware-output';
 import { HostHealth, HostHealthService } from 'src/lab/host-health.service';
 import { HostKeyPinView, PgHostKeyStore } from 'src/lab/host-key.repository';
 import { loadInventoryFile } from 'src/lab/inventory.loader';
@@ -9,7 +8,7 @@ import { LabError } from 'src/lab/lab.errors';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { SshPool } from 'src/remote/ssh-pool';
 
-async function loadLab(file: string): Promise<LabInventory> {
+export async function loadLab(file: string): Promise<LabInventory> {
   try {
     return new LabInventory(await loadInventoryFile(file));
   } catch (err) {
@@ -19,7 +18,7 @@ async function loadLab(file: string): Promise<LabInventory> {
   }
 }
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new CliError(`not a positive integer: ${value}`, ExitCode.Usage);
   return n;
@@ -66,7 +65,7 @@ export function renderHealth(
   return `${table(rows)}\n\nlab ${lab.name}${simulated}: ${results.length} hosts, ${results.length - bad - maintenance} good, ${maintenance} maintenance, ${bad} bad`;
 }
 
-/** `shakedown lab check INVENTORY` and `shakedown lab collect-hardware HOST --inventory FILE`. */
+/** `shakedown lab check INVENTORY`. */
 export function registerLabInventoryCommands(lab: Command): void {
   lab
     .command('check')
@@ -101,33 +100,5 @@ export function registerLabInventoryCommands(lab: Command): void {
           : `${renderHealth(inventory, results, pins)}\n`,
       );
       if (results.some((r) => r.state === 'bad')) throw new CliError('', ExitCode.Failure);
-    });
-
-  lab
-    .command('collect-hardware')
-    .description('print a host’s hardware profile (CPU, memory, NICs and storage controllers with drivers)')
-    .argument('<host>', 'host name in the inventory')
-    .requiredOption('--inventory <file>', 'inventory file (YAML or JSON)')
-    .option('--timeout <ms>', 'per-command timeout', positiveInt, 30_000)
-    .action(async (hostName: string, opts: { inventory: string; timeout: number }) => {
-      const inventory = await loadLab(opts.inventory);
-      await withDatabase(async (db) => {
-        const ssh = new SshPool({ connectTimeoutMs: opts.timeout, hostKeys: new PgHostKeyStore(db) });
-        try {
-          const target = inventory.sshTarget(hostName);
-          const health = new HostHealthService(ssh);
-          // Reachability first, so an unreachable host is an error rather than an empty profile.
-          await ssh.exec(target, 'true', { timeoutMs: opts.timeout, label: 'reachability check' });
-          const profile = await health.collectHardware(ssh.runner(target), opts.timeout);
-          process.stdout.write(
-            `${JSON.stringify({ host: hostName, hardwareClass: hardwareClass(profile), ...profile }, null, 2)}\n`,
-          );
-        } catch (err) {
-          if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
-          throw err;
-        } finally {
-          await ssh.close();
-        }
-      });
     });
 }

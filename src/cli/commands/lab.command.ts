@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerLabHardwareCommand } from 'src/cli/commands/lab-hardware.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
 import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
@@ -13,6 +14,7 @@ export function registerLabCommands(program: Command): void {
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
   registerLabInventoryCommands(lab);
+  registerLabHardwareCommand(lab);
   registerLabProvisionCommands(lab);
   registerLabTrustCommand(lab);
 }

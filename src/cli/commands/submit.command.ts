@@ -1,9 +1,12 @@
 import { Command, Option } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
+import { callApi, tokenOption, urlOption } from 'src/cli/api-client';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
 
+type Kind = 'bundle' | 'junit' | 'fio';
+
 interface SubmitOptions {
-  kind: 'bundle' | 'junit' | 'fio';
+  kind?: Kind;
   release: string;
   hardware?: string;
   url: string;
@@ -33,6 +36,20 @@ function parseParam(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/**
+ * What a result file is, from its first bytes: JUnit XML starts with `<` (after a BOM or blanks), a
+ * bundle is JSON with `"format": "shakedown.bundle"`, fio's JSON output carries `"fio version"`.
+ */
+export function detectKind(content: string): Kind | undefined {
+  const head = content.replace(/^\uFEFF/, '').trimStart();
+  if (head.startsWith('<')) return /<testsuites?\b/.test(head.slice(0, 4096)) ? 'junit' : undefined;
+  if (!head.startsWith('{')) return undefined;
+  const start = head.slice(0, 4096);
+  if (/"format"\s*:\s*"shakedown\.bundle"/.test(start)) return 'bundle';
+  if (/"fio version"\s*:/.test(start)) return 'fio';
+  return undefined;
+}
+
 /** Sends one result file with its hardware profile to a Shakedown server. */
 export async function submitFile(
   file: string,
@@ -40,13 +57,20 @@ export async function submitFile(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
   if (!opts.token) throw new CliError('no token: pass --token or set SHAKEDOWN_TOKEN', ExitCode.Usage);
+  const content = await readText(file, 'result file');
+  const kind = opts.kind ?? detectKind(content);
+  if (!kind) {
+    throw new CliError(
+      `${file}: neither JUnit XML, fio JSON (--output-format=json) nor a Shakedown bundle; say which with --kind`,
+      ExitCode.Usage,
+    );
+  }
   if (!opts.hardware) {
     throw new CliError(
       'no hardware profile: pass --hardware FILE (`shakedown lab collect-hardware HOST` writes one)',
       ExitCode.Usage,
     );
   }
-  const content = await readText(file, 'result file');
   let hardware: unknown;
   try {
     hardware = JSON.parse(await readText(opts.hardware, 'hardware profile'));
@@ -56,68 +80,48 @@ export async function submitFile(
   }
   const params = Object.fromEntries(opts.param.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
   const body = JSON.stringify({
-    kind: opts.kind,
+    kind,
     release: opts.release,
     content,
     hardware,
     ...(opts.campaign ? { campaign: opts.campaign } : {}),
     ...(opts.param.length ? { params } : {}),
   });
-  let url: URL;
-  try {
-    url = new URL('/api/v1/submissions', opts.url);
-  } catch {
-    throw new CliError(`--url ${opts.url}: not a URL`, ExitCode.Usage);
-  }
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/vnd.shakedown.submission+json' },
-      body,
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new CliError(`cannot reach ${url.origin}: ${cause}`);
-  }
-  const text = await res.text();
-  let answer: Record<string, unknown> = {};
-  try {
-    answer = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // A proxy's HTML error page: the status line says enough.
-  }
-  if (!res.ok) {
-    const retry = res.headers.get('retry-after');
-    const message = typeof answer['message'] === 'string' ? answer['message'] : res.statusText;
-    throw new CliError(
-      `submission refused (${res.status}${typeof answer['error'] === 'string' ? ` ${answer['error']}` : ''}): ${message}${retry ? ` (retry after ${retry} s)` : ''}`,
-    );
-  }
+  const { status, body: answer } = await callApi(
+    { url: opts.url, token: opts.token },
+    'POST',
+    '/api/v1/submissions',
+    { contentType: 'application/vnd.shakedown.submission+json', text: body },
+    { what: 'submission' },
+  );
   const summary = answer['summary'] as { counts?: Record<string, number> } | undefined;
   const counts = Object.entries(summary?.counts ?? {})
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
-  const verb = res.status === 201 ? 'submitted' : 'already submitted';
+  const verb = status === 201 ? 'submitted' : 'already submitted';
   out.write(
     `${verb}: ${String(answer['id'])} (${String(answer['status'])}) on ${String(answer['hardwareClass'])}${counts ? `: ${counts}` : ''}\n`,
   );
 }
 
-/** `shakedown submit FILE --kind bundle|junit|fio --release R --hardware FILE --url URL --token T`. */
+/** `shakedown submit FILE --release R --hardware FILE [--kind bundle|junit|fio] --url URL --token T`. */
 export function registerSubmitCommand(program: Command): void {
   program
     .command('submit')
     .description('Submit a result file (Shakedown bundle, pytest JUnit XML or fio JSON) with its hardware profile')
     .argument('<file>', 'the result file')
     .addOption(
-      new Option('--kind <kind>', 'what the file is').choices(['bundle', 'junit', 'fio']).makeOptionMandatory(),
+      new Option('--kind <kind>', 'what the file is (default: recognised from its content)').choices([
+        'bundle',
+        'junit',
+        'fio',
+      ]),
     )
     .requiredOption('--release <release>', 'the XCP-ng release the results are for, e.g. 8.3.0')
     .option('--hardware <file>', 'hardware profile JSON (from `shakedown lab collect-hardware HOST`)')
-    .addOption(new Option('--url <url>', 'Shakedown server').env('SHAKEDOWN_URL').default('http://127.0.0.1:3000'))
-    .addOption(new Option('--token <token>', 'API token (better: the SHAKEDOWN_TOKEN variable)').env('SHAKEDOWN_TOKEN'))
-    .option('--campaign <name>', 'campaign whose cases the results belong to')
+    .addOption(urlOption())
+    .addOption(tokenOption())
+    .option('--campaign <name>', "campaign whose cases the results belong to (default: the release's plan)")
     .option('--param <name=value>', 'a parameter the file cannot tell (fio: sr_kind=ext); repeatable', parseParam, [])
     .action(async (file: string, opts: SubmitOptions) => submitFile(file, opts));
 }

@@ -98,6 +98,7 @@ const lab: StatusOf<LabErrorCode> = {
   [LabErrorCode.UnknownHost]: NF,
   [LabErrorCode.UnknownPool]: NF,
   [LabErrorCode.LeaseUnavailable]: CONFLICT,
+  [LabErrorCode.HardwareIncomplete]: B,
   [LabErrorCode.LeaseLost]: CONFLICT,
 };
 

@@ -1,5 +1,4 @@
 import {
-  hardwareClass,
   parseEthtoolI,
   parseLscpu,
   parseLspciK,
@@ -14,10 +13,19 @@ describe('hardware profile parsers', () => {
     const lscpu = [
       'Architecture:            x86_64',
       'CPU(s):                  32',
+      'Thread(s) per core:      2',
+      'Core(s) per socket:      8',
+      'Socket(s):               2',
       'Vendor ID:               GenuineIntel',
       'Model name:              Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz',
     ].join('\n');
-    expect(parseLscpu(lscpu)).toEqual({ cpuModel: 'Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz', cpuCount: 32 });
+    expect(parseLscpu(lscpu)).toEqual({
+      cpuModel: 'Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz',
+      cpuCount: 32,
+      sockets: 2,
+      coresPerSocket: 8,
+      threadsPerCore: 2,
+    });
     expect(parseLscpu('garbage')).toEqual({});
     expect(parseMeminfo('MemTotal:       16303916 kB\nMemFree:         1 kB\n')).toBe(16303916 * 1024);
     expect(parseMeminfo('')).toBeUndefined();
@@ -72,16 +80,5 @@ describe('hardware profile parsers', () => {
       'eth1',
       'enp3s0',
     ]);
-  });
-
-  it('derives a stable hardware class', () => {
-    expect(
-      hardwareClass({
-        cpuModel: 'Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz',
-        nics: [{ name: 'eth0', driver: 'ixgbe' }],
-        storageControllers: [{ pciSlot: 'x', description: 'y', driver: 'megaraid_sas' }],
-      }),
-    ).toBe('intel-xeon-e5-2630-v3/ixgbe/megaraid_sas');
-    expect(hardwareClass({ nics: [], storageControllers: [] })).toBe('unknown-cpu/unknown-nic/unknown-storage');
   });
 });

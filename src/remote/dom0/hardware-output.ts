@@ -1,11 +1,14 @@
-/** What a host is made of, as ordinary Linux tools report it. Every field may be missing. */
-export interface HardwareProfile {
+/**
+ * Parsers of what ordinary Linux tools say about a host (lscpu, /proc/meminfo, dmidecode, lspci -k,
+ * ethtool -i). `src/lab/collect-hardware.ts` turns their output into the one hardware profile that
+ * `lab collect-hardware`, `lab check --hardware` and submissions share (src/lab/hardware-profile.ts).
+ */
+export interface CpuFacts {
   cpuModel?: string;
   cpuCount?: number;
-  memoryBytes?: number;
-  systemProduct?: string;
-  nics: NicInfo[];
-  storageControllers: StorageControllerInfo[];
+  sockets?: number;
+  coresPerSocket?: number;
+  threadsPerCore?: number;
 }
 
 export interface NicInfo {
@@ -35,14 +38,24 @@ function colonPairs(text: string): Map<string, string> {
   return out;
 }
 
-export function parseLscpu(text: string): Pick<HardwareProfile, 'cpuModel' | 'cpuCount'> {
+export function parseLscpu(text: string): CpuFacts {
   const pairs = colonPairs(text);
   const model = pairs.get('Model name');
-  const count = Number(pairs.get('CPU(s)'));
-  return {
-    ...(model ? { cpuModel: model.replace(/\s+/g, ' ') } : {}),
-    ...(Number.isInteger(count) && count > 0 ? { cpuCount: count } : {}),
+  const positive = (key: string): number | undefined => {
+    const n = Number(pairs.get(key));
+    return Number.isInteger(n) && n > 0 ? n : undefined;
   };
+  const facts: CpuFacts = model ? { cpuModel: model.replace(/\s+/g, ' ') } : {};
+  for (const [field, key] of [
+    ['cpuCount', 'CPU(s)'],
+    ['sockets', 'Socket(s)'],
+    ['coresPerSocket', 'Core(s) per socket'],
+    ['threadsPerCore', 'Thread(s) per core'],
+  ] as const) {
+    const n = positive(key);
+    if (n !== undefined) facts[field] = n;
+  }
+  return facts;
 }
 
 export function parseMeminfo(text: string): number | undefined {
@@ -119,19 +132,4 @@ export function physicalNicNames(text: string): string[] {
     .split(/\s+/)
     .map((s) => s.trim())
     .filter((n) => /^(eth|en|eno|ens|enp|em|p\d)/.test(n) && !n.includes('.'));
-}
-
-/** A short, stable label for grouping results by hardware: "<cpu vendor family>/<nic driver>/<storage driver>". */
-export function hardwareClass(p: HardwareProfile): string {
-  const slug = (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, '')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '');
-  const cpu = p.cpuModel ? slug(p.cpuModel) : 'unknown-cpu';
-  const nic = [...new Set(p.nics.map((n) => n.driver).filter(Boolean))].sort()[0] ?? 'unknown-nic';
-  const storage =
-    [...new Set(p.storageControllers.map((s) => s.driver).filter(Boolean))].sort()[0] ?? 'unknown-storage';
-  return `${cpu}/${nic}/${storage}`;
 }

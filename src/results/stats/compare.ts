@@ -1,3 +1,4 @@
+import { globRegExp } from 'src/common/glob';
 import type { Direction } from 'src/results/outcome';
 import { bootstrapDeltaPctInterval } from 'src/results/stats/bootstrap';
 import type { Interval } from 'src/results/stats/bootstrap';
@@ -163,10 +164,5 @@ export function policyFor(metric: string, rules: PolicyRules = [], base: Partial
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return re.test(text);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return globRegExp(pattern).test(text);
 }

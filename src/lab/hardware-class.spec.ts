@@ -1,5 +1,5 @@
-import { cpuFamily, hardwareClass } from 'src/community/hardware-class';
-import { validateHardwareProfile } from 'src/community/hardware-profile';
+import { cpuFamily, hardwareClass } from 'src/lab/hardware-class';
+import { validateHardwareProfile } from 'src/lab/hardware-profile';
 
 describe(cpuFamily.name, () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { DeviceDriver, HardwareProfile } from 'src/community/hardware-profile';
+import type { DeviceDriver, HardwareProfile } from 'src/lab/hardware-profile';
 
 /**
  * The hardware class of a system: `<cpu family> / <nic driver> / <storage driver>`, e.g.
