@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerLabDoctorCommand } from 'src/cli/commands/lab-doctor.command';
 import { registerLabHardwareCommand } from 'src/cli/commands/lab-hardware.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
@@ -17,4 +18,5 @@ export function registerLabCommands(program: Command): void {
   registerLabHardwareCommand(lab);
   registerLabProvisionCommands(lab);
   registerLabTrustCommand(lab);
+  registerLabDoctorCommand(lab);
 }

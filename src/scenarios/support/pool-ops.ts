@@ -37,7 +37,7 @@ const MIB = 1024 * 1024;
 const GUEST_BOOT_TIMEOUT_MS = 600_000;
 
 /** Default template names per VM kind; a suite's `with: { templates: { <kind>: <name> } }` overrides them. */
-const TEMPLATE_HINTS: Record<VmKind, RegExp[]> = {
+export const TEMPLATE_HINTS: Record<VmKind, RegExp[]> = {
   'pvhvm-linux': [/^Debian Bookworm 12/, /^Debian Bullseye 11/, /^Debian/i, /^Rocky/i, /^Ubuntu/i],
   'pv-linux': [/\(PV\)/, /CentOS 7/i],
   'hvm-windows': [/^Windows Server 20/, /^Windows/i],

@@ -54,6 +54,13 @@ export interface SimPif {
   management: boolean;
   ip: string;
   speedMbps: number;
+  /** set by pif-plug/unplug; absent means attached when management or carrier */
+  attached?: boolean;
+  mode?: 'None' | 'DHCP' | 'Static';
+  netmask?: string;
+  gateway?: string;
+  dns?: string;
+  primaryAddressType?: 'IPv4' | 'IPv6';
 }
 
 export interface SimSr {

@@ -844,6 +844,9 @@ export const VIF_CLASS: ClassDef<SimVif> = {
   ],
 };
 
+/** A PIF is up when plugged (pif-plug/unplug), else when it carries management or has a link. */
+export const pifAttached = (p: SimPif): boolean => p.attached ?? (p.management || p.carrier);
+
 export const PIF_CLASS: ClassDef<SimPif> = {
   cli: 'pif',
   table: 'PIF',
@@ -855,7 +858,7 @@ export const PIF_CLASS: ClassDef<SimPif> = {
     ro('MAC', (p) => p.mac),
     ro('physical', () => 'true'),
     ro('managed', () => 'true'),
-    ro('currently-attached', (p) => bool(p.management || p.carrier)),
+    ro('currently-attached', (p) => bool(pifAttached(p))),
     ro('MTU', () => '1500'),
     ro('VLAN', () => '-1'),
     ro('bond-master-of', () => ''),
@@ -865,15 +868,15 @@ export const PIF_CLASS: ClassDef<SimPif> = {
     ro('network-name-label', (p, m) => m.state.networks.get(p.networkUuid)?.name ?? NOT_IN_DB),
     ro('host-uuid', (p) => p.hostUuid),
     ro('host-name-label', (p, m) => m.state.hosts.get(p.hostUuid)?.name ?? NOT_IN_DB),
-    ro('IP-configuration-mode', (p) => (p.management ? 'Static' : 'None')),
+    ro('IP-configuration-mode', (p) => p.mode ?? (p.management ? 'Static' : 'None')),
     ro('IP', (p) => p.ip),
-    ro('netmask', (p) => (p.management ? '255.0.0.0' : '')),
-    ro('gateway', () => ''),
+    ro('netmask', (p) => p.netmask ?? (p.management ? '255.0.0.0' : '')),
+    ro('gateway', (p) => p.gateway ?? ''),
     ro('IPv6-configuration-mode', () => 'None'),
     ro('IPv6', () => ''),
     ro('IPv6-gateway', () => ''),
-    ro('primary-address-type', () => 'IPv4'),
-    ro('DNS', () => ''),
+    ro('primary-address-type', (p) => p.primaryAddressType ?? 'IPv4'),
+    ro('DNS', (p) => p.dns ?? ''),
     { name: 'properties', get: () => [['gro', 'on']] },
     { name: 'capabilities', get: () => [] },
     ro('io_read_kbs', () => '0.000'),

@@ -18,6 +18,7 @@ import {
   VIF_CLASS,
   VM_CLASS,
 } from 'src/simulator/xe/records';
+import { EMPTY_CLASSES, SM_CLASS } from 'src/simulator/xe/records-static';
 import { applyFilters, fieldType } from 'src/simulator/xe/selectors';
 import { STD_PARAMS } from 'src/simulator/xe/xe-args';
 import { XeCommand } from 'src/simulator/xe/xe-command';
@@ -44,6 +45,8 @@ const CLASSES: Record<string, ClassDef<never>> = {
   vif: VIF_CLASS,
   pif: PIF_CLASS,
   network: NETWORK_CLASS,
+  sm: SM_CLASS,
+  ...EMPTY_CLASSES,
 } as unknown as Record<string, ClassDef<never>>;
 
 export function modelledClass(cli: string): ClassDef<unknown> | undefined {

@@ -133,3 +133,64 @@ describe('params=all lists the fields of each release, no more, no less', () => 
     expect(k82).toHaveLength(new Set(k82).size);
   });
 });
+
+describe('xe PIFs', () => {
+  it('pif-reconfigure-ip and pif-unplug refuse what xapi refuses on the management PIF', async () => {
+    const lab = XeHarness.fromFile(DEFAULT_LAB);
+    const host = 'sim-830-a';
+    const mgmt = (
+      await lab.xe(host, 'pif-list', `host-uuid=${lab.host(host).uuid}`, 'management=true', '--minimal')
+    ).stdout.trim();
+    expect(await lab.xe(host, 'pif-reconfigure-ip', `uuid=${mgmt}`, 'mode=none')).toEqual({
+      stdout: '',
+      stderr: `The operation you requested cannot be performed because the specified PIF is the management interface.\nPIF: ${mgmt}\n`,
+      exitCode: 1,
+    });
+    expect((await lab.xe(host, 'pif-reconfigure-ip', `uuid=${mgmt}`, 'mode=static', 'IP=10.0.0.300')).stderr).toBe(
+      'A required parameter contained an invalid IP address\nparameter: IP\n',
+    );
+    expect((await lab.xe(host, 'pif-reconfigure-ip', `uuid=${mgmt}`, 'mode=bogus')).stderr).toBe(
+      "Error: Expected 'dhcp','none' or 'static', got bogus\n",
+    );
+    expect((await lab.xe(host, 'pif-unplug', `uuid=${mgmt}`)).stderr).toMatch(/management interface\.\nPIF: /);
+    expect(
+      (await lab.xe(host, 'pif-reconfigure-ip', `uuid=${mgmt}`, 'mode=static', 'IP=127.10.9.9', 'netmask=255.0.0.0'))
+        .exitCode,
+    ).toBe(0);
+    expect((await lab.xe(host, 'pif-param-get', `uuid=${mgmt}`, 'param-name=IP')).stdout).toBe('127.10.9.9\n');
+  });
+
+  it('sm-list lists the drivers; classes the lab has no objects of list nothing and refuse their uuids', async () => {
+    const lab = XeHarness.fromFile(DEFAULT_LAB);
+    const types = (await lab.xe('sim-830-a', 'sm-list', 'params=type', '--minimal')).stdout.trim().split(',');
+    expect(types).toEqual(expect.arrayContaining(['ext', 'lvm', 'nfs', 'lvmoiscsi', 'iso']));
+    expect(await lab.xe('sim-830-a', 'message-list')).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect((await lab.xe('sim-821-a', 'bond-param-get', 'uuid=nope', 'param-name=mode')).stderr).toBe(
+      'The uuid you supplied was invalid.\ntype: Bond\nuuid: nope\n',
+    );
+  });
+});
+
+describe('xe vif-move, pif-set-primary-address-type, message-destroy', () => {
+  it('move a VIF, refuse a bad address type, and find no message to destroy', async () => {
+    const lab = XeHarness.fromFile(DEFAULT_LAB);
+    const host = 'sim-821-a';
+    const vm = lab.vmUuid('debian10-upgraded');
+    const vif = (await lab.xe(host, 'vif-list', `vm-uuid=${vm}`, '--minimal')).stdout.trim().split(',')[0] ?? '';
+    const net = (await lab.xe(host, 'network-create', 'name-label=n2')).stdout.trim();
+    expect((await lab.xe(host, 'vif-move', `uuid=${vif}`, `network-uuid=${net}`)).exitCode).toBe(0);
+    expect((await lab.xe(host, 'vif-param-get', `uuid=${vif}`, 'param-name=network-uuid')).stdout).toBe(`${net}\n`);
+    const pif = (await lab.xe(host, 'pif-list', '--minimal')).stdout.trim().split(',')[0] ?? '';
+    expect(
+      (await lab.xe(host, 'pif-set-primary-address-type', `uuid=${pif}`, 'primary_address_type=ipv5')).stderr,
+    ).toBe("Error: Expected 'ipv4' or 'ipv6', got ipv5\n");
+    // 8.2.1's table requires uuid; 8.3.0's takes uuid or uuids and checks itself
+    expect((await lab.xe(host, 'message-destroy')).stderr).toBe(
+      "Required parameter not found: uuid\nFor usage run: 'xe help'\n",
+    );
+    expect((await lab.xe('sim-830-a', 'message-destroy')).stderr).toBe('Error: Need one of uuid, uuids\n');
+    expect((await lab.xe(host, 'message-destroy', 'uuid=m1')).stderr).toBe(
+      'The uuid you supplied was invalid.\ntype: message\nuuid: m1\n',
+    );
+  });
+});

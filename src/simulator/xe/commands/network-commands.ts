@@ -1,4 +1,4 @@
-import { SimVif, SimVm } from 'src/simulator/model/types';
+import { SimPif, SimVif, SimVm } from 'src/simulator/model/types';
 import { deviceAttached } from 'src/simulator/xe/records';
 import { vmRef } from 'src/simulator/xe/vm-select';
 import { XeCommand } from 'src/simulator/xe/xe-command';
@@ -25,7 +25,122 @@ function assertVifPlug(ctx: XeContext, vif: SimVif, vm: SimVm, op: 'plug' | 'unp
   if (op === 'unplug' && !attached) throw new XeApiError('DEVICE_ALREADY_DETACHED', [vif.uuid]);
 }
 
+function lookupPif(ctx: XeContext, uuid: string): SimPif {
+  const pif = ctx.model.state.pifs.get(uuid);
+  if (!pif || ctx.model.state.hosts.get(pif.hostUuid)?.poolUuid !== ctx.host.poolUuid) {
+    throw new XeApiError('UUID_INVALID', ['PIF', uuid]);
+  }
+  return pif;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
 export const NETWORK_COMMANDS: Record<string, XeCommand> = {
+  'vif-move': {
+    run: (ctx, params) => {
+      const { vif } = lookupVif(ctx, params.get('uuid') ?? '');
+      const netUuid = params.get('network-uuid') ?? '';
+      const net = ctx.model.state.networks.get(netUuid);
+      if (!net || net.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['network', netUuid]);
+      vif.networkUuid = netUuid;
+      return '';
+    },
+  },
+  'pif-set-primary-address-type': {
+    run: (ctx, params) => {
+      const pif = lookupPif(ctx, params.get('uuid') ?? '');
+      const text = params.get('primary_address_type') ?? '';
+      const t = text.toLowerCase();
+      // Record_util.primary_address_type_of_string
+      if (t !== 'ipv4' && t !== 'ipv6') throw new XeCliError(`Expected 'ipv4' or 'ipv6', got ${text}`);
+      pif.primaryAddressType = t === 'ipv4' ? 'IPv4' : 'IPv6';
+      return '';
+    },
+  },
+  'message-destroy': {
+    // cli_operations.ml message_destroy; a simulated lab raises no messages, so any uuid is unknown
+    run: (_ctx, params) => {
+      const uuid = params.get('uuid');
+      const uuids = params.get('uuids');
+      if (uuid !== undefined && uuids !== undefined) {
+        throw new XeCliError('Ambiguous arguments; need one of uuid, uuids');
+      }
+      if (uuid === undefined && uuids === undefined) throw new XeCliError('Need one of uuid, uuids');
+      const first = uuid ?? (uuids ?? '').split(',')[0] ?? '';
+      throw new XeApiError('UUID_INVALID', ['message', first]);
+    },
+  },
+  'pif-plug': {
+    run: (ctx, params) => {
+      lookupPif(ctx, params.get('uuid') ?? '').attached = true;
+      return '';
+    },
+  },
+  'pif-unplug': {
+    // xapi_pif.ml unplug: not the management PIF, no VIF of a running VM on its network on that host
+    run: (ctx, params) => {
+      const pif = lookupPif(ctx, params.get('uuid') ?? '');
+      if (pif.management) throw new XeApiError('PIF_IS_MANAGEMENT_INTERFACE', [pif.uuid]);
+      const inUse = [...ctx.model.state.vifs.values()].filter(
+        (v) =>
+          v.networkUuid === pif.networkUuid &&
+          deviceAttached(v, ctx.model) &&
+          ctx.model.state.vms.get(v.vmUuid)?.residentOn === pif.hostUuid,
+      );
+      const first = inUse[0];
+      if (first) {
+        const net = ctx.model.state.networks.get(pif.networkUuid);
+        // Xapi_network_attach_helpers.assert_network_has_no_vifs_in_use_on_me
+        throw new XeApiError('VIF_IN_USE', [`${pif.networkUuid} (${net?.name ?? ''})`, first.uuid]);
+      }
+      pif.attached = false;
+      return '';
+    },
+  },
+  'pif-reconfigure-ip': {
+    run: (ctx, params) => {
+      const pif = lookupPif(ctx, params.get('uuid') ?? '');
+      const modeText = (params.get('mode') ?? '').toLowerCase();
+      const modes: Record<string, 'DHCP' | 'None' | 'Static'> = { dhcp: 'DHCP', none: 'None', static: 'Static' };
+      const mode = modes[modeText];
+      if (!mode) throw new XeCliError(`Expected 'dhcp','none' or 'static', got ${params.get('mode') ?? ''}`);
+      const lower = new Map([...params].map(([k, v]) => [k.toLowerCase(), v]));
+      const ip = lower.get('ip') ?? '';
+      const netmask = params.get('netmask') ?? '';
+      const gateway = params.get('gateway') ?? '';
+      if (mode === 'Static') {
+        if (!IPV4.test(ip)) throw new XeApiError('INVALID_IP_ADDRESS_SPECIFIED', ['IP']);
+        if (!IPV4.test(netmask)) throw new XeApiError('INVALID_IP_ADDRESS_SPECIFIED', ['netmask']);
+      }
+      for (const [name, value] of [
+        ['IP', ip],
+        ['netmask', netmask],
+        ['gateway', gateway],
+      ] as const) {
+        if (value !== '' && !IPV4.test(value)) throw new XeApiError('INVALID_IP_ADDRESS_SPECIFIED', [name]);
+      }
+      if (pif.management && mode === 'None' && (pif.primaryAddressType ?? 'IPv4') === 'IPv4') {
+        throw new XeApiError('PIF_IS_MANAGEMENT_INTERFACE', [pif.uuid]);
+      }
+      pif.mode = mode;
+      // DHCP keeps the address the lab gave the interface; static takes the given one
+      if (mode === 'Static') pif.ip = ip;
+      if (mode === 'None') pif.ip = '';
+      pif.netmask = mode === 'DHCP' ? (pif.netmask ?? '255.0.0.0') : netmask;
+      pif.gateway = gateway;
+      pif.dns = lower.get('dns') ?? '';
+      return '';
+    },
+  },
+  'pif-scan': {
+    // every physical NIC of a simulated host already has its PIF: nothing new to introduce
+    run: (ctx, params) => {
+      const uuid = params.get('host-uuid') ?? '';
+      const host = ctx.model.state.hosts.get(uuid);
+      if (!host || host.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['host', uuid]);
+      return '';
+    },
+  },
   'network-create': {
     run: (ctx, params) => {
       const mtuText = params.get('MTU');
