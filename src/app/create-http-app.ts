@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { AppModule, AppModuleOptions } from 'src/app/app.module';
 import { PinoNestLogger } from 'src/common/logging/logger';
+import { installRequestGuards } from 'src/app/request-guards';
 
 export interface HttpAppOptions extends AppModuleOptions {
   logger: Logger;
@@ -24,9 +25,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
     // A module that fails to start throws to our caller, which prints one clear line and exits 1,
     // instead of Nest logging to stdout and exiting on its own.
     abortOnError: false,
+    // Bodies are parsed by installRequestGuards, with a limit per route and hostile text refused.
+    bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Off unless the operator names the proxy: otherwise anyone could pick the address rate limits see.
+  const trustProxy = options.config.get('SHAKEDOWN_TRUST_PROXY');
+  app.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   app.use(
     pinoHttp({
       logger: options.logger,
@@ -45,6 +50,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
       },
     }),
   );
+  installRequestGuards(app, options.config);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

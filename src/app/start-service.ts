@@ -1,16 +1,18 @@
 import { INestApplication } from '@nestjs/common';
 import { apiFeatures } from 'src/app/api-features';
+import { bootstrap } from 'src/app/bootstrap';
 import { createHttpApp } from 'src/app/create-http-app';
 import { CliError } from 'src/common/errors/cli-error';
-import { createRootLogger } from 'src/common/logging/logger';
-import { AppConfig } from 'src/config/config';
-import { prepareDatabase, PreparedDatabase } from 'src/database/prepare-database';
+import type { Logger } from 'pino';
+import type { PreparedDatabase } from 'src/database/prepare-database';
 import { configureWeb } from 'src/web/configure-web';
 
 export interface RunningService {
   app: INestApplication;
   url: string;
   database: PreparedDatabase;
+  /** The process's root logger, for what else the process runs beside the service (the demo's worker). */
+  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -25,10 +27,8 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
   const env = { ...(options.env ?? process.env) };
   if (options.port !== undefined) env.PORT = options.port;
   if (options.host !== undefined) env.HOST = options.host;
-  const config = AppConfig.fromEnv(env);
-  const logger = createRootLogger(config.get('LOG_LEVEL'));
-  const database = await prepareDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
-  if (database.appliedMigrations.length) logger.info({ migrations: database.appliedMigrations }, 'database migrated');
+  const base = await bootstrap({ env });
+  const { config, logger, database } = base;
   const app = await createHttpApp({
     config,
     databaseUrl: database.url,
@@ -53,9 +53,10 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     app,
     url,
     database,
+    logger,
     async close() {
       await app.close();
-      await database.embedded?.stop();
+      await base.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
 import { type Diagnostic, CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
 import type { Campaign, Requirements, Suite, SuiteSettings } from 'src/campaign/campaign.types';
 import {
@@ -85,8 +86,12 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
       ],
     };
   }
+  const shape = yamlShapeProblem(text);
+  if (shape) {
+    return { diagnostics: [{ file: filename, line: shape.line, col: shape.col, message: `YAML ${shape.message}` }] };
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseUntrustedYaml(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.slice(0, 20).map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);

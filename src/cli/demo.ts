@@ -3,7 +3,6 @@ import { demoAdminLink } from 'src/app/demo-admin-link';
 import { startService } from 'src/app/start-service';
 import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
-import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { Engine } from 'src/execution/engine';
 import { parseInventory } from 'src/lab/inventory.loader';
@@ -67,7 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       databaseUrl: service.database.url,
       dataDir: config.dataDir,
       registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-      logger: createRootLogger(config.get('LOG_LEVEL')),
+      logger: service.logger,
     });
     const opened = engine;
     closers.push(() => opened.close());

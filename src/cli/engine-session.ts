@@ -1,6 +1,4 @@
-import { createRootLogger } from 'src/common/logging/logger';
-import { AppConfig } from 'src/config/config';
-import { prepareDatabase } from 'src/database/prepare-database';
+import { bootstrap } from 'src/app/bootstrap';
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunRepository } from 'src/execution/run.repository';
@@ -18,9 +16,8 @@ export interface EngineSession {
 
 /** What a short-lived CLI command needs to start or follow runs (no workers in this process). */
 export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Promise<EngineSession> {
-  const config = AppConfig.fromEnv(env);
-  const logger = createRootLogger(config.get('LOG_LEVEL') === 'info' ? 'warn' : config.get('LOG_LEVEL'));
-  const database = await prepareDatabase(config);
+  const base = await bootstrap({ env, quiet: true });
+  const { config, logger, database } = base;
   const engine = await Engine.open({
     databaseUrl: database.url,
     dataDir: config.dataDir,
@@ -39,7 +36,7 @@ export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Pr
     },
     async close() {
       await engine.close();
-      await database.embedded?.stop();
+      await base.close();
     },
   };
 }

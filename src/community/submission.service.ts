@@ -9,6 +9,7 @@ import { CommunityError, CommunityErrorCode } from 'src/community/community.erro
 import { hardwareClass } from 'src/lab/hardware-class';
 import { validateHardwareProfile } from 'src/lab/hardware-profile';
 import { parseJsonText } from 'src/community/json-text';
+import { hostileValueProblem } from 'src/common/input/hostile-text';
 import { mapSubmission } from 'src/community/submission-mapping';
 import { moderationSchema, submissionBodySchema } from 'src/community/submission.schemas';
 import { SubmissionRepository } from 'src/community/submission.repository';
@@ -50,6 +51,8 @@ export class SubmissionService {
   /** Validates, maps and stores a submission body (JSON text or an already decoded object). */
   async submit(principal: Principal, body: unknown): Promise<SubmitResult> {
     const doc = typeof body === 'string' ? parseJsonText(body, 'body') : body;
+    const hostile = hostileValueProblem(doc, 'body');
+    if (hostile) throw new CommunityError(hostile, CommunityErrorCode.SubmissionInvalid);
     const checked = checkInput(submissionBodySchema, doc ?? {});
     if (!checked.ok) throw invalid(checked.problems);
     const input = checked.value;

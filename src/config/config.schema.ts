@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadExternalSuites } from 'src/scenarios/external/external-suites';
+import { loadExternalSuites } from 'src/config/external-suites';
 
 /**
  * Every setting Shakedown reads from the environment, with its default and a one-line description.
@@ -11,6 +11,11 @@ export const configFields = {
     description:
       'PostgreSQL 13+ URL. Unset: an embedded PostgreSQL starts in SHAKEDOWN_DATA_DIR/pg (as root, when user postgres cannot enter that folder: in /var/lib/shakedown, which it says).',
     secret: true,
+  },
+  SHAKEDOWN_DATABASE_WAIT_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(3600).default(0),
+    description:
+      'At start, keep trying a DATABASE_URL that does not answer yet (name not resolvable, connection refused, server starting) for this long; 0 fails at once. Containers set it.',
   },
   SHAKEDOWN_DATA_DIR: {
     schema: z.string().min(1).default('.shakedown'),
@@ -72,6 +77,14 @@ export const configFields = {
   SHAKEDOWN_SUBMISSION_RATE_PER_MINUTE: {
     schema: z.coerce.number().int().min(1).default(600),
     description: 'Submissions one token may send per minute.',
+  },
+  SHAKEDOWN_TRUST_PROXY: {
+    schema: z
+      .string()
+      .regex(/^(false|loopback|\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)$/, 'false, loopback, or an IPv4 address or CIDR')
+      .default('false'),
+    description:
+      "Which reverse proxy may set X-Forwarded-For (rate limits key on the address it names): `false` (none, the default), `loopback`, or the proxy's address/CIDR.",
   },
   SHAKEDOWN_EXTERNAL_SUITES: {
     schema: z

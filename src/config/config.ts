@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { configFields, ConfigKey } from 'src/config/config.schema';
 import { ConfigError } from 'src/config/config.errors';
-import { suitesOverlapping } from 'src/scenarios/external/external-suites';
+import { suitesOverlapping } from 'src/config/external-suites';
 
 type Parsed = { [K in ConfigKey]: z.output<(typeof configFields)[K]['schema']> };
 

@@ -1,22 +1,21 @@
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { migrations } from 'src/database/migrations';
 
 export interface DataSourceOptions {
   url: string;
-  entities?: MixedList<string | (new (...args: never[]) => unknown) | EntitySchema>;
   poolSize?: number;
   applicationName?: string;
 }
 
 /**
  * The one way Shakedown builds a TypeORM DataSource. The schema comes from migrations only
- * (`synchronize` stays off): several processes share one database and must agree on it.
+ * (`synchronize` stays off): several processes share one database and must agree on it. No
+ * entities: repositories speak SQL through the DataSource.
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: options.entities ?? [],
     migrations,
     migrationsTableName: 'shakedown_migrations',
     synchronize: false,

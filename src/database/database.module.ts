@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrations } from 'src/database/migrations';
 import { DATABASE_URL } from 'src/database/database.tokens';
 
-/** TypeORM for the Nest processes. Entities register themselves with TypeOrmModule.forFeature. */
+/** TypeORM for the Nest processes: the one pool of the API process. Repositories speak SQL, no entities. */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -16,7 +16,6 @@ export class DatabaseModule {
         TypeOrmModule.forRoot({
           type: 'postgres',
           url,
-          autoLoadEntities: true,
           migrations,
           migrationsTableName: 'shakedown_migrations',
           synchronize: false,

@@ -34,7 +34,7 @@ export async function prepareDatabase(
     });
     url = embedded.url;
   }
-  await assertReachable(url);
+  await waitUntilReachable(url, external ? config.get('SHAKEDOWN_DATABASE_WAIT_SECONDS') * 1000 : 0, log);
   const dataSource = createDataSource({ url, poolSize: 2, applicationName: 'shakedown-migrate' });
   await dataSource.initialize();
   try {
@@ -42,6 +42,27 @@ export async function prepareDatabase(
     return { url, embedded, appliedMigrations };
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/**
+ * Errors that a database on its way up gives: its name not in DNS yet (a container that just joined
+ * its network), nothing listening yet, or a server still starting (57P03).
+ */
+const TRANSIENT = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P03']);
+
+async function waitUntilReachable(url: string, waitMs: number, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await assertReachable(url);
+    } catch (err) {
+      const code = err instanceof DatabaseError ? err.details.reason : undefined;
+      if (typeof code !== 'string' || !TRANSIENT.has(code) || Date.now() >= deadline) throw err;
+      const delay = Math.min(2_000, 100 * 2 ** attempt, Math.max(0, deadline - Date.now()));
+      log(`waiting for the database at ${redactDatabaseUrl(url)} (${code})…`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 
@@ -64,6 +85,7 @@ async function assertReachable(url: string): Promise<void> {
         .replace(/\s+/g, ' ')
         .trim(),
       DatabaseErrorCode.Unreachable,
+      { reason: e.code },
     );
   } finally {
     await client.end().catch(() => undefined);

@@ -40,10 +40,16 @@ export function orderedUuid(ms: number, seq: number): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-7${counter}-${tail.slice(0, 4)}-${tail.slice(4, 16)}`;
 }
 
+export interface QueueOptions {
+  maintenance?: boolean;
+  /** pg-boss's own errors (maintenance, supervision): they retry by themselves but must be seen. */
+  onError?: (err: Error) => void;
+}
+
 export class CaseQueue {
   private constructor(private readonly boss: PgBoss) {}
 
-  static async start(url: string, options: { maintenance?: boolean } = {}): Promise<CaseQueue> {
+  static async start(url: string, options: QueueOptions = {}): Promise<CaseQueue> {
     // pg-boss creates its schema and queues on first start; two processes doing that at the same
     // moment on a fresh database can collide (CREATE SCHEMA races), so first starts are serialised.
     const lock = new Client({ connectionString: url, application_name: 'shakedown-queue-setup' });
@@ -57,7 +63,7 @@ export class CaseQueue {
     }
   }
 
-  private static async startUnlocked(url: string, options: { maintenance?: boolean }): Promise<CaseQueue> {
+  private static async startUnlocked(url: string, options: QueueOptions): Promise<CaseQueue> {
     const boss = new PgBoss({
       connectionString: url,
       max: 4,
@@ -65,7 +71,8 @@ export class CaseQueue {
       supervise: options.maintenance ?? true,
       schedule: false,
     });
-    boss.on('error', () => undefined); // surfaced by failing calls; maintenance errors retry by themselves
+    // Failing calls surface their own errors; these are the background ones, which retry by themselves.
+    boss.on('error', (err: Error) => options.onError?.(err));
     await boss.start();
     for (const name of Object.values(QueueName)) {
       if (!(await boss.getQueue(name))) {

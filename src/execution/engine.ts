@@ -44,7 +44,10 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const db = createDataSource({ url: options.databaseUrl, poolSize: 10, applicationName: 'shakedown-engine' });
     await db.initialize();
-    const queue = await CaseQueue.start(options.databaseUrl);
+    const queueLog = options.logger.child({ component: 'queue' });
+    const queue = await CaseQueue.start(options.databaseUrl, {
+      onError: (err) => queueLog.error({ err: err.message }, 'pg-boss error'),
+    });
     // Host keys are pinned in the database: every process (API, CLI, each worker) enforces the same pin.
     const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });
     return new Engine(db, queue, new RunService(db, queue, options.registry), ssh, options);

@@ -1,34 +1,55 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from 'src/config/config';
 import { DATABASE_URL } from 'src/database/database.tokens';
-import { createRootLogger } from 'src/common/logging/logger';
-import { Engine } from 'src/execution/engine';
+import { CaseQueue } from 'src/execution/case-queue';
+import { RunService } from 'src/execution/run.service';
 import { RunsController } from 'src/execution/runs.controller';
+import { ArtifactStore } from 'src/results/artifact-store';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
-/** Starting and cancelling runs from the API. The API process queues; worker processes execute. */
+/**
+ * Starting and cancelling runs from the API. The API process queues; worker processes execute.
+ * Everything here runs on the process's one TypeORM pool (DatabaseModule) and logs through its one
+ * root logger; only pg-boss keeps its own small pool, which it needs for its maintenance.
+ */
 @Module({
   controllers: [RunsController],
   providers: [
     {
-      provide: Engine,
-      inject: [DATABASE_URL, AppConfig],
-      useFactory: (url: string, config: AppConfig): Promise<Engine> =>
-        Engine.open({
-          databaseUrl: url,
-          dataDir: config.dataDir,
-          registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-          logger: createRootLogger(config.get('LOG_LEVEL')),
-        }),
+      provide: ScenarioRegistry,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
+    },
+    {
+      provide: CaseQueue,
+      inject: [DATABASE_URL],
+      useFactory: (url: string) => {
+        const log = new Logger('CaseQueue');
+        return CaseQueue.start(url, { onError: (err) => log.error(`pg-boss error: ${err.message}`) });
+      },
+    },
+    {
+      provide: RunService,
+      inject: [getDataSourceToken(), CaseQueue, ScenarioRegistry],
+      useFactory: (db: DataSource, queue: CaseQueue, registry: ScenarioRegistry) => new RunService(db, queue, registry),
+    },
+    {
+      provide: ArtifactStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new ArtifactStore(join(config.dataDir, 'artifacts')),
     },
   ],
-  exports: [Engine],
+  exports: [RunService, CaseQueue],
 })
 export class ExecutionModule implements OnApplicationShutdown {
-  constructor(@Inject(Engine) private readonly engine: Engine) {}
+  constructor(@Inject(CaseQueue) private readonly queue: CaseQueue) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.engine.close();
+    await this.queue.stop();
   }
 }

@@ -23,8 +23,15 @@ export interface EventSubscription {
   close(): Promise<void>;
 }
 
-/** A dedicated connection that LISTENs; reconnects are the caller's concern (it polls as a fallback). */
-export async function subscribeEvents(url: string, onEvent: (event: RunEvent) => void): Promise<EventSubscription> {
+/**
+ * The one way to LISTEN: a dedicated connection; reconnects are the caller's concern (workers poll
+ * as a fallback, the API re-opens on its next subscriber). `onError` hears of a lost connection.
+ */
+export async function subscribeEvents(
+  url: string,
+  onEvent: (event: RunEvent) => void,
+  onError: (err: Error) => void = () => undefined,
+): Promise<EventSubscription> {
   const client = new Client({ connectionString: url, application_name: 'shakedown-events' });
   await client.connect();
   client.on('notification', (msg) => {
@@ -35,7 +42,7 @@ export async function subscribeEvents(url: string, onEvent: (event: RunEvent) =>
       // A malformed payload is not ours to act on.
     }
   });
-  client.on('error', () => undefined);
+  client.on('error', onError);
   await client.query(`LISTEN ${EVENTS_CHANNEL}`);
   return {
     async close() {

@@ -1,3 +1,4 @@
+import { isRunNumber, isUuid } from 'src/common/input/run-number';
 import { queryRows } from 'src/database/sql';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseRow, NewCase, RunRow, StepRecord } from 'src/execution/run.types';
@@ -137,6 +138,8 @@ export class RunRepository {
 
   async findRun(idOrNumber: string | number): Promise<RunRow | null> {
     const byNumber = typeof idOrNumber === 'number' || /^\d+$/.test(idOrNumber);
+    // Out of the integer column's range or not a uuid: no run has it, and SQL must not be asked.
+    if (byNumber ? !isRunNumber(Number(idOrNumber)) : !isUuid(String(idOrNumber))) return null;
     const [row] = await queryRows(this.db, `SELECT ${RUN_COLUMNS} FROM runs WHERE ${byNumber ? 'number' : 'id'} = $1`, [
       byNumber ? Number(idOrNumber) : idOrNumber,
     ]);

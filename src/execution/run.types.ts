@@ -1,7 +1,8 @@
 import { Outcome } from 'src/results/outcome';
 
-export type RunStatus = 'queued' | 'running' | 'finished' | 'cancelling' | 'cancelled' | 'error';
-export type CaseStatus = 'pending' | 'queued' | 'waiting' | 'running' | 'done';
+import type { CaseStatus, RunStatus } from 'src/results/run-status';
+
+export type { CaseStatus, RunStatus };
 
 export interface RunRow {
   id: string;

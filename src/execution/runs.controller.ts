@@ -8,8 +8,10 @@ import { Role } from 'src/auth/role';
 import { Roles } from 'src/auth/roles.decorator';
 import { parseInput } from 'src/common/input/check-input';
 import { campaignFilePath } from 'src/execution/campaign-files';
-import { Engine } from 'src/execution/engine';
+import { CaseQueue } from 'src/execution/case-queue';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
+import { RunService } from 'src/execution/run.service';
+import { ArtifactStore } from 'src/results/artifact-store';
 
 const startRunSchema = z
   .object({
@@ -27,6 +29,9 @@ const startRunSchema = z
   })
   .strict()
   .refine((b) => !!b.campaign !== !!b.campaignText, { message: 'give exactly one of campaign and campaignText' });
+
+/** Largest evidence (base64 characters, all files together) a manual check may carry. */
+export const MANUAL_EVIDENCE_MAX_BASE64 = 24 * 1024 * 1024;
 
 const manualSchema = z
   .object({
@@ -50,6 +55,9 @@ const manualSchema = z
           .strict(),
       )
       .max(20)
+      .refine((files) => files.reduce((n, f) => n + f.contentBase64.length, 0) <= MANUAL_EVIDENCE_MAX_BASE64, {
+        message: `evidence files together hold at most ${MANUAL_EVIDENCE_MAX_BASE64} base64 characters`,
+      })
       .optional(),
   })
   .strict();
@@ -68,7 +76,11 @@ function parseBody(body: unknown): StartRunBody {
 @ApiBearerAuth()
 @Controller('api/v1/runs')
 export class RunsController {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly runs: RunService,
+    private readonly caseQueue: CaseQueue,
+    private readonly artifacts: ArtifactStore,
+  ) {}
 
   @Post()
   @Roles(Role.Tester)
@@ -80,7 +92,7 @@ export class RunsController {
     } else {
       campaign = { text: input.campaignText!, filename: 'campaign (posted)' };
     }
-    const { run, counts } = await this.engine.runs.start({
+    const { run, counts } = await this.runs.start({
       campaign,
       lab: input.lab,
       suite: input.suite,
@@ -95,7 +107,7 @@ export class RunsController {
   @HttpCode(202)
   @Roles(Role.Tester)
   async cancel(@Param('ref') ref: string) {
-    const run = await this.engine.runs.cancel(ref);
+    const run = await this.runs.cancel(ref);
     return { id: run.id, number: run.number, status: run.status };
   }
 
@@ -103,7 +115,7 @@ export class RunsController {
   @HttpCode(202)
   @Roles(Role.Tester)
   cancelCase(@Param('ref') ref: string, @Param('case') caseRef: string) {
-    return this.engine.runs.cancelCase(ref, caseRef);
+    return this.runs.cancelCase(ref, caseRef);
   }
 
   /** A tester records the outcome of a manual check, with notes and small evidence files (base64). */
@@ -120,7 +132,7 @@ export class RunsController {
       body ?? {},
       (message, details) => new ExecutionError(message, ExecutionErrorCode.ManualInvalid, details),
     );
-    return this.engine.runs.recordManual({
+    return this.runs.recordManual({
       run: ref,
       case: caseRef,
       outcome: manual.outcome,
@@ -131,12 +143,12 @@ export class RunsController {
         content: Buffer.from(e.contentBase64, 'base64'),
         mediaType: e.mediaType,
       })),
-      artifacts: this.engine.artifacts,
+      artifacts: this.artifacts,
     });
   }
 
   @Get('-/queue')
   async queue() {
-    return this.engine.queue.depth();
+    return this.caseQueue.depth();
   }
 }

@@ -34,7 +34,7 @@ export interface HealthCheckOptions {
   signal?: AbortSignal;
 }
 
-function describeError(err: unknown): string {
+export function describeError(err: unknown): string {
   if (err instanceof RemoteError || err instanceof XeError) return `${err.message} [${err.code}]`;
   return err instanceof Error ? err.message : String(err);
 }

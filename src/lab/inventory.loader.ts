@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { Document, LineCounter, Node, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Document, LineCounter, Node, isMap, isScalar, isSeq } from 'yaml';
+import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
 import { LabError, LabErrorCode } from 'src/lab/lab.errors';
 import { Inventory, InventoryHost, InventoryPool } from 'src/lab/inventory.types';
 import { isFingerprint } from 'src/remote/host-key';
@@ -206,10 +207,18 @@ function readHost(r: Reader, node: Node, where: string): (InventoryHost & { node
   return name && address && credential ? host : undefined;
 }
 
+/** Inventories list hosts: thousands fit in a small fraction of this. */
+export const MAX_INVENTORY_CHARS = 1024 * 1024;
+
 /** Parses and validates an inventory; every problem is reported as `file:line:col: message`. */
 export function parseInventory(text: string, file = 'inventory'): Inventory {
+  if (text.length > MAX_INVENTORY_CHARS) {
+    throw invalid(file, [`${file}:1:1: larger than ${MAX_INVENTORY_CHARS} characters; an inventory is far smaller`]);
+  }
+  const shape = yamlShapeProblem(text);
+  if (shape) throw invalid(file, [`${file}:${shape.line}:${shape.col}: YAML ${shape.message}`]);
   const lines = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const doc: Document = parseUntrustedYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const r = new Reader(file, lines);
   for (const e of doc.errors) {
     const { line, col } = lines.linePos(e.pos[0]);

@@ -5,8 +5,6 @@ export enum LabErrorCode {
   InventoryInvalid = 'LAB_INVENTORY_INVALID',
   UnknownHost = 'LAB_UNKNOWN_HOST',
   UnknownPool = 'LAB_UNKNOWN_POOL',
-  LeaseUnavailable = 'LAB_LEASE_UNAVAILABLE',
-  LeaseLost = 'LAB_LEASE_LOST',
   HardwareIncomplete = 'LAB_HARDWARE_INCOMPLETE',
 }
 

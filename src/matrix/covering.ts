@@ -1,6 +1,6 @@
 import { type IndexedModel, canComplete } from 'src/matrix/indexed-model';
 import { MatrixError, MatrixErrorCode } from 'src/matrix/matrix.errors';
-import { Rng } from 'src/matrix/rng';
+import { Rng } from 'src/common/random';
 import { TupleSpace } from 'src/matrix/tuple-space';
 import { constructCoveringArray } from 'src/matrix/constructions';
 import { shrinkCovering } from 'src/matrix/shrink';

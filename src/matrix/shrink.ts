@@ -1,5 +1,5 @@
 import { type IndexedModel, rowValid } from 'src/matrix/indexed-model';
-import type { Rng } from 'src/matrix/rng';
+import type { Rng } from 'src/common/random';
 import type { TupleSpace } from 'src/matrix/tuple-space';
 
 const MAX_TUPLES_FOR_SEARCH = 4_000_000;

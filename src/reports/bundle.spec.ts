@@ -1,5 +1,4 @@
-import { parseBundle } from 'src/reports/bundle';
-import { ReportsError } from 'src/reports/reports.errors';
+import { resultBundleSchema } from 'src/reports/bundle';
 
 const valid = {
   format: 'shakedown.bundle',
@@ -30,21 +29,21 @@ const valid = {
   ],
 };
 
-describe(parseBundle.name, () => {
+describe('resultBundleSchema', () => {
   it('accepts a bundle and fills the optional fields with their defaults', () => {
-    const b = parseBundle(valid);
+    const b = resultBundleSchema.parse(valid);
     expect(b.cases[0]).toMatchObject({ attempts: [], release: null, errorCode: null });
     expect(b.cases[0]!.measurements[0]!.context).toEqual({});
   });
 
-  it('names the path of the first problem', () => {
+  it('names the path of a problem', () => {
     const bad = structuredClone(valid) as any;
     bad.cases[0].measurements[0].direction = 'sideways';
-    expect(() => parseBundle(bad)).toThrow(/bundle: cases\.0\.measurements\.0\.direction: /);
-    expect(() => parseBundle({ ...valid, cases: [{ ...valid.cases[0], outcome: 'great' }] })).toThrow(ReportsError);
+    const result = resultBundleSchema.safeParse(bad);
+    expect(result.error?.issues.map((i) => i.path)).toEqual([['cases', 0, 'measurements', 0, 'direction']]);
   });
 
-  it('refuses other versions plainly', () => {
-    expect(() => parseBundle({ ...valid, version: 2 })).toThrow('bundle version 2 is not supported (this Shakedown reads version 1)');
+  it('refuses other versions', () => {
+    expect(resultBundleSchema.safeParse({ ...valid, version: 2 }).success).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { OUTCOMES } from 'src/results/outcome';
-import { ReportsError, ReportsErrorCode } from 'src/reports/reports.errors';
 
 /**
  * The Shakedown result bundle: one run's results as one JSON document. `shakedown export RUN
@@ -93,24 +92,3 @@ export const resultBundleSchema = z.object({
 
 export type ResultBundle = z.infer<typeof resultBundleSchema>;
 export type BundleCase = z.infer<typeof bundleCaseSchema>;
-
-/** Validates a bundle read from outside (a submission); errors name the path of the first problem. */
-export function parseBundle(input: unknown): ResultBundle {
-  const version = (input as { version?: unknown } | null)?.version;
-  if (typeof version === 'number' && version !== BUNDLE_VERSION) {
-    throw new ReportsError(
-      `bundle version ${version} is not supported (this Shakedown reads version ${BUNDLE_VERSION})`,
-      ReportsErrorCode.BundleInvalid,
-    );
-  }
-  const parsed = resultBundleSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.length ? issue.path.join('.') : '(document)';
-    throw new ReportsError(`bundle: ${path}: ${issue?.message ?? 'invalid'}`, ReportsErrorCode.BundleInvalid, {
-      path,
-      issues: parsed.error.issues.length,
-    });
-  }
-  return parsed.data;
-}

@@ -7,7 +7,6 @@ export enum ReportsErrorCode {
   CompareInvalid = 'REPORT_COMPARE_INVALID',
   ReleaseInvalid = 'REPORT_RELEASE_INVALID',
   KnownIssueInvalid = 'REPORT_KNOWN_ISSUE_INVALID',
-  BundleInvalid = 'REPORT_BUNDLE_INVALID',
   ExportFormatInvalid = 'REPORT_EXPORT_FORMAT_INVALID',
 }
 

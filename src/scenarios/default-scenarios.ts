@@ -2,7 +2,7 @@ import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { basicScenarios } from 'src/scenarios/basic.scenarios';
 import { exportImportScenarios } from 'src/scenarios/export-import.scenarios';
 import { externalScenarios } from 'src/scenarios/external/external.scenarios';
-import { ExternalSuites, NO_EXTERNAL_SUITES } from 'src/scenarios/external/external-suites';
+import { ExternalSuites, NO_EXTERNAL_SUITES } from 'src/config/external-suites';
 import { guestToolsScenarios } from 'src/scenarios/guest-tools.scenarios';
 import { manualScenarios } from 'src/scenarios/manual.scenarios';
 import { migrationScenarios } from 'src/scenarios/migration.scenarios';

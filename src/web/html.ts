@@ -1,3 +1,4 @@
+import { isRunNumber } from 'src/common/input/run-number';
 import type { Response } from 'express';
 
 /**
@@ -26,5 +27,5 @@ export function listParam(value: unknown): string[] {
 export function intParam(value: unknown): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+  return isRunNumber(n) ? n : undefined;
 }

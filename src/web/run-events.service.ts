@@ -1,20 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { EventSubscription, RunEvent, subscribeEvents } from 'src/execution/run-events';
 
-/** The channel the execution engine notifies on every case and run state change. */
-export const EVENTS_CHANNEL = 'shakedown_events';
-
-export interface RunEvent {
-  kind: 'case' | 'run';
-  runId: string;
-  runNumber?: number;
-  caseId?: string;
-  status?: string;
-  outcome?: string;
-}
+export type RunScopedEvent = Extract<RunEvent, { runId: string }>;
 
 /**
  * One LISTEN connection per process, shared by every open run page: PostgreSQL fans the engine's
@@ -24,7 +14,7 @@ export interface RunEvent {
 export class RunEventsService implements OnModuleDestroy {
   private readonly logger = new Logger(RunEventsService.name);
   private readonly emitter = new EventEmitter();
-  private client?: Client;
+  private subscription?: EventSubscription;
   private connecting?: Promise<void>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -32,10 +22,10 @@ export class RunEventsService implements OnModuleDestroy {
   }
 
   /** Calls `listener` with each event of the run until the returned function is called. */
-  async subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
+  async subscribe(runId: string, listener: (event: RunScopedEvent) => void): Promise<() => void> {
     await this.connect();
     const handler = (event: RunEvent): void => {
-      if (event.runId === runId) listener(event);
+      if ('runId' in event && event.runId === runId) listener(event);
     };
     this.emitter.on('event', handler);
     return () => {
@@ -46,25 +36,16 @@ export class RunEventsService implements OnModuleDestroy {
   private connect(): Promise<void> {
     this.connecting ??= (async () => {
       const url = (this.dataSource.options as { url?: string }).url;
-      const client = new Client({ connectionString: url, application_name: 'shakedown-events' });
-      client.on('notification', (msg) => {
-        if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return;
-        try {
-          const event = JSON.parse(msg.payload) as RunEvent;
-          if (typeof event.runId === 'string') this.emitter.emit('event', event);
-        } catch {
-          this.logger.warn(`ignored a ${EVENTS_CHANNEL} notification that is not JSON`);
-        }
-      });
-      client.on('error', (err) => {
-        // A dropped connection is re-opened by the next subscriber; open pages re-connect by themselves.
-        this.logger.warn(`event listener connection lost: ${err.message}`);
-        this.client = undefined;
-        this.connecting = undefined;
-      });
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-      this.client = client;
+      this.subscription = await subscribeEvents(
+        url ?? '',
+        (event) => this.emitter.emit('event', event),
+        (err) => {
+          // A dropped connection is re-opened by the next subscriber; open pages re-connect by themselves.
+          this.logger.warn(`event listener connection lost: ${err.message}`);
+          this.subscription = undefined;
+          this.connecting = undefined;
+        },
+      );
     })().catch((err: unknown) => {
       this.connecting = undefined;
       throw err;
@@ -74,9 +55,9 @@ export class RunEventsService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.emitter.removeAllListeners();
-    const client = this.client;
-    this.client = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
     this.connecting = undefined;
-    await client?.end().catch(() => undefined);
+    await subscription?.close();
   }
 }

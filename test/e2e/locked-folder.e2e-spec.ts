@@ -1,19 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from 'test/utils/cli';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(addr && typeof addr === 'object' ? addr.port : 0));
-    });
-  });
-}
+import { freePort } from 'test/utils/sshd';
 
 /**
  * The front door from a folder user postgres cannot enter (root's home is 0700): the embedded

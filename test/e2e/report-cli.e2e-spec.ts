@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { parseBundle } from 'src/reports/bundle';
+import { parseBundleText } from 'src/community/bundle-import';
 import { runCli } from 'test/utils/cli';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { DemoRuns, ResultsFactory, seedDemoRuns } from 'test/utils/results-factory';
@@ -73,7 +73,7 @@ describe('shakedown report build / export / compare', () => {
   it('should export a bundle that its own schema accepts, with cases, attempts, measurements and lab', async () => {
     const res = await runCli(['export', String(demo.candidate.number), '--format', 'bundle'], env);
     expect(res.code).toBe(0);
-    const bundle = parseBundle(JSON.parse(res.stdout));
+    const bundle = parseBundleText(res.stdout);
     expect(bundle).toMatchObject({
       format: 'shakedown.bundle',
       version: 1,

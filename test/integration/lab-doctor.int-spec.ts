@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LabDoctor } from 'src/lab/doctor/lab-doctor';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { TEMPLATE_HINTS } from 'src/scenarios/support/pool-ops';
+import { runCli } from 'test/utils/cli';
+import { createTestDatabase } from 'test/utils/database';
 import { HarnessLab, startHarnessLab } from 'test/utils/scenario-harness';
 
 /** The lab doctor on the simulated lab: all ok when healthy; each injected misconfiguration named with its fix. */
@@ -43,6 +48,23 @@ describe(LabDoctor.name, () => {
     expect(new Set(rows.map((r) => r.subject))).toEqual(
       new Set([...lab.hosts().map((h) => h.host.name), ...lab.inventory.pools.map((p) => p.name)]),
     );
+  });
+
+  it('prints one row per requirement from the command line, and exits 0 on a healthy lab', async () => {
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-doctor-'));
+    try {
+      const file = join(dir, 'lab.json');
+      writeFileSync(file, JSON.stringify(env.lab.inventory));
+      const r = await runCli(['lab', 'doctor', file], { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: dir }, 120_000);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^status +subject +check +detail +fix$/m);
+      expect(r.stdout).toMatch(/\n\d+ ok, 0 warn, 0 fail\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.close();
+    }
   });
 
   it('names a missing template and an unplugged shared SR with their fixes, once per pool', async () => {

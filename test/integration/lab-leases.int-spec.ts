@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { PgHostKeyStore } from 'src/lab/host-key.repository';
 import { parseInventory } from 'src/lab/inventory.loader';
-import { LabErrorCode } from 'src/lab/lab.errors';
 import { LabRepository, StoredLab } from 'src/lab/lab.repository';
 import { LeaseRepository } from 'src/lab/lease.repository';
-import { LeaseService } from 'src/lab/lease.service';
 import { TestDatabase, createTestDatabase } from 'test/utils/database';
 
 const FP = 'SHA256:' + 'k'.repeat(43);
@@ -42,14 +40,12 @@ describe('leases and lab tables in PostgreSQL', () => {
   let db: TestDatabase;
   let labs: LabRepository;
   let leases: LeaseRepository;
-  let sut: LeaseService;
   let stored: StoredLab;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     labs = new LabRepository(db.dataSource);
     leases = new LeaseRepository(db.dataSource);
-    sut = new LeaseService(labs, leases);
     stored = await labs.upsertInventory(inventory(3));
   });
   afterAll(async () => {
@@ -87,58 +83,36 @@ describe('leases and lab tables in PostgreSQL', () => {
     expect(await store.get({ lab: 'lease-lab', name: 'h-0-0' })).toEqual({ fingerprint: FP, source: 'inventory' });
   });
 
-  it('leases a pool all or nothing, and never a host twice', async () => {
-    const a = await sut.tryLease('lease-lab', { pool: 'pool-0' }, { holder: 'w1', purpose: 'case-1' });
+  const TTL = 60_000;
+  const pool = (p: number) => [0, 1, 2].map((h) => stored.hostIds[`h-${p}-${h}`]!);
+
+  it('leases a set of hosts all or nothing, and never a host twice', async () => {
+    const a = await leases.tryAcquire({ holder: 'w1', purpose: 'case-1', hostIds: pool(0), ttlMs: TTL });
     expect(a?.hostIds).toHaveLength(3);
-    expect(await sut.tryLease('lease-lab', { pool: 'pool-0' }, { holder: 'w2', purpose: 'case-2' })).toBeNull();
+    expect(await leases.tryAcquire({ holder: 'w2', purpose: 'case-2', hostIds: pool(0), ttlMs: TTL })).toBeNull();
     // The pair overlaps pool-0: nothing of pool-1 may stay leased by the failed attempt.
-    expect(await sut.tryLease('lease-lab', { pools: ['pool-0', 'pool-1'] }, { holder: 'w2', purpose: 'x' })).toBeNull();
-    const b = await sut.tryLease('lease-lab', { hosts: ['h-1-2'] }, { holder: 'w3', purpose: 'case-3' });
-    expect(b?.hostIds).toEqual([stored.hostIds['h-1-2']]);
+    expect(
+      await leases.tryAcquire({ holder: 'w2', purpose: 'x', hostIds: [...pool(0), ...pool(1)], ttlMs: TTL }),
+    ).toBeNull();
+    const h12 = stored.hostIds['h-1-2']!;
+    const b = await leases.tryAcquire({ holder: 'w3', purpose: 'case-3', hostIds: [h12], ttlMs: TTL });
+    expect(b?.hostIds).toEqual([h12]);
     await leases.release(a!.id, 'w1');
-    const pair = await sut.tryLease('lease-lab', { hosts: ['h-0-0', 'h-1-0'] }, { holder: 'w2', purpose: 'migrate' });
+    const pairIds = [stored.hostIds['h-0-0']!, stored.hostIds['h-1-0']!];
+    const pair = await leases.tryAcquire({ holder: 'w2', purpose: 'migrate', hostIds: pairIds, ttlMs: TTL });
     expect(pair?.hostIds).toHaveLength(2);
   });
 
   it('reclaims an expired lease; the old holder then finds it lost', async () => {
-    const dead = await sut.tryLease('lease-lab', { pool: 'pool-1' }, { holder: 'dead', purpose: 'p', ttlMs: 1 });
+    const dead = await leases.tryAcquire({ holder: 'dead', purpose: 'p', hostIds: pool(1), ttlMs: 1 });
     expect(dead).not.toBeNull();
     const next = await poll(
-      () => sut.tryLease('lease-lab', { pool: 'pool-1' }, { holder: 'alive', purpose: 'p' }),
+      () => leases.tryAcquire({ holder: 'alive', purpose: 'p', hostIds: pool(1), ttlMs: TTL }),
       'the expired lease to be reclaimable',
     );
     expect(next.holder).toBe('alive');
     expect(await leases.heartbeat(dead!.id, 'dead', 60_000)).toBeNull();
     expect(await leases.heartbeat(next.id, 'alive', 60_000)).toBeInstanceOf(Date);
-  });
-
-  it('holds with a heartbeat and refuses with a clear error when taken', async () => {
-    let lost = false;
-    const held = await sut.hold(
-      'lease-lab',
-      { pool: 'pool-0' },
-      { holder: 'w1', purpose: 'p', ttlMs: 300, onLost: () => (lost = true) },
-    );
-    const first = held.expiresAt.getTime();
-    await poll(
-      async () =>
-        (
-          await db.dataSource.query(`SELECT 1 FROM leases WHERE id = $1 AND expires_at > $2`, [
-            held.id,
-            new Date(first),
-          ])
-        ).length
-          ? true
-          : null,
-      'a heartbeat',
-    );
-    await expect(sut.hold('lease-lab', { pool: 'pool-0' }, { holder: 'w2', purpose: 'p' })).rejects.toMatchObject({
-      code: LabErrorCode.LeaseUnavailable,
-    });
-    await poll(async () => (held.expiresAt.getTime() > first ? true : null), 'the heartbeat to extend the lease');
-    expect(lost).toBe(false);
-    await held.release();
-    expect((await leases.liveHolders(Object.values(stored.hostIds))).size).toBe(0);
   });
 
   it('never double-books: N workers racing for random host sets (property)', async () => {

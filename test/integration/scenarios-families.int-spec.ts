@@ -4,7 +4,7 @@ import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError } from 'src/scenarios/scenario.errors';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
-import { loadExternalSuites } from 'src/scenarios/external/external-suites';
+import { loadExternalSuites } from 'src/config/external-suites';
 import { useScenarioLab } from 'test/utils/scenario-harness';
 
 jest.setTimeout(180_000);

@@ -65,9 +65,7 @@ async function ensureTemplate(admin: Client): Promise<void> {
 }
 
 /** A fresh, migrated database of its own for one test file (a copy of the template: fast). */
-export async function createTestDatabase(
-  options: { entities?: DataSource['options']['entities'] } = {},
-): Promise<TestDatabase> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `shakedown_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(async (admin) => {
     // CREATE DATABASE … TEMPLATE needs the template to have no other connection: one file at a time
@@ -81,7 +79,7 @@ export async function createTestDatabase(
     }
   });
   const url = databaseUrl(name);
-  const dataSource = createDataSource({ url, entities: options.entities as never, poolSize: 5 });
+  const dataSource = createDataSource({ url, poolSize: 5 });
   await dataSource.initialize();
   return {
     url,

@@ -17,7 +17,7 @@ import {
   ReportedCase,
 } from 'src/scenarios/scenario.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
-import { ExternalSuites } from 'src/scenarios/external/external-suites';
+import { ExternalSuites } from 'src/config/external-suites';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { planCase } from 'src/execution/planner';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { startWorkerProcess } from 'src/execution/worker-process';
+import { startWorkerProcess } from 'src/app/worker-process';
+import { CliError } from 'src/common/errors/cli-error';
 
 /** `shakedown worker`: takes cases from the queue and runs them on the lab. */
 export function registerWorkerCommand(program: Command): void {
@@ -11,9 +12,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('-c, --concurrency <n>', 'cases run at the same time (default: SHAKEDOWN_WORKER_CONCURRENCY or 4)')
     .option('--name <name>', 'worker name shown on run pages (default: host:pid)')
     .action(async (opts: { concurrency?: string; name?: string }) => {
-      const env = { ...process.env };
-      if (opts.concurrency) env.SHAKEDOWN_WORKER_CONCURRENCY = opts.concurrency;
-      const running = await startWorkerProcess({ env, name: opts.name });
+      const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+        throw new CliError(`--concurrency must be a whole number from 1 to 64, got ${opts.concurrency}`, 2);
+      }
+      const running = await startWorkerProcess({ name: opts.name, concurrency });
       process.stderr.write(`shakedown: worker ${running.worker.name} started (concurrency ${running.concurrency})\n`);
       const stop = (signal: string): void => {
         process.stderr.write(`shakedown: ${signal}: finishing or handing back running cases\n`);

@@ -109,7 +109,7 @@ describe(httpStatusOf.name, () => {
     ['AUTH_UNAUTHORIZED', 401],
     ['AUTH_FORBIDDEN', 403],
     ['SUBMISSION_RATE_LIMITED', 429],
-    ['LAB_LEASE_UNAVAILABLE', 409],
+    ['RUN_ALREADY_FINISHED', 409],
     ['DATABASE_UNREACHABLE', 503],
     ['REMOTE_TIMEOUT', 504],
   ])('should map %s to %i', (code, status) => {

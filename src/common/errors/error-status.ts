@@ -13,6 +13,7 @@ import { RemoteErrorCode } from 'src/remote/remote.errors';
 import { XeCliErrorCode, XeError } from 'src/remote/xe/xe.errors';
 import { ReportsErrorCode } from 'src/reports/reports.errors';
 import { ResultsErrorCode } from 'src/results/results.errors';
+import { RequestErrorCode } from 'src/common/input/request.errors';
 import { ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { SimulatorErrorCode } from 'src/simulator/simulator.errors';
 
@@ -97,9 +98,7 @@ const lab: StatusOf<LabErrorCode> = {
   [LabErrorCode.InventoryInvalid]: B,
   [LabErrorCode.UnknownHost]: NF,
   [LabErrorCode.UnknownPool]: NF,
-  [LabErrorCode.LeaseUnavailable]: CONFLICT,
   [LabErrorCode.HardwareIncomplete]: B,
-  [LabErrorCode.LeaseLost]: CONFLICT,
 };
 
 const provisioner: StatusOf<ProvisionerErrorCode> = {
@@ -158,8 +157,14 @@ const reports: StatusOf<ReportsErrorCode> = {
   [ReportsErrorCode.CompareInvalid]: B,
   [ReportsErrorCode.ReleaseInvalid]: B,
   [ReportsErrorCode.KnownIssueInvalid]: B,
-  [ReportsErrorCode.BundleInvalid]: B,
   [ReportsErrorCode.ExportFormatInvalid]: B,
+};
+
+const request: StatusOf<RequestErrorCode> = {
+  [RequestErrorCode.TooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [RequestErrorCode.UnsupportedEncoding]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [RequestErrorCode.Malformed]: B,
+  [RequestErrorCode.HostileText]: B,
 };
 
 const results: StatusOf<ResultsErrorCode> = {
@@ -205,6 +210,7 @@ export const ERROR_FAMILIES: ReadonlyArray<{
   { codes: RemoteErrorCode, statuses: remote },
   { codes: XeCliErrorCode, statuses: xe },
   { codes: ReportsErrorCode, statuses: reports },
+  { codes: RequestErrorCode, statuses: request },
   { codes: ResultsErrorCode, statuses: results },
   { codes: ScenarioErrorCode, statuses: scenario },
   { codes: SimulatorErrorCode, statuses: simulator },

@@ -1,9 +1,7 @@
-import { HostHealthService } from 'src/lab/host-health.service';
+import { describeError, HostHealthService } from 'src/lab/host-health.service';
 import { LabInventory } from 'src/lab/lab-inventory';
-import { RemoteError } from 'src/remote/remote.errors';
 import { SshPool } from 'src/remote/ssh-pool';
 import { XeClient } from 'src/remote/xe/xe-client';
-import { XeError } from 'src/remote/xe/xe.errors';
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail';
 
@@ -24,11 +22,6 @@ export interface DoctorOptions {
   /** Host clocks in one pool may differ by this much before migration timings mean nothing. */
   maxClockSpreadSeconds?: number;
   timeoutMs?: number;
-}
-
-function why(err: unknown): string {
-  if (err instanceof RemoteError || err instanceof XeError) return `${err.message} [${err.code}]`;
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -101,7 +94,7 @@ export class LabDoctor {
           check: 'templates',
           subject: pool,
           status: 'fail',
-          detail: why(err),
+          detail: describeError(err),
           fix: 'xe template-list must answer on the master',
         },
       ];
@@ -158,7 +151,7 @@ export class LabDoctor {
           check: 'shared SR plugged on every host',
           subject: pool,
           status: 'fail',
-          detail: why(err),
+          detail: describeError(err),
           fix: 'xe sr-list and pbd-list must answer on the master',
         },
       ];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, Node } from 'yaml';
+import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
 import { parseDurationMs } from 'src/common/duration';
 import {
   ImageSource,
@@ -262,8 +263,13 @@ function readPool(
 
 /** Parses a nested lab file; every problem is reported at once, each as file:line:col. */
 export function parseNestedLab(text: string, file: string): NestedLabSpec {
+  const shape = yamlShapeProblem(text);
+  if (shape) {
+    const error = `${file}:${shape.line}:${shape.col}: YAML ${shape.message}`;
+    throw new ProvisionerError(error, ProvisionerErrorCode.LabFileInvalid, { errors: [error] });
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseUntrustedYaml(text, { lineCounter: lines, prettyErrors: false });
   const r = new Reader(file, lines);
   for (const e of doc.errors) {
     const { line, col } = lines.linePos(e.pos[0]);

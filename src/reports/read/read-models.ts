@@ -2,8 +2,9 @@ import type { Direction, Outcome } from 'src/results/outcome';
 
 /** What the results store holds, as pages, reports and exports read it (never TypeORM entities). */
 
-export type RunStatus = 'queued' | 'running' | 'finished' | 'cancelling' | 'cancelled' | 'error';
-export type CaseStatus = 'pending' | 'queued' | 'waiting' | 'running' | 'done';
+import type { CaseStatus, RunStatus } from 'src/results/run-status';
+
+export type { CaseStatus, RunStatus };
 
 export interface RunCounts {
   total: number;

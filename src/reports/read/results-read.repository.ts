@@ -1,3 +1,4 @@
+import { isRunNumber } from 'src/common/input/run-number';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isOutcome, OUTCOMES } from 'src/results/outcome';
 import type { Outcome } from 'src/results/outcome';
@@ -82,6 +83,7 @@ export class ResultsReadRepository {
   }
 
   async findRun(number: number): Promise<RunSummary | null> {
+    if (!isRunNumber(number)) return null;
     const [row] = await this.rows(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.number = $1 AND ${this.visible('r')}`, [number]);
     return row ? mapRun(row) : null;
   }

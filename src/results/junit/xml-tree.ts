@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ResultsError, ResultsErrorCode } from 'src/results/results.errors';
+import { scanXml } from 'src/results/junit/xml-scan';
 
 /** A parsed XML element with decoded attributes and text (text and CDATA joined in order). */
 export interface XmlElement {
@@ -54,6 +55,31 @@ export function parseXmlTree(xml: string, opts: ParseXmlOptions = {}): XmlElemen
       `${source}:${line}:${col}: DOCTYPE declarations are refused (they can define entities that expand without bound); JUnit XML never needs one`,
       ResultsErrorCode.JunitUnsafe,
       { source, line, col },
+    );
+  }
+  // XML 1.0 allows no NUL and no C0 control but tab, newline and carriage return, even escaped.
+  const control = forbiddenCharAt(text);
+  if (control >= 0) {
+    const { line, col } = lineCol(text, control);
+    const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
+    throw new ResultsError(
+      `${source}:${line}:${col}: character U+${code} is not allowed in XML`,
+      ResultsErrorCode.JunitMalformed,
+      {
+        source,
+        line,
+        col,
+      },
+    );
+  }
+  const scanned = scanXml(text);
+  if (scanned.problem) {
+    const { line, col } = lineCol(text, scanned.problem.offset);
+    const path = shortPath(scanned.problem.path);
+    throw new ResultsError(
+      `${source}:${line}:${col}: refused${path ? ` in ${path}` : ''}: ${scanned.problem.message}`,
+      ResultsErrorCode.JunitUnsafe,
+      { source, line, col, path },
     );
   }
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
@@ -131,7 +157,15 @@ export function decodeEntities(text: string, source: string, path: string): stri
     const m = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(ref);
     if (!m) fail(source, path, `unknown entity &${ref};`);
     const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2]!, 10);
-    if (code > 0x10ffff || code === 0) fail(source, path, `invalid character reference &${ref};`);
+    // XML 1.0 characters only: no NUL, no C0 control but tab/newline/CR, no lone surrogate half.
+    const allowed =
+      code === 0x9 ||
+      code === 0xa ||
+      code === 0xd ||
+      (code >= 0x20 && code <= 0xd7ff) ||
+      (code >= 0xe000 && code <= 0xfffd) ||
+      (code >= 0x10000 && code <= 0x10ffff);
+    if (!allowed) fail(source, path, `invalid character reference &${ref};`);
     return String.fromCodePoint(code);
   });
 }
@@ -141,6 +175,15 @@ function fail(source: string, path: string, what: string): never {
     source,
     path: shortPath(path),
   });
+}
+
+/** Offset of the first character XML 1.0 forbids (NUL, C0 controls but tab/LF/CR, U+FFFE/U+FFFF), or -1. */
+function forbiddenCharAt(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd) || c === 0xfffe || c === 0xffff) return i;
+  }
+  return -1;
 }
 
 function lineCol(text: string, offset: number): { line: number; col: number } {
@@ -165,25 +208,7 @@ function offsetOf(text: string, line: number, col: number): number {
   return Math.min(text.length, offset + Math.max(0, col - 1));
 }
 
-/** The path of open elements at an offset, by a light scan of tags (used only to explain errors). */
+/** The path of open elements at an offset (used only to explain errors). */
 export function elementPathAt(text: string, offset: number): string {
-  const stack: { name: string; index: number; counts: Map<string, number> }[] = [];
-  const rootCounts = new Map<string, number>();
-  const tag =
-    /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
-  let m: RegExpExecArray | null;
-  while ((m = tag.exec(text)) !== null && m.index < offset) {
-    const name = m[2];
-    if (name === undefined) continue;
-    if (m[1] === '/') {
-      const i = stack.map((s) => s.name).lastIndexOf(name);
-      if (i >= 0) stack.length = i;
-      continue;
-    }
-    const counts = stack[stack.length - 1]?.counts ?? rootCounts;
-    const index = (counts.get(name) ?? 0) + 1;
-    counts.set(name, index);
-    if (m[4] !== '/') stack.push({ name, index, counts: new Map() });
-  }
-  return shortPath(stack.map((s) => `${s.name}[${s.index}]`).join('/'));
+  return shortPath(scanXml(text, offset, { maxDepth: Infinity, maxAttributes: Infinity, maxElements: Infinity }).path);
 }

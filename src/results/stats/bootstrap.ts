@@ -1,4 +1,4 @@
-import type { Random } from 'src/results/stats/prng';
+import type { Random } from 'src/common/random';
 
 // Aliased once: global `Math` lookups are slow inside vm contexts (Jest), and this loop is hot.
 const floor = Math.floor;

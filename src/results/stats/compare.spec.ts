@@ -2,7 +2,7 @@ import { compareSamples, policyFor } from 'src/results/stats/compare';
 import { compareMeasurementSets } from 'src/results/stats/compare-sets';
 import { mannWhitneyU } from 'src/results/stats/mann-whitney';
 import { samplesNeededPerSide, smallestPossibleP } from 'src/results/stats/power';
-import { mulberry32, normal } from 'src/results/stats/prng';
+import { mulberry32, normal } from 'src/common/random';
 import { summarize } from 'src/results/stats/summary';
 
 const draw = (seed: number, n: number, mean: number, cv: number) => {

@@ -4,7 +4,7 @@ import { bootstrapDeltaPctInterval } from 'src/results/stats/bootstrap';
 import type { Interval } from 'src/results/stats/bootstrap';
 import { mannWhitneyU } from 'src/results/stats/mann-whitney';
 import { samplesNeededPerSide, smallestPossibleP } from 'src/results/stats/power';
-import { mulberry32, seedFromString } from 'src/results/stats/prng';
+import { mulberry32, seedFromString } from 'src/common/random';
 import { summarize } from 'src/results/stats/summary';
 import type { SampleSummary } from 'src/results/stats/summary';
 

@@ -5,7 +5,7 @@ import { isFailure } from 'src/results/outcome';
 import { ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { settingList, settingNumber, settingString, withSettings } from 'src/scenarios/support/params';
-import { ExternalSuite, ExternalSuites } from 'src/scenarios/external/external-suites';
+import { ExternalSuite, ExternalSuites } from 'src/config/external-suites';
 import {
   EXTERNAL_WITH_KEYS,
   keywordProblem,
@@ -38,8 +38,9 @@ function chosenSuite(
   const bad = (message: string, field: string): ScenarioError =>
     new ScenarioError(`external.xcp-ng-tests: with.${field}: ${message}`, ScenarioErrorCode.BadParams, { field });
   const refused = Object.keys(withSettings(settings)).filter((k) => !EXTERNAL_WITH_KEYS.includes(k));
-  if (refused.length > 0)
+  if (refused.length > 0) {
     throw bad('not a setting of external suites (suites are declared by the operator)', refused[0]!);
+  }
   const name = settingString(settings, 'suite');
   if (!name) throw bad('name the suite to run (one declared in SHAKEDOWN_EXTERNAL_SUITES)', 'suite');
   const suite = suites.get(name);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExternalSuite } from 'src/scenarios/external/external-suites';
+import { ExternalSuite } from 'src/config/external-suites';
 
 export interface SuiteRun {
   exitCode: number | null;

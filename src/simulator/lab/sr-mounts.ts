@@ -14,6 +14,7 @@ export async function linkSharedSrMounts(vfs: FolderVfs, model: LabModel, host: 
     if (sr.type !== 'nfs' || !model.srVisibleFrom(sr, host.uuid)) continue;
     const shared = join(srRoot, sr.uuid);
     await mkdir(shared, { recursive: true });
+    vfs.mount(`/var/run/sr-mount/${sr.uuid}`, shared);
     const mountPoint = vfs.real(`/var/run/sr-mount/${sr.uuid}`);
     const exists = await lstat(mountPoint).then(
       () => true,

@@ -1,113 +1,152 @@
-import { parseShell, Pipeline, ShellSyntaxError, SimpleCommand } from 'src/simulator/shell/shell-parser';
-import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
+import {
+  Bash,
+  Command,
+  defineCommand,
+  getCommandNames,
+  IFileSystem,
+  latin1FromBytes,
+  parse,
+  serialize,
+} from 'just-bash';
+import { CommandHandler, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 export interface ShellSink {
   stdout(chunk: string | Buffer): void;
   stderr(chunk: string): void;
 }
 
-const asBuffer = (c: string | Buffer): Buffer => (typeof c === 'string' ? Buffer.from(c) : c);
+/** The name the shell gives a statement that ran with a trailing `&` (see `detachBackground`). */
+const BACKGROUND = '__shakedown_background';
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/xensource/bin';
 
-async function runSimple(
-  cmd: SimpleCommand,
-  stdin: Buffer,
-  env: ShellEnv,
-  table: CommandTable,
-  sink: ShellSink,
-  signal: AbortSignal,
-): Promise<number> {
-  const [name, ...rest] = cmd.argv;
-  if (name === undefined) return 0;
-  const files = new Map<string, Buffer[]>();
-  const appendMode = new Map<string, boolean>();
-  let outTo: string | null = null;
-  let errTo: string | null = null;
-  let input = stdin;
-  for (const r of cmd.redirects) {
-    if (r.fd === 0) {
-      const data = await env.vfs.read(r.target);
-      if (data === null) {
-        sink.stderr(`bash: ${r.target}: No such file or directory\n`);
-        return 1;
-      }
-      input = data;
-      continue;
-    }
-    if (r.target === '&1') {
-      errTo = outTo ?? '&1';
-      continue;
-    }
-    files.set(r.target, []);
-    appendMode.set(r.target, r.append);
-    if (r.fd === 1 || r.fd === 'both') outTo = r.target;
-    if (r.fd === 2 || r.fd === 'both') errTo = r.target;
-  }
-  const write = (target: string | null, chunk: string | Buffer, fallback: (c: string | Buffer) => void): void => {
-    if (target === null) fallback(chunk);
-    else if (target === '&1') write(outTo, chunk, sink.stdout);
-    else if (target !== '/dev/null') files.get(target)?.push(asBuffer(chunk));
-  };
-  const handler = table[name];
-  let code: number;
-  if (!handler) {
-    write(errTo, `bash: ${name}: command not found\n`, (c) => sink.stderr(c.toString()));
-    code = 127;
-  } else {
-    code = await handler(
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Output goes to the pipe as text when it is UTF-8, as bytes otherwise (`dd`, archives). */
+function toResult(out: Buffer[], err: string[], exitCode: number) {
+  const data = Buffer.concat(out);
+  const text = data.toString('utf8');
+  const binary = Buffer.byteLength(text) !== data.length || !data.equals(Buffer.from(text));
+  return binary
+    ? { stdout: data.toString('latin1'), stdoutKind: 'bytes' as const, stderr: err.join(''), exitCode }
+    : { stdout: text, stdoutKind: 'text' as const, stderr: err.join(''), exitCode };
+}
+
+/** One of the simulator's own commands (xe, fio, lsblk, …) as a just-bash command bound to a host or guest. */
+function simulatorCommand(name: string, handler: CommandHandler, env: ShellEnv, marks: { bytes: boolean }): Command {
+  return defineCommand(name, async (argv, ctx) => {
+    const out: Buffer[] = [];
+    const err: string[] = [];
+    const exitCode = await handler(
       {
-        argv: rest,
-        stdin: input,
-        out: (c) => write(outTo, c, sink.stdout),
-        err: (c) => write(errTo, c, (x) => sink.stderr(x.toString())),
-        signal,
+        argv,
+        stdin: Buffer.from(latin1FromBytes(ctx.stdin), 'latin1'),
+        out: (c) => out.push(typeof c === 'string' ? Buffer.from(c) : c),
+        err: (c) => err.push(c),
+        signal: ctx.signal ?? new AbortController().signal,
       },
       env,
     );
-  }
-  for (const [path, chunks] of files) {
-    if (path === '/dev/null') continue;
-    try {
-      await env.vfs.write(path, Buffer.concat(chunks), appendMode.get(path) ?? false);
-    } catch (err) {
-      sink.stderr(`bash: ${path}: ${(err as Error).message}\n`);
-      code = 1;
-    }
-  }
-  return code;
+    const result = toResult(out, err, exitCode);
+    if (result.stdoutKind === 'bytes') marks.bytes = true;
+    return result;
+  });
 }
 
-async function runPipeline(
-  p: Pipeline,
-  env: ShellEnv,
-  table: CommandTable,
-  sink: ShellSink,
-  signal: AbortSignal,
-): Promise<number> {
-  let stdin = Buffer.alloc(0);
-  let code = 0;
-  for (let i = 0; i < p.commands.length; i++) {
-    const cmd = p.commands[i];
-    if (!cmd) continue;
-    const last = i === p.commands.length - 1;
-    if (last) {
-      code = await runSimple(cmd, stdin, env, table, sink, signal);
-    } else {
-      const captured: Buffer[] = [];
-      code = await runSimple(
-        cmd,
-        stdin,
-        env,
-        table,
-        { stdout: (c) => captured.push(asBuffer(c)), stderr: sink.stderr },
-        signal,
-      );
-      stdin = Buffer.concat(captured);
-    }
+/**
+ * `cmd &` detaches like `nohup cmd &`: the command line goes on and the job outlives the channel,
+ * its output dropped. (just-bash would wait for it.) Only top-level statements are rewritten.
+ */
+function detachBackground(source: string): string {
+  if (!source.includes('&')) return source;
+  let script;
+  try {
+    script = parse(source);
+  } catch {
+    return source; // the shell reports the syntax error itself
   }
-  return code;
+  if (!script.statements.some((s) => s.background)) return source;
+  return script.statements
+    .map((s) => {
+      const one = serialize({ ...script, statements: [{ ...s, background: false }] });
+      return s.background ? `${BACKGROUND} ${quote(one)}` : one;
+    })
+    .join('\n');
 }
 
-/** Runs a command line like `bash -c` would, for the subset the parser documents. */
+interface Shell {
+  bash: Bash;
+  fs: IFileSystem;
+  marks: { bytes: boolean };
+  /** the command files in /usr/bin are written */
+  ready: Promise<void>;
+}
+
+/**
+ * just-bash finds a command through $PATH like bash does, and runs its own commands only from
+ * /usr/bin or /bin: every command gets an executable stub there (so `which`, `type` and `ls /usr/bin`
+ * answer as on a real machine).
+ */
+async function installCommandFiles(fs: IFileSystem, names: string[]): Promise<void> {
+  await fs.mkdir('/usr/bin', { recursive: true });
+  for (const name of names) {
+    const path = `/usr/bin/${name}`;
+    if (await fs.exists(path)) continue;
+    await fs.writeFile(path, `#!/bin/bash\n# ${name}: built into the simulated shell\n`);
+    await fs.chmod(path, 0o755);
+  }
+}
+
+const shells = new WeakMap<ShellEnv, WeakMap<CommandTable, Shell>>();
+
+function shellFor(env: ShellEnv, table: CommandTable): Shell {
+  const fs = env.vfs.shellFs();
+  let byTable = shells.get(env);
+  if (!byTable) shells.set(env, (byTable = new WeakMap()));
+  const cached = byTable.get(table);
+  if (cached && cached.fs === fs) return cached;
+  const marks = { bytes: false };
+  const commands = Object.entries(table).map(([name, handler]) => simulatorCommand(name, handler, env, marks));
+  // A job started from inside the interpreter would be awaited by it: start it on the side instead.
+  const holder: { bash?: Bash } = {};
+  commands.push(
+    defineCommand(BACKGROUND, async ([script], ctx) => {
+      void holder.bash
+        ?.exec(script ?? '', { cwd: ctx.cwd, signal: new AbortController().signal, rawScript: true })
+        .catch(() => undefined);
+      return { stdout: '', stderr: '', exitCode: 0 };
+    }),
+  );
+  const bash = new Bash({
+    fs,
+    cwd: '/root',
+    customCommands: commands,
+    // It patches process-wide globals (timers, Function): not something to do inside the server.
+    defenseInDepth: false,
+    env: {
+      HOME: '/root',
+      USER: 'root',
+      LOGNAME: 'root',
+      SHELL: '/bin/bash',
+      HOSTNAME: env.hostname,
+      PATH,
+      LANG: 'en_US.UTF-8',
+    },
+    processInfo: { uid: 0, gid: 0 },
+  });
+  holder.bash = bash;
+  const names = [...getCommandNames(), ...Object.keys(table), BACKGROUND].filter((n) => n !== ':');
+  const shell = { bash, fs, marks, ready: installCommandFiles(fs, names) };
+  byTable.set(table, shell);
+  return shell;
+}
+
+/** The final output as bytes: latin1 when a command wrote bytes (the string is then byte-shaped), else UTF-8. */
+function outputBytes(stdout: string, sawBytes: boolean): Buffer {
+  if (sawBytes && ![...stdout].some((c) => c.charCodeAt(0) > 0xff)) return Buffer.from(stdout, 'latin1');
+  return Buffer.from(stdout, 'utf8');
+}
+
+/** Runs a command line as `bash -c` would on the host or guest `env` describes (just-bash). */
 export async function runShell(
   source: string,
   env: ShellEnv,
@@ -115,35 +154,15 @@ export async function runShell(
   sink: ShellSink,
   signal: AbortSignal,
 ): Promise<number> {
-  let items;
+  const shell = shellFor(env, table);
+  shell.marks.bytes = false;
   try {
-    items = parseShell(source);
-  } catch (err) {
-    if (!(err instanceof ShellSyntaxError)) throw err;
-    sink.stderr(`bash: -c: line 1: ${err.message}\n`);
-    return 2;
+    await shell.ready;
+    const r = await shell.bash.exec(detachBackground(source), { signal, cwd: '/root', rawScript: true });
+    if (r.stdout) sink.stdout(outputBytes(r.stdout, shell.marks.bytes));
+    if (r.stderr) sink.stderr(r.stderr);
+    return r.exitCode;
+  } finally {
+    await env.vfs.sync?.();
   }
-  let code = 0;
-  let skip = false;
-  for (const item of items) {
-    if (!skip) {
-      if (item.pipeline.background) {
-        // Detached like `cmd &` under nohup: it outlives the channel and its output is dropped.
-        void runPipeline(
-          item.pipeline,
-          env,
-          table,
-          { stdout: () => undefined, stderr: () => undefined },
-          new AbortController().signal,
-        ).catch(() => undefined);
-        code = 0;
-      } else {
-        code = await runPipeline(item.pipeline, env, table, sink, signal);
-      }
-    }
-    if (item.then === '&&') skip = code !== 0;
-    else if (item.then === '||') skip = code === 0;
-    else skip = false;
-  }
-  return code;
 }

@@ -1,3 +1,4 @@
+import type { IFileSystem } from 'just-bash';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost, SimVm } from 'src/simulator/model/types';
 import { XeResult } from 'src/simulator/xe/xe-context';
@@ -9,6 +10,10 @@ export interface Vfs {
   write(path: string, data: Buffer, append: boolean): Promise<void>;
   remove(path: string): Promise<boolean>;
   list(dir: string): Promise<string[] | null>;
+  /** the same files as the shell's built-in commands (cat, cp, tar, …) see them */
+  shellFs(): IFileSystem;
+  /** called when a command line ends, to record what the shell changed */
+  sync?(): Promise<void>;
 }
 
 /** What a command handler may use; hosts fill the xe part, guests the vm part. */

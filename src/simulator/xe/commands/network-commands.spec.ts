@@ -153,6 +153,7 @@ describe('xe PIFs', () => {
       "Error: Expected 'dhcp','none' or 'static', got bogus\n",
     );
     expect((await lab.xe(host, 'pif-unplug', `uuid=${mgmt}`)).stderr).toMatch(/management interface\.\nPIF: /);
+    expect((await lab.xe(host, 'pif-forget', `uuid=${mgmt}`)).stderr).toMatch(/management interface\.\nPIF: /);
     expect(
       (await lab.xe(host, 'pif-reconfigure-ip', `uuid=${mgmt}`, 'mode=static', 'IP=127.10.9.9', 'netmask=255.0.0.0'))
         .exitCode,

@@ -132,6 +132,15 @@ export const NETWORK_COMMANDS: Record<string, XeCommand> = {
       return '';
     },
   },
+  'pif-forget': {
+    // xapi_pif.ml forget: never the management PIF; the record goes (a later pif-scan brings it back)
+    run: (ctx, params) => {
+      const pif = lookupPif(ctx, params.get('uuid') ?? '');
+      if (pif.management) throw new XeApiError('PIF_IS_MANAGEMENT_INTERFACE', [pif.uuid]);
+      ctx.model.state.pifs.delete(pif.uuid);
+      return '';
+    },
+  },
   'pif-scan': {
     // every physical NIC of a simulated host already has its PIF: nothing new to introduce
     run: (ctx, params) => {

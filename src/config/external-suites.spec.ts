@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from 'src/config/config';
 import { childEnvironment } from 'src/scenarios/external/run-pytest';
-import { loadExternalSuites } from 'src/scenarios/external/external-suites';
+import { loadExternalSuites } from 'src/config/external-suites';
 
 describe('external suites declared by the operator', () => {
   const root = mkdtempSync(join(tmpdir(), 'shakedown-suites-'));

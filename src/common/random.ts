@@ -35,3 +35,30 @@ export function normal(random: Random, mean = 0, sd = 1): number {
   const v = random();
   return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/** Integers and shuffles over mulberry32, for the matrix reduction (same rows for the same seed everywhere). */
+export class Rng {
+  private readonly random: Random;
+
+  constructor(seed: number) {
+    this.random = mulberry32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
+  }
+
+  next(): number {
+    return this.random();
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = items[i] as T;
+      items[i] = items[j] as T;
+      items[j] = tmp;
+    }
+    return items;
+  }
+}

@@ -1,6 +1,4 @@
-import { createRootLogger } from 'src/common/logging/logger';
-import { AppConfig } from 'src/config/config';
-import { prepareDatabase } from 'src/database/prepare-database';
+import { bootstrap } from 'src/app/bootstrap';
 import { Engine } from 'src/execution/engine';
 import { Worker } from 'src/execution/worker';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
@@ -15,18 +13,17 @@ export interface RunningWorker {
 
 /** A worker process: configuration, database, engine, one worker; stopped gracefully by close(). */
 export async function startWorkerProcess(
-  options: { env?: NodeJS.ProcessEnv; name?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; name?: string; concurrency?: number } = {},
 ): Promise<RunningWorker> {
-  const config = AppConfig.fromEnv(options.env ?? process.env);
-  const logger = createRootLogger(config.get('LOG_LEVEL'));
-  const database = await prepareDatabase(config);
+  const base = await bootstrap({ env: options.env });
+  const { config, logger, database } = base;
   const engine = await Engine.open({
     databaseUrl: database.url,
     dataDir: config.dataDir,
     registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
     logger,
   });
-  const concurrency = config.get('SHAKEDOWN_WORKER_CONCURRENCY');
+  const concurrency = options.concurrency ?? config.get('SHAKEDOWN_WORKER_CONCURRENCY');
   const leaseTtlMs = config.get('SHAKEDOWN_LEASE_TTL_SECONDS') * 1000;
   const worker = await engine.startWorker({
     concurrency,
@@ -42,7 +39,7 @@ export async function startWorkerProcess(
     concurrency,
     async close() {
       await engine.close();
-      await database.embedded?.stop();
+      await base.close();
     },
   };
 }
