@@ -10,7 +10,6 @@ import { RunService } from 'src/execution/run.service';
 import { Scheduler } from 'src/execution/scheduler';
 import { LabLeases } from 'src/execution/lab-leases';
 import { PgHostKeyStore } from 'src/lab/host-key.repository';
-import { LabRepository } from 'src/lab/lab.repository';
 import { LeaseRepository } from 'src/lab/lease.repository';
 import { defaultWorkerName, Worker, WorkerOptions } from 'src/execution/worker';
 
@@ -51,11 +50,6 @@ export class Engine {
     // Host keys are pinned in the database: every process (API, CLI, each worker) enforces the same pin.
     const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });
     return new Engine(db, queue, new RunService(db, queue, options.registry), ssh, options);
-  }
-
-  /** The labs one may start a run or a schedule on. */
-  listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
-    return new LabRepository(this.db).listLabs();
   }
 
   async startWorker(options: Omit<WorkerOptions, 'databaseUrl'>): Promise<Worker> {

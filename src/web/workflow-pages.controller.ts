@@ -8,9 +8,9 @@ import { CurrentPrincipal } from 'src/auth/principal.decorator';
 import { Role } from 'src/auth/role';
 import { Roles } from 'src/auth/roles.decorator';
 import { campaignFilePath, listCampaignFiles } from 'src/execution/campaign-files';
-import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
-import { lastTick } from 'src/execution/scheduler';
+import { RunService } from 'src/execution/run.service';
+import { lastTick, Scheduler } from 'src/execution/scheduler';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { FormRefusal, parseForm, refusalOf } from 'src/web/form-input';
 import { sendHtml } from 'src/web/html';
@@ -43,7 +43,8 @@ const scheduleForm = z.object({
 @Controller()
 export class WorkflowPagesController {
   constructor(
-    private readonly engine: Engine,
+    private readonly runs: RunService,
+    private readonly scheduler: Scheduler,
     private readonly renderer: ViewRenderer,
   ) {}
 
@@ -59,7 +60,7 @@ export class WorkflowPagesController {
     const form = parseForm(startForm, body);
     if (form instanceof FormRefusal) return this.showStart(res, body, form);
     try {
-      const { run } = await this.engine.runs.start({
+      const { run } = await this.runs.start({
         campaign: campaignFilePath(form.campaign),
         lab: form.lab,
         suite: form.suite,
@@ -85,10 +86,10 @@ export class WorkflowPagesController {
     try {
       campaignFilePath(form.campaign);
       lastTick(form.cron, new Date());
-      if (!(await this.engine.listLabs()).some((l) => l.name === form.lab)) {
+      if (!(await this.runs.listLabs()).some((l) => l.name === form.lab)) {
         throw new ExecutionError(`lab: no lab named ${form.lab}`, ExecutionErrorCode.LabNotFound);
       }
-      await this.engine.scheduler.upsert({
+      await this.scheduler.upsert({
         name: form.name,
         // Stored as campaigns/NAME so the schedule follows the file, wherever the service runs from.
         campaignPath: campaignFilePath(form.campaign),
@@ -105,21 +106,21 @@ export class WorkflowPagesController {
   @Post('schedules/:name/pause')
   @Roles(Role.Tester)
   async pause(@Param('name') name: string, @Res() res: Response): Promise<void> {
-    this.found(await this.engine.scheduler.setEnabled(name, false), name);
+    this.found(await this.scheduler.setEnabled(name, false), name);
     res.redirect(303, '/schedules');
   }
 
   @Post('schedules/:name/resume')
   @Roles(Role.Tester)
   async resume(@Param('name') name: string, @Res() res: Response): Promise<void> {
-    this.found(await this.engine.scheduler.setEnabled(name, true), name);
+    this.found(await this.scheduler.setEnabled(name, true), name);
     res.redirect(303, '/schedules');
   }
 
   @Post('schedules/:name/delete')
   @Roles(Role.Tester)
   async remove(@Param('name') name: string, @Res() res: Response): Promise<void> {
-    this.found(await this.engine.scheduler.remove(name), name);
+    this.found(await this.scheduler.remove(name), name);
     res.redirect(303, '/schedules');
   }
 
@@ -128,7 +129,7 @@ export class WorkflowPagesController {
   }
 
   private async choices(): Promise<{ campaigns: string[]; labs: Array<{ name: string; simulated: boolean }> }> {
-    return { campaigns: listCampaignFiles(), labs: await this.engine.listLabs() };
+    return { campaigns: listCampaignFiles(), labs: await this.runs.listLabs() };
   }
 
   private async showStart(res: Response, form: unknown, refusal: FormRefusal | null): Promise<void> {
@@ -139,7 +140,7 @@ export class WorkflowPagesController {
 
   private async showSchedules(res: Response, form: unknown, refusal: FormRefusal | null): Promise<void> {
     res.status(refusal?.status ?? 200);
-    const schedules = (await this.engine.scheduler.listWithLastRuns()).map((s) => ({
+    const schedules = (await this.scheduler.listWithLastRuns()).map((s) => ({
       ...s,
       campaign: s.campaignPath.split('/').pop(),
     }));
