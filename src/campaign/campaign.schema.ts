@@ -231,6 +231,10 @@ export function toMatrixSpec(m: MatrixValue): MatrixSpec {
   return spec;
 }
 
+/** What may reach a host's yum command line from a campaign: names only, never an option. */
+export const RPM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/;
+export const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export const campaignSchema = object(
   {
     name: { v: str(), required: true },
@@ -239,8 +243,21 @@ export const campaignSchema = object(
     description: { v: str() },
     defaults: { v: object(settingsShape) },
     suites: { v: list(suiteSchema, { min: 1 }), required: true },
+    /**
+     * Update candidates applied to the candidate-release pools before any case (the baseline pools stay
+     * as they are): `yum update PACKAGES --enablerepo=REPO`, master first. Without `packages`, every
+     * update the repository offers for installed packages.
+     */
     updates: {
-      v: object({ enablerepo: { v: str(), required: true }, packages: { v: list(str(), { min: 1 }), required: true } }),
+      v: object({
+        enablerepo: {
+          v: str({ pattern: REPO_ID, hint: 'a yum repository id such as xcp-ng-testing' }),
+          required: true,
+        },
+        packages: { v: list(str({ pattern: RPM_NAME, hint: 'an RPM name such as xapi-core' }), { min: 1, max: 200 }) },
+        restart_toolstack: { v: oneOf(['auto', 'always', 'never'] as const) },
+        reboot: { v: oneOf(['auto', 'always', 'never'] as const) },
+      }),
     },
     /** A nested lab file (relative to the campaign) to provision before the run and destroy after it. */
     nested_lab: { v: str() },

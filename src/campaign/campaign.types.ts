@@ -50,12 +50,23 @@ export interface Campaign {
   description: string;
   defaults: SuiteSettings;
   suites: Suite[];
-  updates?: { enablerepo: string; packages: string[] };
+  updates?: CampaignUpdates;
   schedule?: { cron: string; priority: number };
   /** A nested lab file (relative to the campaign file) provisioned as the run's preparation. */
   nestedLab?: string;
   /** Which campaign case a submitted xcp-ng-tests result counts for, first matching rule wins. */
   xcpNgTests: XcpNgTestRule[];
+}
+
+/** The campaign's `updates:` block: what the run's preparation applies to the candidate pools. */
+export interface CampaignUpdates {
+  enablerepo: string;
+  /** 'all': every update the repository offers for installed packages */
+  packages: string[] | 'all';
+  /** auto: when an updated package ships a toolstack service */
+  restartToolstack: 'auto' | 'always' | 'never';
+  /** auto: when the kernel, Xen or microcode changed */
+  reboot: 'auto' | 'always' | 'never';
 }
 
 export interface XcpNgTestRule {

@@ -148,7 +148,12 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
     })),
   };
   if (value.updates) {
-    campaign.updates = { enablerepo: value.updates.enablerepo as string, packages: value.updates.packages as string[] };
+    campaign.updates = {
+      enablerepo: value.updates.enablerepo as string,
+      packages: value.updates.packages ?? 'all',
+      restartToolstack: value.updates.restart_toolstack ?? 'auto',
+      reboot: value.updates.reboot ?? 'auto',
+    };
   }
   if (value.nested_lab) campaign.nestedLab = value.nested_lab;
   if (value.schedule) {

@@ -3,8 +3,8 @@ import type { Observable } from 'rxjs';
 import { principalRole } from 'src/auth/principal';
 import { principalOf } from 'src/auth/principal.decorator';
 import { Role, roleIncludes } from 'src/auth/role';
-import { asReader } from 'src/reports/read/results-read.repository';
-import type { SubmissionVisibility } from 'src/reports/read/results-read.repository';
+import { asReader } from 'src/results/run-visibility';
+import type { SubmissionVisibility } from 'src/results/run-visibility';
 
 /**
  * Public views count only accepted community results; admins (who moderate) also see pending and

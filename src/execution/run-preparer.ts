@@ -6,6 +6,8 @@ import { RunRepository } from 'src/execution/run.repository';
 import { hostTarget } from 'src/execution/ssh-targets';
 import { LabHostView, LabView } from 'src/execution/lab-view';
 import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
+import { CampaignUpdates } from 'src/campaign/campaign.types';
+import { UpdatePreparation } from 'src/execution/update-preparation';
 
 export interface HostSoftware {
   name: string;
@@ -19,9 +21,10 @@ export interface HostSoftware {
 }
 
 /**
- * First job of a run, done by a worker (it reaches the hosts): record the software state of the lab
- * (version, build, installed packages of every host) so a report can say what changed since the
- * baseline run, then queue the cases.
+ * First job of a run, done by a worker (it reaches the hosts): apply the campaign's update candidates
+ * to the candidate pools when it has `updates:` (a failure there ends the run in error with yum's
+ * output, before any case), record the software state of the lab (version, build, installed packages
+ * of every host) so a report can say what changed since the baseline run, then queue the cases.
  */
 export class RunPreparer {
   constructor(
@@ -30,6 +33,7 @@ export class RunPreparer {
     private readonly ssh: SshPool,
     private readonly queue: CaseQueue,
     private readonly log: (fields: Record<string, unknown>, message: string) => void,
+    private readonly updates?: UpdatePreparation,
   ) {}
 
   async prepare(runId: string): Promise<void> {
@@ -39,6 +43,21 @@ export class RunPreparer {
     if (!lab) {
       await this.repo.markRunError(runId, `lab ${run.labName} is not in the inventory any more`);
       return;
+    }
+    const updates = run.options.updates as CampaignUpdates | null | undefined;
+    if (updates) {
+      if (!this.updates) {
+        await this.repo.markRunError(runId, 'updates: this worker cannot apply update candidates');
+        return;
+      }
+      const record = await this.updates.apply(runId, lab, run.release, updates);
+      await this.repo.setRunUpdates(runId, record);
+      if (record.status === 'failed') {
+        await this.repo.markRunError(runId, `update preparation failed: ${record.error ?? 'unknown error'}`);
+        await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: 'error' });
+        this.log({ run: run.number }, 'update preparation failed; no case runs');
+        return;
+      }
     }
     const hosts = await Promise.all(lab.pools.flatMap((p) => p.hosts.map((h) => this.software(lab, h, p.name))));
     await this.repo.setRunSnapshot(runId, { takenAt: new Date().toISOString(), simulated: lab.simulated, hosts });

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CaseRow, NewCase, RunRow, StepRecord } from 'src/execution/run.types';
 import { LabPoolView, LabView } from 'src/execution/lab-view';
 import { Outcome } from 'src/results/outcome';
+import { currentVisibility, visibleRunCondition } from 'src/results/run-visibility';
 
 type Db = DataSource | EntityManager;
 
@@ -136,18 +137,43 @@ export class RunRepository {
     }
   }
 
-  async findRun(idOrNumber: string | number): Promise<RunRow | null> {
+  /** Any run, hidden or not: for the engine, workers and the operator's own tools. */
+  findRun(idOrNumber: string | number): Promise<RunRow | null> {
+    return this.findRunWhere(idOrNumber, 'true');
+  }
+
+  /**
+   * A run as the current caller may address it (src/results/run-visibility.ts): a run they may not
+   * see is no run at all, so cancel and manual checks answer 404 exactly like reads do. Outside an
+   * HTTP request (the CLI) the operator sees everything.
+   */
+  findRunAsCaller(idOrNumber: string | number): Promise<RunRow | null> {
+    return this.findRunWhere(idOrNumber, visibleRunCondition('runs', currentVisibility('all')));
+  }
+
+  private async findRunWhere(idOrNumber: string | number, visible: string): Promise<RunRow | null> {
     const byNumber = typeof idOrNumber === 'number' || /^\d+$/.test(idOrNumber);
     // Out of the integer column's range or not a uuid: no run has it, and SQL must not be asked.
     if (byNumber ? !isRunNumber(Number(idOrNumber)) : !isUuid(String(idOrNumber))) return null;
-    const [row] = await queryRows(this.db, `SELECT ${RUN_COLUMNS} FROM runs WHERE ${byNumber ? 'number' : 'id'} = $1`, [
-      byNumber ? Number(idOrNumber) : idOrNumber,
-    ]);
+    const [row] = await queryRows(
+      this.db,
+      `SELECT ${RUN_COLUMNS} FROM runs WHERE ${byNumber ? 'number' : 'id'} = $1 AND ${visible}`,
+      [byNumber ? Number(idOrNumber) : idOrNumber],
+    );
     return row ?? null;
   }
 
   async setRunSnapshot(runId: string, snapshot: unknown): Promise<void> {
     await queryRows(this.db, `UPDATE runs SET lab_snapshot = $2 WHERE id = $1`, [runId, JSON.stringify(snapshot)]);
+  }
+
+  async setRunUpdates(runId: string, updates: unknown): Promise<void> {
+    await queryRows(this.db, `UPDATE runs SET updates = $2 WHERE id = $1`, [runId, JSON.stringify(updates)]);
+  }
+
+  async findRunUpdates(runId: string): Promise<unknown> {
+    const [row] = await queryRows(this.db, `SELECT updates FROM runs WHERE id = $1`, [runId]);
+    return row?.updates ?? null;
   }
 
   async markRunStarted(runId: string): Promise<void> {

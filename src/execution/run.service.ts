@@ -109,7 +109,7 @@ export class RunService {
   }
 
   async cancel(runRef: string): Promise<RunRow> {
-    const run = await this.repo.findRun(runRef);
+    const run = await this.repo.findRunAsCaller(runRef);
     if (!run) throw new ExecutionError(`no run ${runRef}`, ExecutionErrorCode.RunNotFound);
     if (['finished', 'cancelled', 'error'].includes(run.status)) {
       throw new ExecutionError(`run ${run.number} is already ${run.status}`, ExecutionErrorCode.RunFinished);
@@ -122,7 +122,7 @@ export class RunService {
 
   /** Cancels one case: dropped if not started; stopped within seconds (teardown still runs) if running. */
   async cancelCase(runRef: string, caseRef: string): Promise<{ caseKey: string; status: string }> {
-    const run = await this.repo.findRun(runRef);
+    const run = await this.repo.findRunAsCaller(runRef);
     if (!run) throw new ExecutionError(`no run ${runRef}`, ExecutionErrorCode.RunNotFound);
     const c = await this.repo.findCaseInRun(run.id, caseRef);
     if (!c) throw new ExecutionError(`run ${run.number} has no case ${caseRef}`, ExecutionErrorCode.CaseNotFound);
@@ -148,7 +148,7 @@ export class RunService {
     evidence?: Array<{ name: string; content: Buffer; mediaType?: string }>;
     artifacts: ArtifactStore;
   }): Promise<{ caseKey: string; outcome: string }> {
-    const run = await this.repo.findRun(input.run);
+    const run = await this.repo.findRunAsCaller(input.run);
     if (!run) throw new ExecutionError(`no run ${input.run}`, ExecutionErrorCode.RunNotFound);
     const c = await this.repo.findCaseInRun(run.id, input.case);
     if (!c) throw new ExecutionError(`run ${run.number} has no case ${input.case}`, ExecutionErrorCode.CaseNotFound);

@@ -13,6 +13,7 @@ import { CaseRow } from 'src/execution/run.types';
 import { RunPreparer } from 'src/execution/run-preparer';
 import { Scheduler } from 'src/execution/scheduler';
 import { tearDown } from 'src/execution/teardown';
+import { UpdatePreparation, UpdatePreparationDeps } from 'src/execution/update-preparation';
 
 /** host:pid:random, unique across machines and restarts; shown on run pages and held in leases. */
 export function defaultWorkerName(): string {
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   executor?: Partial<ExecutorSettings>;
   reaperIntervalMs?: number;
   idlePollMs?: number;
+  /** waits of the update preparation (tests shorten the polls) */
+  updates?: Pick<UpdatePreparationDeps, 'leaseWaitMs' | 'healthTimeoutMs' | 'pollMs'>;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -83,7 +86,14 @@ export class Worker {
     };
     const waitForRelease = (ms: number, signal: AbortSignal): Promise<void> => this.nap(ms, signal);
     this.executor = new CaseExecutor({ ...deps, repo: this.repo, waitForRelease }, this.settings);
-    this.preparer = new RunPreparer(deps.db, this.repo, deps.ssh, deps.queue, deps.log);
+    const updates = new UpdatePreparation({
+      ssh: deps.ssh,
+      leases: deps.leases,
+      holder: this.name,
+      log: deps.log,
+      ...(options.updates ?? {}),
+    });
+    this.preparer = new RunPreparer(deps.db, this.repo, deps.ssh, deps.queue, deps.log, updates);
   }
 
   get busy(): number {

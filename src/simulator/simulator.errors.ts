@@ -5,6 +5,7 @@ export enum SimulatorErrorCode {
   UnknownHost = 'SIM_UNKNOWN_HOST',
   UnknownFault = 'SIM_UNKNOWN_FAULT',
   StartFailed = 'SIM_START_FAILED',
+  BadPackage = 'SIM_BAD_PACKAGE',
 }
 
 export class SimulatorError extends DomainError<SimulatorErrorCode> {}

@@ -1,4 +1,5 @@
-import { asReader, ResultsReadRepository } from 'src/reports/read/results-read.repository';
+import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
+import { asReader } from 'src/results/run-visibility';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { CaseFixture, ResultsFactory, RunFixture } from 'test/utils/results-factory';
 

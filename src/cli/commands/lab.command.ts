@@ -3,6 +3,7 @@ import { registerLabDoctorCommand } from 'src/cli/commands/lab-doctor.command';
 import { registerLabHardwareCommand } from 'src/cli/commands/lab-hardware.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
+import { registerLabPublishCommand } from 'src/cli/commands/lab-publish.command';
 import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
 import { registerLabTrustCommand } from 'src/cli/commands/lab-trust.command';
 import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
@@ -11,7 +12,7 @@ import { registerLabUpCommand } from 'src/cli/commands/lab-up.command';
 export function registerLabCommands(program: Command): void {
   const lab = program
     .command('lab')
-    .description('run a simulated lab; inspect and check an inventory; trust a host key');
+    .description('run a simulated lab and publish packages into it; inspect and check an inventory; trust a host key');
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
   registerLabInventoryCommands(lab);
@@ -19,4 +20,5 @@ export function registerLabCommands(program: Command): void {
   registerLabProvisionCommands(lab);
   registerLabTrustCommand(lab);
   registerLabDoctorCommand(lab);
+  registerLabPublishCommand(lab);
 }

@@ -191,6 +191,7 @@ const simulator: StatusOf<SimulatorErrorCode> = {
   [SimulatorErrorCode.UnknownHost]: NF,
   [SimulatorErrorCode.UnknownFault]: NF,
   [SimulatorErrorCode.StartFailed]: UNAVAILABLE,
+  [SimulatorErrorCode.BadPackage]: B,
 };
 
 /** Every family, each with the enum it covers (the spec compares the enum's values with the record's keys). */

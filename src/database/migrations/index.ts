@@ -5,7 +5,8 @@ import { SubmissionRunIndex1764120000000 } from 'src/database/migrations/1764120
 import { ScheduleFiring1764130000000 } from 'src/database/migrations/1764130000000-ScheduleFiring';
 import { AdminSubmissionUnique1764140000000 } from 'src/database/migrations/1764140000000-AdminSubmissionUnique';
 import { HostKeyPins1764150000000 } from 'src/database/migrations/1764150000000-HostKeyPins';
-import { WebSessions1764160000000 } from 'src/database/migrations/1764160000000-WebSessions';
+import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-RunUpdates';
+import { WebSessions1764170000000 } from 'src/database/migrations/1764170000000-WebSessions';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -16,5 +17,6 @@ export const migrations = [
   ScheduleFiring1764130000000,
   AdminSubmissionUnique1764140000000,
   HostKeyPins1764150000000,
-  WebSessions1764160000000,
+  RunUpdates1764160000000,
+  WebSessions1764170000000,
 ];

@@ -1,7 +1,8 @@
 import { isRunNumber } from 'src/common/input/run-number';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { isOutcome, OUTCOMES } from 'src/results/outcome';
 import type { Outcome } from 'src/results/outcome';
+import { currentVisibility, visibleRunCondition } from 'src/results/run-visibility';
+import type { SubmissionVisibility } from 'src/results/run-visibility';
 import type {
   ArtifactRow,
   AttemptRow,
@@ -36,22 +37,6 @@ const RUN_COLUMNS = `r.id, r.number, r.campaign_name, r.release, r.baseline_rele
      FROM (SELECT coalesce(outcome, status) AS k, count(*)::int AS n FROM cases WHERE run_id = r.id GROUP BY 1) x) AS counts`;
 
 /**
- * Which runs of community submissions a reader sees: `accepted` (public views count only accepted
- * community results), or `all` (admins moderating; such runs carry their `submissionStatus`).
- */
-export type SubmissionVisibility = 'accepted' | 'all';
-
-const readerVisibility = new AsyncLocalStorage<SubmissionVisibility>();
-
-/**
- * Runs `fn`, and everything it awaits, as a reader with this visibility. The HTTP layer sets it per
- * request from the caller's role, so the services between it and this repository need not pass it.
- */
-export function asReader<T>(visibility: SubmissionVisibility, fn: () => T): T {
-  return readerVisibility.run(visibility, fn);
-}
-
-/**
  * Reads runs, cases, attempts, steps, artifacts and measurements with explicit SQL, so review sees
  * exactly what PostgreSQL gets and a 10,000-case run is read in a handful of queries.
  */
@@ -62,15 +47,9 @@ export class ResultsReadRepository {
     private readonly fallback: SubmissionVisibility = 'accepted',
   ) {}
 
-  /**
-   * A condition on a run alias that hides runs of pending or rejected submissions from public
-   * readers. A CASE, not an OR, so lab runs never pay for the submissions lookup.
-   */
+  /** The one visibility rule (src/results/run-visibility.ts), for the current reader. */
   private visible(alias: string): string {
-    if ((readerVisibility.getStore() ?? this.fallback) === 'all') return 'true';
-    return `(CASE WHEN ${alias}.origin = 'submission'
-              THEN EXISTS (SELECT 1 FROM submissions sv WHERE sv.run_id = ${alias}.id AND sv.status = 'accepted')
-              ELSE true END)`;
+    return visibleRunCondition(alias, currentVisibility(this.fallback));
   }
 
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {

@@ -10,6 +10,7 @@ import { linkSharedSrMounts } from 'src/simulator/lab/sr-mounts';
 import { InventoryHostJson, LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { LabModel, OperationRecord } from 'src/simulator/model/lab-model';
 import { SimHost, SimVm } from 'src/simulator/model/types';
+import { PublishedBuilds, publishedBuilds } from 'src/simulator/packages/published-builds';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
@@ -82,6 +83,8 @@ export interface SimulatedLab {
   inventory: LabInventoryJson;
   faults: FaultControl;
   model: LabModel;
+  /** builds published into the lab's repositories since it started (`lab publish`, POST /packages) */
+  packages: PublishedBuilds;
   snapshot(): LabSnapshot;
   /** non-template, non-dom0 VMs resident on (or, halted, with disks on local SRs of) the host */
   vmsOn(hostName: string): VmView[];
@@ -100,6 +103,7 @@ const GUEST_TABLE: CommandTable = { ...CORE_COMMANDS, ...FIO_COMMANDS, ...GUEST_
 class Lab implements SimulatedLab {
   inventory!: LabInventoryJson;
   readonly faults: FaultControl;
+  readonly packages: PublishedBuilds;
   private readonly board: FaultBoard;
   private readonly hostEndpoints = new Map<string, SshEndpoint>();
   /** XCP-ng hosts running in VMs of this lab (nested pools) */
@@ -120,6 +124,7 @@ class Lab implements SimulatedLab {
     private readonly port: number,
   ) {
     this.board = new FaultBoard(model);
+    this.packages = publishedBuilds(model);
     this.faults = {
       set: (s) => this.board.set(s),
       clear: (h, k) => this.board.clear(h, k),

@@ -48,10 +48,12 @@ export class HostPackages {
   }
 
   /** Newer builds than installed of `name`, in the given repositories; newest first. */
-  candidates(name: string, repos: string[]): PackageBuild[] {
-    return repositoryBuilds(this.host.version)
-      .filter((b) => b.name === name && repos.includes(b.repo))
-      .sort((a, b) => compareEvr(b, a));
+  candidates(
+    name: string,
+    repos: string[],
+    offered: PackageBuild[] = repositoryBuilds(this.host.version),
+  ): PackageBuild[] {
+    return offered.filter((b) => b.name === name && repos.includes(b.repo)).sort((a, b) => compareEvr(b, a));
   }
 
   /** Every module file on disk: built-in ones, plus those of installed packages. */

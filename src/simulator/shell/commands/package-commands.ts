@@ -8,13 +8,8 @@ import {
   MODULES_ROOT,
   TOOLSTACK_SERVICES,
 } from 'src/simulator/packages/host-packages';
-import {
-  enabledByDefault,
-  KERNEL_MODULE_VERSION,
-  PackageBuild,
-  REPOS,
-  repositoryBuilds,
-} from 'src/simulator/packages/package-catalog';
+import { enabledByDefault, KERNEL_MODULE_VERSION, PackageBuild, REPOS } from 'src/simulator/packages/package-catalog';
+import { publishedBuilds } from 'src/simulator/packages/published-builds';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 /** The host's package state with boot-time effects applied (modules loaded, services started). */
@@ -167,7 +162,8 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
     io.err(`Error getting repository data for ${opts.unknownRepo}, repository not found\n`);
     return 1;
   }
-  const builds = repositoryBuilds(env.host().version).filter((b) => opts.repos.includes(b.repo));
+  const offered = publishedBuilds(env.model).offered(env.host().version);
+  const builds = offered.filter((b) => opts.repos.includes(b.repo));
   switch (sub ?? '') {
     case 'update':
     case 'upgrade': {
@@ -176,11 +172,11 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
       for (const n of names) {
         const now = pk.installed.get(n);
         if (!now) {
-          const offered = builds.some((b) => b.name === n);
-          io.out(offered ? `Package(s) ${n} available, but not installed.\n` : `No package ${n} available.\n`);
+          const known = builds.some((b) => b.name === n);
+          io.out(known ? `Package(s) ${n} available, but not installed.\n` : `No package ${n} available.\n`);
           continue;
         }
-        const best = pk.candidates(n, opts.repos)[0];
+        const best = pk.candidates(n, opts.repos, offered)[0];
         if (best && compareEvr(best, now) > 0) updates.push(best);
       }
       if (!updates.length) {
@@ -196,7 +192,7 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
           io.out(`Package ${fullName(pk.installed.get(n)!)} already installed and latest version\n`);
           continue;
         }
-        const best = pk.candidates(n, opts.repos)[0];
+        const best = pk.candidates(n, opts.repos, offered)[0];
         if (!best) io.out(`No package ${n} available.\n`);
         else wanted.push(best);
       }

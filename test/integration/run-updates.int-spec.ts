@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Engine } from 'src/execution/engine';
+import { RunUpdatesRecord } from 'src/execution/update-preparation';
+import { LabRepository } from 'src/lab/lab.repository';
+import { parseInventory } from 'src/lab/inventory.loader';
+import { defaultScenarios } from 'src/scenarios/default-scenarios';
+import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
+import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { hostPackages, evr } from 'src/simulator/packages/host-packages';
+import { createTestDatabase, TestDatabase } from 'test/utils/database';
+import { waitUntil } from 'test/utils/wait';
+
+const campaign = (updates: string): string => `name: candidates
+release: 8.3.0
+baseline: 8.2.1
+updates: ${updates}
+suites:
+  - { id: install, scenario: basic.install-check, title: install, covers: verify installation }
+`;
+
+/** The campaign's `updates:` block as the run's preparation, on the simulated lab. */
+describe('update candidates as a run preparation', () => {
+  let dir: string;
+  let lab: SimulatedLab;
+  let db: TestDatabase;
+  let engine: Engine;
+
+  const installed = (host: string, name: string): string =>
+    evr(hostPackages(lab.model.hostByName(host)!).installed.get(name)!);
+
+  const finish = async (file: string, text: string) => {
+    writeFileSync(join(dir, file), text);
+    const { run } = await engine.runs.start({ campaign: join(dir, file), lab: 'sim-default' });
+    const row = await waitUntil(
+      async () => {
+        const [r] = await db.dataSource.query(`SELECT status, error, updates, lab_snapshot FROM runs WHERE id = $1`, [
+          run.id,
+        ]);
+        return ['finished', 'error'].includes(r.status) ? r : undefined;
+      },
+      'the run to end',
+      120_000,
+      100,
+    );
+    const cases = await db.dataSource.query(`SELECT status, outcome FROM cases WHERE run_id = $1`, [run.id]);
+    return {
+      status: row.status as string,
+      error: row.error as string | null,
+      updates: row.updates as RunUpdatesRecord,
+      snapshot: row.lab_snapshot as { hosts: Array<{ name: string; packages: Record<string, string> }> },
+      cases: cases as Array<{ status: string; outcome: string | null }>,
+    };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shakedown-run-updates-'));
+    db = await createTestDatabase();
+    lab = await startSimulatedLab({ speed: 600, stateDir: join(dir, 'sim'), controlApi: false });
+    await new LabRepository(db.dataSource).upsertInventory(parseInventory(JSON.stringify(lab.inventory)));
+    engine = await Engine.open({
+      databaseUrl: db.url,
+      dataDir: dir,
+      registry: new ScenarioRegistry(defaultScenarios()),
+      logger: pino({ level: 'silent' }),
+    });
+    await engine.startWorker({ concurrency: 2, updates: { pollMs: 50, healthTimeoutMs: 60_000 } });
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    await lab?.stop();
+    await db?.close();
+  });
+
+  it('should fail the preparation with yum output, run no case and change no host when yum fails', async () => {
+    const before = installed('sim-830-a', 'xapi-core');
+    const r = await finish('broken.yaml', campaign('{ enablerepo: xcp-ng-nightly, packages: [xapi-core] }'));
+    expect(r.status).toBe('error');
+    expect(r.error).toMatch(
+      /^update preparation failed: sim-830-a \(pool pool-830\): `yum update xapi-core --enablerepo=xcp-ng-nightly -y` exited 1: Error getting repository data for xcp-ng-nightly, repository not found/,
+    );
+    expect(r.error).toContain('no host of the pool was changed');
+    expect(r.updates.status).toBe('failed');
+    expect(r.updates.hosts.map((h) => [h.host, h.status])).toEqual([
+      ['sim-830-a', 'failed'],
+      ['sim-830-b', 'not-reached'],
+    ]);
+    expect(r.updates.hosts[0]!.output).toContain('repository not found');
+    expect(r.cases.every((c) => c.outcome === null)).toBe(true);
+    expect(installed('sim-830-a', 'xapi-core')).toBe(before);
+  }, 150_000);
+
+  it('should update the candidate pools master first, record the diff, restart the toolstack and leave the baseline alone', async () => {
+    lab.packages.publish({ name: 'xapi-core', version: '24.19.2-1.12.xcpng8.3' });
+    const baseline = installed('sim-821-a', 'xapi-core');
+    const mixedMember = installed('sim-mix-b', 'xapi-core');
+    const r = await finish(
+      'candidates.yaml',
+      campaign('{ enablerepo: xcp-ng-testing, packages: [xapi-core], reboot: never }'),
+    );
+    expect(r.error).toBeNull();
+    expect(r.status).toBe('finished');
+    expect(r.cases).toEqual([{ status: 'done', outcome: 'passed' }]);
+    expect(r.updates.status).toBe('applied');
+    expect(r.updates.pools).toEqual([
+      { name: 'pool-821', updated: false, reason: 'runs 8.2.1: baseline side, not updated' },
+      { name: 'pool-830', updated: true },
+      { name: 'pool-830-b', updated: true },
+      { name: 'pool-mixed', updated: false, reason: 'mixed versions: not a candidate pool' },
+    ]);
+    const first = r.updates.hosts.filter((h) => h.pool === 'pool-830');
+    expect(first.map((h) => [h.host, h.master, h.status])).toEqual([
+      ['sim-830-a', true, 'updated'],
+      ['sim-830-b', false, 'updated'],
+    ]);
+    for (const h of r.updates.hosts) {
+      expect(h.changes).toEqual([{ name: 'xapi-core', from: '24.19.2-1.10.xcpng8.3', to: '24.19.2-1.12.xcpng8.3' }]);
+      expect(h.restarted).toEqual(['toolstack']);
+      expect(h.rebooted).toBe(false);
+    }
+    expect(installed('sim-830-b', 'xapi-core')).toBe('24.19.2-1.12.xcpng8.3');
+    expect(installed('sim-821-a', 'xapi-core')).toBe(baseline);
+    expect(installed('sim-mix-b', 'xapi-core')).toBe(mixedMember);
+    // The lab snapshot, taken after the updates, is what the cases ran on.
+    const snap = r.snapshot.hosts.find((h) => h.name === 'sim-830-a');
+    expect(snap?.packages['xapi-core']).toBe('24.19.2-1.12.xcpng8.3');
+  }, 150_000);
+});
