@@ -1,10 +1,11 @@
 import { isMap, isScalar, type Node, Scalar } from 'yaml';
-import { SCENARIOS } from 'src/campaign/scenario-catalog';
+import { SCENARIOS, SR_KINDS } from 'src/campaign/scenario-catalog';
 import {
   anyValue,
   BAD,
   bool,
   describe,
+  documented,
   duration,
   list,
   nodeAt,
@@ -26,12 +27,19 @@ const ID = /^[a-z0-9][a-z0-9._-]*$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 const CRON = /^\s*\S+(\s+\S+){4}\s*$/;
 
-const params = (): Validator<Params> => (raw, ctx, what) => {
-  const entries = record(anyValue())(raw, ctx, what);
-  return entries === BAD ? BAD : Object.fromEntries(entries);
-};
+const params = (): Validator<Params> =>
+  documented(
+    (raw, ctx, what) => {
+      const entries = record(anyValue())(raw, ctx, what);
+      return entries === BAD ? BAD : Object.fromEntries(entries);
+    },
+    { type: 'map of parameter → value' },
+  );
 
-const strategy = (): Validator<Strategy> => (raw, ctx, what) => {
+const strategy = (): Validator<Strategy> =>
+  documented(strategyValidator, { type: '`full`, `pairwise` or `{ nwise: t }`' });
+
+const strategyValidator: Validator<Strategy> = (raw, ctx, what) => {
   const node = ctx.deref(raw);
   if (node === BAD) return BAD;
   if (node && isScalar(node) && (node.value === 'full' || node.value === 'pairwise')) return node.value;
@@ -44,45 +52,93 @@ const strategy = (): Validator<Strategy> => (raw, ctx, what) => {
 };
 
 export const requirementsSchema = object({
-  pools: { v: num({ integer: true, min: 1, max: 64 }) },
-  hosts_per_pool: { v: num({ integer: true, min: 1, max: 64 }) },
-  sr_kinds: { v: list(str()) },
-  versions: { v: list(str()) },
-  hardware: { v: list(str()) },
+  pools: { v: num({ integer: true, min: 1, max: 64 }), doc: 'Pools the lab must have.' },
+  hosts_per_pool: { v: num({ integer: true, min: 1, max: 64 }), doc: 'Hosts each of those pools must have.' },
+  sr_kinds: {
+    v: documented(list(oneOf(SR_KINDS)), { type: 'list of [SR kinds](#sr-kinds)' }),
+    doc: 'Storage-repository types that must be present, as xapi names them (`nfs`, `lvmoiscsi`, `ext`, …).',
+  },
+  versions: {
+    v: list(str()),
+    doc: 'Releases installed somewhere in the lab: `baseline`, `candidate` or a version such as `8.2.1`.',
+  },
+  hardware: { v: list(str()), doc: 'Hardware tags (classes) every host used must carry.' },
 });
 
 export const settingsShape = {
-  repeat: { v: num({ integer: true, min: 1, max: 1000 }) },
+  repeat: {
+    v: num({ integer: true, min: 1, max: 1000 }),
+    default: '1',
+    doc: 'Repetitions of each case (measurements get one sample per repetition).',
+  },
   adaptive: {
     v: object({
-      max: { v: num({ integer: true, min: 1, max: 1000 }), required: true },
-      cv: { v: num({ min: 0, max: 100 }), required: true },
+      max: { v: num({ integer: true, min: 1, max: 1000 }), required: true, doc: 'Never more repetitions than this.' },
+      cv: {
+        v: num({ min: 0, max: 100 }),
+        required: true,
+        doc: 'Stop once the coefficient of variation (percent) is at most this.',
+      },
     }),
+    doc: 'Repeat until the measurements are stable instead of a fixed `repeat`.',
   },
-  timeout: { v: duration() },
-  step_timeout: { v: duration() },
-  thresholds: { v: record(num({ min: 0, max: 1000 })) },
-  status_report: { v: bool() },
+  timeout: { v: duration(), default: '30m', doc: 'Time a case may take in all, teardown included.' },
+  step_timeout: { v: duration(), default: '10m', doc: 'Time one step (one command on a host) may take.' },
+  thresholds: {
+    v: record(num({ min: 0, max: 1000 })),
+    default: '{}',
+    doc: 'Metric → smallest change (percent) that counts as a regression or an improvement.',
+  },
+  status_report: {
+    v: bool(),
+    default: 'false',
+    doc: 'Collect a full status report (xen-bugtool) from the hosts when a case fails.',
+  },
 };
 
 const matrixSchema = object({
-  axes: { v: record(list(anyValue(), { min: 1 })) },
-  exclude: { v: list(params()) },
-  include: { v: list(params()) },
-  constraints: { v: list(str()) },
+  axes: {
+    v: record(list(anyValue(), { min: 1 })),
+    default: '{}',
+    doc: "Parameter → its values (values may be maps); the first axis varies slowest. Names and values must be the scenario's (`shakedown scenarios`).",
+  },
+  exclude: {
+    v: list(params()),
+    doc: 'Partial combinations to drop (GitHub Actions semantics, applied first).',
+  },
+  include: {
+    v: list(params()),
+    doc: 'GitHub Actions `include`: extends the matching combinations, or adds a case of its own.',
+  },
+  constraints: {
+    v: list(str()),
+    doc: 'Rules every combination must satisfy, in the [expression language](#expressions).',
+  },
   expect: {
     v: list(
       object({
-        when: { v: str() },
-        outcome: { v: oneOf(['fail'] as const), required: true },
-        error: { v: str({ pattern: ERROR_CODE, hint: 'an xapi error code in capitals, such as VM_LACKS_FEATURE' }) },
-        reason: { v: str() },
+        when: { v: str(), doc: 'The cases it applies to ([expression](#expressions)); absent: every case.' },
+        outcome: { v: oneOf(['fail'] as const), required: true, doc: 'The expected outcome.' },
+        error: {
+          v: str({ pattern: ERROR_CODE, hint: 'an xapi error code in capitals, such as VM_LACKS_FEATURE' }),
+          doc: 'The xapi error code the failure must carry to count as expected (xfailed).',
+        },
+        reason: { v: str(), doc: 'Why it must fail, shown beside the case.' },
       }),
     ),
+    doc: 'Cases that must fail, first match wins: a failure with that error counts as expected (xfailed).',
   },
-  strategy: { v: strategy() },
-  seed: { v: num({ integer: true, min: 0, max: 2 ** 31 - 1 }) },
-  seed_rows: { v: list(params()) },
+  strategy: {
+    v: strategy(),
+    default: 'full',
+    doc: 'Every valid combination (`full`), or a covering set in which every pair (`pairwise`) or t-tuple of values appears.',
+  },
+  seed: {
+    v: num({ integer: true, min: 0, max: 2 ** 31 - 1 }),
+    default: '1',
+    doc: 'Makes a pairwise or n-wise selection reproducible; change it for another selection.',
+  },
+  seed_rows: { v: list(params()), doc: 'Combinations a pairwise or n-wise selection must contain.' },
 });
 
 /** Points a MatrixError at its YAML node, and inside an expression at the offending character. */
@@ -92,12 +148,19 @@ function reportMatrixError(err: MatrixError, matrixNode: Node | null, ctx: Schem
     .filter((s) => s !== '')
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const node = nodeAt(matrixNode, path, ctx);
-  let offset = 0;
-  if (err.offset !== undefined && node instanceof Scalar) {
-    if (node.type === 'PLAIN') offset = err.offset;
-    else if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') offset = err.offset + 1;
-  }
-  ctx.error(node, `${what}.matrix${err.where ? `.${err.where}` : ''}: ${err.message}`, offset);
+  ctx.error(
+    node,
+    `${what}.matrix${err.where ? `.${err.where}` : ''}: ${err.message}`,
+    offsetInScalar(node, err.offset),
+  );
+}
+
+/** Where a character of an expression is in its YAML scalar (past the opening quote, if any). */
+function offsetInScalar(node: Node | null, offset: number | undefined): number {
+  if (offset === undefined || !(node instanceof Scalar)) return 0;
+  if (node.type === 'PLAIN') return offset;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return offset + 1;
+  return 0;
 }
 
 function checkAgainstContract(
@@ -140,26 +203,51 @@ function checkExpression(src: string, node: Node | null, ctx: SchemaContext, wha
     parseExpression(src);
   } catch (err) {
     if (!(err instanceof MatrixError)) throw err;
-    const offset = node instanceof Scalar && node.type === 'PLAIN' ? (err.offset ?? 0) : 0;
-    ctx.error(node, `${what}: ${err.message}`, offset);
+    ctx.error(node, `${what}: ${err.message}`, offsetInScalar(node, err.offset));
   }
 }
 
 export const suiteSchema = object(
   {
-    id: { v: str({ pattern: ID, hint: 'a lower-case id (letters, digits, . _ -)' }), required: true },
-    scenario: { v: str(), required: true },
-    title: { v: str(), required: true },
-    covers: { v: strings() },
-    matrix: { v: matrixSchema },
-    ...settingsShape,
-    requires: { v: requirementsSchema },
-    requires_when: {
-      v: list(object({ when: { v: str(), required: true }, requires: { v: requirementsSchema, required: true } })),
+    id: {
+      v: str({ pattern: ID, hint: 'a lower-case id (letters, digits, . _ -)' }),
+      required: true,
+      doc: 'Unique in the campaign; `--suite` and reports name the suite by it.',
     },
-    manual: { v: bool() },
-    checklist: { v: list(str(), { min: 1 }) },
-    with: { v: record(anyValue()) },
+    scenario: {
+      v: str(),
+      required: true,
+      doc: 'What the cases do: one of the scenarios listed [below](#scenarios) (`shakedown scenarios`).',
+    },
+    title: { v: str(), required: true, doc: 'One line shown in reports.' },
+    covers: {
+      v: strings(),
+      default: '[]',
+      doc: "The test-plan bullet(s) this suite covers, word for word; the release page's rows.",
+    },
+    matrix: { v: matrixSchema, doc: 'The parameter combinations to run; absent: one case without parameters.' },
+    ...settingsShape,
+    requires: { v: requirementsSchema, doc: 'What the lab must offer for every case of the suite.' },
+    requires_when: {
+      v: list(
+        object({
+          when: { v: str(), required: true, doc: 'The cases it applies to ([expression](#expressions)).' },
+          requires: { v: requirementsSchema, required: true, doc: 'What those cases need besides `requires`.' },
+        }),
+      ),
+      doc: 'Extra requirements for some cases only.',
+    },
+    manual: {
+      v: bool(),
+      default: 'false',
+      doc: 'The cases are done by a person (`shakedown run record`); manual scenarios need it.',
+    },
+    checklist: { v: list(str(), { min: 1 }), doc: 'The steps the person follows; only for manual suites.' },
+    with: {
+      v: record(anyValue()),
+      default: '{}',
+      doc: 'Scenario settings; strings may use `${name}` for a parameter. `external.xcp-ng-tests` checks its own keys ([below](#with-external-xcp-ng-tests)).',
+    },
   },
   (suite, node, ctx, what) => {
     const scenario = suite.scenario as string;
@@ -237,48 +325,71 @@ export const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export const campaignSchema = object(
   {
-    name: { v: str(), required: true },
-    release: { v: str(), required: true },
-    baseline: { v: str(), required: true },
-    description: { v: str() },
-    defaults: { v: object(settingsShape) },
-    suites: { v: list(suiteSchema, { min: 1 }), required: true },
-    /**
-     * Update candidates applied to the candidate-release pools before any case (the baseline pools stay
-     * as they are): `yum update PACKAGES --enablerepo=REPO`, master first. Without `packages`, every
-     * update the repository offers for installed packages.
-     */
+    name: { v: str(), required: true, doc: 'The campaign name, in reports and schedules.' },
+    release: { v: str(), required: true, doc: 'The release under test (the candidate), such as `8.3.0`.' },
+    baseline: { v: str(), required: true, doc: 'The release it is compared with, such as `8.2.1`.' },
+    description: { v: str(), default: "''", doc: 'A paragraph for the reports.' },
+    defaults: {
+      v: object(settingsShape),
+      doc: 'Settings every suite takes unless it sets its own (`repeat`, `timeout`, … as in a suite).',
+    },
+    suites: { v: list(suiteSchema, { min: 1 }), required: true, doc: 'What to run ([below](#suites)).' },
     updates: {
       v: object({
         enablerepo: {
           v: str({ pattern: REPO_ID, hint: 'a yum repository id such as xcp-ng-testing' }),
           required: true,
+          doc: 'The yum repository holding the update candidates (`--enablerepo`).',
         },
-        packages: { v: list(str({ pattern: RPM_NAME, hint: 'an RPM name such as xapi-core' }), { min: 1, max: 200 }) },
-        restart_toolstack: { v: oneOf(['auto', 'always', 'never'] as const) },
-        reboot: { v: oneOf(['auto', 'always', 'never'] as const) },
+        packages: {
+          v: list(str({ pattern: RPM_NAME, hint: 'an RPM name such as xapi-core' }), { min: 1, max: 200 }),
+          doc: 'The packages to update from it; absent: every update it offers for installed packages.',
+        },
+        restart_toolstack: {
+          v: oneOf(['auto', 'always', 'never'] as const),
+          default: 'auto',
+          doc: 'Restart the toolstack after the update; `auto`: when an updated package needs it.',
+        },
+        reboot: {
+          v: oneOf(['auto', 'always', 'never'] as const),
+          default: 'auto',
+          doc: 'Reboot the hosts after the update; `auto`: when an updated package needs it (kernel, Xen).',
+        },
       }),
+      doc: 'Update candidates applied to the candidate-release pools before any case (`yum update PACKAGES --enablerepo=REPO`, master first); the baseline pools stay as they are.',
     },
-    /** A nested lab file (relative to the campaign) to provision before the run and destroy after it. */
-    nested_lab: { v: str() },
-    /** xcp-ng-tests node ids (globs) → the suite (and parameters) whose case a submitted result counts for. */
+    nested_lab: {
+      v: str(),
+      doc: 'A nested lab file (relative to the campaign) provisioned before the run and destroyed after it.',
+    },
     xcp_ng_tests: {
       v: list(
         object({
           test: {
             v: str({ pattern: /^[^\s]+$/, hint: 'a pytest node id, * matching any characters' }),
             required: true,
+            doc: 'A pytest node id of xcp-ng-tests; `*` matches any characters.',
           },
-          suite: { v: str(), required: true },
-          params: { v: params() },
+          suite: { v: str(), required: true, doc: 'The suite (its `id`) the result counts for.' },
+          params: { v: params(), default: '{}', doc: 'The parameters of the case it counts for.' },
         }),
       ),
+      doc: 'Submitted xcp-ng-tests results → the case they count for on coverage; the first matching rule wins.',
     },
     schedule: {
       v: object({
-        cron: { v: str({ pattern: CRON, hint: 'a cron line with five fields, such as "0 2 * * 1"' }), required: true },
-        priority: { v: num({ integer: true, min: 0, max: 100 }) },
+        cron: {
+          v: str({ pattern: CRON, hint: 'a cron line with five fields, such as "0 2 * * 1"' }),
+          required: true,
+          doc: 'When to start a run (UTC), five cron fields.',
+        },
+        priority: {
+          v: num({ integer: true, min: 0, max: 100 }),
+          default: '50',
+          doc: 'Queue priority of the scheduled runs (higher first).',
+        },
       }),
+      doc: 'The default of `shakedown run schedule`.',
     },
   },
   (campaign, node, ctx) => {

@@ -9,7 +9,8 @@ import type {
 } from 'src/campaign/campaign.types';
 import { caseHash, caseKey } from 'src/matrix/case-key';
 import { expandMatrix } from 'src/matrix/expand';
-import { type Expr, evaluate, parseExpression } from 'src/matrix/expression';
+import { comparisonsOf, type Expr, evaluate, parseExpression } from 'src/matrix/expression';
+import { MatrixError } from 'src/matrix/matrix.errors';
 import type { Params, Value } from 'src/matrix/matrix.types';
 import { valueText } from 'src/matrix/canonical';
 import { CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
@@ -19,6 +20,43 @@ export interface ExpandCampaignOptions {
   suite?: string;
   /** Only the cases whose parameters satisfy this expression (constraint language). */
   only?: string;
+}
+
+/** Problems of an `--only` expression are reported as diagnostics of this pseudo-file, column by column. */
+export const ONLY_SOURCE = '--only';
+
+function onlyProblem(message: string, offset: number): CampaignError {
+  return new CampaignError([{ file: ONLY_SOURCE, line: 1, col: offset + 1, message }]);
+}
+
+/**
+ * The `--only` expression, the same language as constraints wherever a selection is taken (campaign
+ * expand, run start, the API): a syntax error or a name no selected suite has is refused at its
+ * column instead of quietly selecting nothing.
+ */
+function parseOnly(src: string, suites: readonly Suite[]): Expr {
+  let expr: Expr;
+  try {
+    expr = parseExpression(src);
+  } catch (err) {
+    if (!(err instanceof MatrixError)) throw err;
+    throw onlyProblem(err.message, err.offset ?? 0);
+  }
+  const known = new Set<string>();
+  for (const s of suites) {
+    for (const name of Object.keys(s.matrix.axes)) known.add(name);
+    for (const entry of s.matrix.include ?? []) for (const name of Object.keys(entry)) known.add(name);
+  }
+  for (const leaf of comparisonsOf(expr)) {
+    const param = leaf.name.split('.')[0] as string;
+    if (!known.has(param)) {
+      throw onlyProblem(
+        `'${param}' is a parameter of no selected suite (parameters: ${[...known].sort().join(', ') || 'none'})`,
+        leaf.offset,
+      );
+    }
+  }
+  return expr;
 }
 
 function mergeRequirements(a: Requirements, b: Requirements): Requirements {
@@ -117,7 +155,7 @@ export function expandCampaign(campaign: Campaign, options: ExpandCampaignOption
     const message = `no suite '${options.suite}' (suites: ${campaign.suites.map((s) => s.id).join(', ')})`;
     throw new CampaignError([{ file: campaign.file, line: 1, col: 1, message }], CampaignErrorCode.UnknownSuite);
   }
-  const only = options.only === undefined ? undefined : parseExpression(options.only);
+  const only = options.only === undefined ? undefined : parseOnly(options.only, suites);
   const expanded = suites.map((s) => expandSuite(campaign, s, only));
   return {
     campaign: campaign.name,

@@ -1,5 +1,5 @@
 import { isMap } from 'yaml';
-import { BAD, list, num, object, str, type Validator } from 'src/campaign/yaml-schema';
+import { BAD, documented, list, num, object, str, typeDocOf, type Validator } from 'src/campaign/yaml-schema';
 import {
   keywordProblem,
   markerProblem,
@@ -13,36 +13,46 @@ const REFUSED: Record<string, string> = {
   args: 'a campaign cannot pass arguments to pytest; select tests with with.tests, with.k or with.m',
 };
 
-const checked =
-  (problem: (value: string) => string | null): Validator<string> =>
-  (raw, ctx, what) => {
-    const value = str()(raw, ctx, what);
-    if (value === BAD) return BAD;
-    const why = problem(value);
-    if (why) {
-      ctx.error(raw, `${what}: ${why}`);
-      return BAD;
-    }
-    return value;
-  };
+const checked = (problem: (value: string) => string | null): Validator<string> =>
+  documented(
+    (raw, ctx, what) => {
+      const value = str()(raw, ctx, what);
+      if (value === BAD) return BAD;
+      const why = problem(value);
+      if (why) {
+        ctx.error(raw, `${what}: ${why}`);
+        return BAD;
+      }
+      return value;
+    },
+    { type: 'text (only the characters pytest selection allows)' },
+  );
 
 const shape = object({
   suite: {
     v: str({ pattern: /^[a-z0-9][a-z0-9._-]*$/, hint: 'the name of a suite declared in SHAKEDOWN_EXTERNAL_SUITES' }),
     required: true,
+    doc: 'Which declared suite (its name in `SHAKEDOWN_EXTERNAL_SUITES`).',
   },
-  tests: { v: list(checked(testIdProblem), { min: 1, max: MAX_SELECTED_TESTS }) },
-  k: { v: checked(keywordProblem) },
-  m: { v: checked(markerProblem) },
-  timeout_s: { v: num({ min: 1, max: 7 * 24 * 3600 }) },
-  min_hosts: { v: num({ integer: true, min: 1, max: 64 }) },
+  tests: {
+    v: list(checked(testIdProblem), { min: 1, max: MAX_SELECTED_TESTS }),
+    doc: `Only these pytest node ids (at most ${MAX_SELECTED_TESTS}).`,
+  },
+  k: { v: checked(keywordProblem), doc: 'A pytest `-k` keyword expression (words, `and`, `or`, `not`, parentheses).' },
+  m: { v: checked(markerProblem), doc: 'A pytest `-m` marker expression.' },
+  timeout_s: { v: num({ min: 1, max: 7 * 24 * 3600 }), default: '7200', doc: 'Seconds pytest may run.' },
+  min_hosts: {
+    v: num({ integer: true, min: 1, max: 64 }),
+    default: '1',
+    doc: 'Hosts the pool must have for the selected tests.',
+  },
 });
 
 /**
  * The `with:` of an external suite: which declared suite, which tests. Checked at load time so a
  * campaign that tries to choose folders or arguments is refused before anything is queued.
  */
-export const externalSuiteSettings: Validator<unknown> = (raw, ctx, what) => {
+export const externalSuiteSettings: Validator<unknown> = documented((raw, ctx, what) => {
   const node = ctx.deref(raw);
   if (node === BAD) return BAD;
   if (node && isMap(node)) {
@@ -57,4 +67,4 @@ export const externalSuiteSettings: Validator<unknown> = (raw, ctx, what) => {
     if (refused) return BAD;
   }
   return shape(node, ctx, what);
-};
+}, typeDocOf(shape));

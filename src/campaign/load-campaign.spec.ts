@@ -77,6 +77,24 @@ describe('loadCampaign', () => {
     ]);
   });
 
+  it('refuses a lone = in a constraint or a condition, at its column, suggesting ==', () => {
+    const text = SUITE(`    scenario: migration.live
+    title: t
+    matrix:
+      axes:
+        storage: [shared, local-to-local]
+      constraints:
+        - IF storage = shared THEN storage != local-to-local
+    requires_when:
+      - when: "storage = shared"
+        requires: { sr_kinds: [nfs] }
+`);
+    expect(messages(text)).toEqual([
+      "c.yaml:14:24: campaign.suites[0].requires_when[0].when: '=' is not a comparison: write 'storage == …' to test equality",
+      "c.yaml:12:22: campaign.suites[0].matrix.constraints[0]: '=' is not a comparison: write 'storage == …' to test equality",
+    ]);
+  });
+
   it('reports GitHub Actions exclude errors at the exclude entry', () => {
     const text = SUITE(`    scenario: perf.network
     title: t

@@ -15,6 +15,27 @@ export interface ScenarioContract {
   with?: Validator<unknown>;
 }
 
+/**
+ * Storage-repository types an XCP-ng pool may offer, as xapi names them (`xe sr-list params=type`):
+ * what `requires.sr_kinds` and the storage parameters accept, so a typo is refused at load time.
+ */
+export const SR_KINDS = [
+  'ext',
+  'lvm',
+  'nfs',
+  'lvmoiscsi',
+  'lvmohba',
+  'smb',
+  'xfs',
+  'zfs',
+  'cephfs',
+  'glusterfs',
+  'moosefs',
+  'linstor',
+  'largeblock',
+  'iso',
+] as const;
+
 const VM_KIND = ['pvhvm-linux', 'pv-linux', 'hvm-windows'] as const;
 const ORIGIN = ['recent', 'upgraded', 'imported'] as const;
 const SIZE = ['tiny', 'large'] as const;

@@ -104,7 +104,7 @@ function scalarOf<T>(pick: (v: unknown) => v is T, expected: string): Validator<
   };
 }
 
-export const str = (opts: { pattern?: RegExp; hint?: string; maxLength?: number } = {}): Validator<string> => {
+const str_ = (opts: { pattern?: RegExp; hint?: string; maxLength?: number } = {}): Validator<string> => {
   const base = scalarOf((v): v is string => typeof v === 'string', 'a string');
   return (raw, ctx, what) => {
     const v = base(raw, ctx, what);
@@ -125,7 +125,7 @@ export const str = (opts: { pattern?: RegExp; hint?: string; maxLength?: number 
   };
 };
 
-export const num = (opts: { min?: number; max?: number; integer?: boolean } = {}): Validator<number> => {
+const num_ = (opts: { min?: number; max?: number; integer?: boolean } = {}): Validator<number> => {
   const kind = opts.integer ? 'a whole number' : 'a number';
   const range =
     opts.min !== undefined && opts.max !== undefined
@@ -151,16 +151,16 @@ export const num = (opts: { min?: number; max?: number; integer?: boolean } = {}
   };
 };
 
-export const bool = (): Validator<boolean> => scalarOf((v): v is boolean => typeof v === 'boolean', 'true or false');
+const bool_ = (): Validator<boolean> => scalarOf((v): v is boolean => typeof v === 'boolean', 'true or false');
 
-export const oneOf = <T extends string>(values: readonly T[]): Validator<T> =>
+const oneOf_ = <T extends string>(values: readonly T[]): Validator<T> =>
   scalarOf(
     (v): v is T => typeof v === 'string' && (values as readonly string[]).includes(v),
     `one of ${values.join(', ')}`,
   );
 
 /** Durations: seconds as a number, or text such as `90s`, `30m`, `2h`, `1h30m`. */
-export const duration = (): Validator<number> => (raw, ctx, what) => {
+const duration_ = (): Validator<number> => (raw, ctx, what) => {
   const node = ctx.deref(raw);
   if (node === BAD) return BAD;
   if (node && isScalar(node)) {
@@ -180,7 +180,7 @@ export const duration = (): Validator<number> => (raw, ctx, what) => {
   return BAD;
 };
 
-export const list =
+const list_ =
   <T>(item: Validator<T>, opts: { min?: number; max?: number } = {}): Validator<T[]> =>
   (raw, ctx, what) => {
     const node = ctx.deref(raw);
@@ -215,7 +215,7 @@ export const list =
   };
 
 /** A string, or a list of strings (read as a list). */
-export const strings = (): Validator<string[]> => (raw, ctx, what) => {
+const strings_ = (): Validator<string[]> => (raw, ctx, what) => {
   const node = ctx.deref(raw);
   if (node === BAD) return BAD;
   if (node && isScalar(node)) {
@@ -233,7 +233,7 @@ function keyText(key: unknown): string | null {
 }
 
 /** A map with any keys (checked by `key`) and values checked by `value`, in document order. */
-export const record =
+const record_ =
   <T>(value: Validator<T>, opts: { key?: RegExp; keyHint?: string } = {}): Validator<Array<[string, T]>> =>
   (raw, ctx, what) => {
     const node = ctx.deref(raw);
@@ -277,13 +277,17 @@ export const record =
 export interface Field<T> {
   v: Validator<T>;
   required?: boolean;
+  /** What the key means, for the generated reference (docs/campaigns.md). */
+  doc?: string;
+  /** The value taken when the key is absent, as a campaign would write it. */
+  default?: string;
 }
 
 export type Shape = Record<string, Field<unknown>>;
 export type Typed<S extends Shape> = { [K in keyof S]?: S[K] extends Field<infer T> ? T : never };
 
 /** A map with known keys: unknown keys and missing required keys are errors. */
-export const object =
+const object_ =
   <S extends Shape>(
     shape: S,
     extraCheck?: (value: Typed<S>, node: Node, ctx: SchemaContext, what: string) => void,
@@ -342,7 +346,7 @@ export const object =
   };
 
 /** Any JSON-like value (axis values, parameters, scenario settings), depth- and size-limited. */
-export const anyValue =
+const anyValue_ =
   (): Validator<Value> =>
   (raw, ctx, what): Result<Value> => {
     const node = ctx.deref(raw);
@@ -365,14 +369,14 @@ export const anyValue =
       let bad = false;
       for (const [i, child] of node.items.entries()) {
         if (ctx.exhausted) return BAD;
-        const v = anyValue()(child as Node | null, ctx, `${what}[${i}]`);
+        const v = anyValue_()(child as Node | null, ctx, `${what}[${i}]`);
         if (v === BAD) bad = true;
         else out.push(v);
       }
       ctx.depth--;
       return bad ? BAD : out;
     }
-    const entries = record(anyValue())(node, ctx, what);
+    const entries = record_(anyValue_())(node, ctx, what);
     return entries === BAD ? BAD : Object.fromEntries(entries);
   };
 
@@ -394,3 +398,65 @@ export function nodeAt(node: Node | null, path: Array<string | number>, ctx: Sch
   }
   return current ? (ctx.deref(current) === BAD ? current : (ctx.deref(current) as Node | null)) : null;
 }
+
+// ---- what each validator accepts, for the generated campaign reference (docs/campaigns.md) ----
+
+/** The shape of what a validator accepts: a type label, and what lists, maps and objects hold. */
+export interface TypeDoc {
+  type: string;
+  item?: TypeDoc;
+  value?: TypeDoc;
+  shape?: Shape;
+}
+
+const typeDocs = new WeakMap<object, TypeDoc>();
+
+/** Records what `validator` accepts, for the reference; returns it unchanged. */
+export function documented<T>(validator: Validator<T>, doc: TypeDoc): Validator<T> {
+  typeDocs.set(validator, doc);
+  return validator;
+}
+
+export function typeDocOf(validator: Validator<unknown>): TypeDoc {
+  return typeDocs.get(validator) ?? { type: 'value' };
+}
+
+const between = (opts: { min?: number; max?: number }): string =>
+  opts.min !== undefined && opts.max !== undefined
+    ? ` from ${opts.min} to ${opts.max}`
+    : opts.min !== undefined
+      ? ` ≥ ${opts.min}`
+      : opts.max !== undefined
+        ? ` ≤ ${opts.max}`
+        : '';
+
+export const str = (opts: { pattern?: RegExp; hint?: string; maxLength?: number } = {}): Validator<string> =>
+  documented(str_(opts), { type: opts.hint ? `text: ${opts.hint}` : 'text' });
+export const num = (opts: { min?: number; max?: number; integer?: boolean } = {}): Validator<number> =>
+  documented(num_(opts), { type: `${opts.integer ? 'whole number' : 'number'}${between(opts)}` });
+export const bool = (): Validator<boolean> => documented(bool_(), { type: 'true or false' });
+export const oneOf = <T extends string>(values: readonly T[]): Validator<T> =>
+  documented(oneOf_(values), { type: values.map((v) => `\`${v}\``).join(' or ') });
+export const duration = (): Validator<number> =>
+  documented(duration_(), { type: 'duration (`90s`, `30m`, `2h`, `1h30m` or seconds)' });
+export const list = <T>(item: Validator<T>, opts: { min?: number; max?: number } = {}): Validator<T[]> => {
+  const inner = typeDocOf(item);
+  return documented(list_(item, opts), {
+    type: `list of ${inner.shape ? 'maps' : inner.type.replace(/^map of/, 'maps of')}${opts.min ? ` (at least ${opts.min})` : ''}`,
+    item: inner,
+  });
+};
+export const strings = (): Validator<string[]> => documented(strings_(), { type: 'text or list of text' });
+export const record = <T>(
+  value: Validator<T>,
+  opts: { key?: RegExp; keyHint?: string } = {},
+): Validator<Array<[string, T]>> => {
+  const inner = typeDocOf(value);
+  return documented(record_(value, opts), { type: `map of name → ${inner.shape ? 'map' : inner.type}`, value: inner });
+};
+export const object = <S extends Shape>(
+  shape: S,
+  extraCheck?: (value: Typed<S>, node: Node, ctx: SchemaContext, what: string) => void,
+): Validator<Typed<S>> => documented(object_(shape, extraCheck), { type: 'map', shape });
+export const anyValue = (): Validator<Value> =>
+  documented(anyValue_(), { type: 'any value (text, number, true/false, list or map)' });

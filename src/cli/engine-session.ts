@@ -1,4 +1,5 @@
 import { bootstrap } from 'src/app/bootstrap';
+import { AppConfig } from 'src/config/config';
 import { Engine } from 'src/execution/engine';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunRepository } from 'src/execution/run.repository';
@@ -8,6 +9,7 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
 export interface EngineSession {
   engine: Engine;
+  config: AppConfig;
   databaseUrl: string;
   publicUrl: string;
   findRun(ref: string): Promise<RunRow>;
@@ -27,6 +29,7 @@ export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Pr
   const repo = new RunRepository(engine.db);
   return {
     engine,
+    config,
     databaseUrl: database.url,
     publicUrl: config.publicUrl,
     async findRun(ref) {

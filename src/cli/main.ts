@@ -25,6 +25,9 @@ const COMMANDS: Record<string, () => Register> = {
   campaign: () =>
     (require('src/cli/commands/campaign.command') as typeof import('src/cli/commands/campaign.command'))
       .registerCampaignCommands,
+  scenarios: () =>
+    (require('src/cli/commands/scenarios.command') as typeof import('src/cli/commands/scenarios.command'))
+      .registerScenariosCommand,
   run: () =>
     (require('src/cli/commands/run.command') as typeof import('src/cli/commands/run.command')).registerRunCommands,
   report: () =>
@@ -48,6 +51,8 @@ const COMMANDS: Record<string, () => Register> = {
   export: () =>
     (require('src/cli/commands/export.command') as typeof import('src/cli/commands/export.command'))
       .registerExportCommand,
+  watch: () =>
+    (require('src/cli/commands/watch.command') as typeof import('src/cli/commands/watch.command')).registerWatchCommand,
   config: () =>
     (require('src/cli/commands/config.command') as typeof import('src/cli/commands/config.command'))
       .registerConfigCommand,

@@ -57,6 +57,15 @@ export const configFields = {
     schema: z.coerce.number().int().min(1).max(64).default(4),
     description: 'Cases one worker process runs at the same time.',
   },
+  SHAKEDOWN_WATCH_INTERVAL_SECONDS: {
+    schema: z.coerce.number().int().min(5).max(86_400).default(300),
+    description: '`shakedown watch`: seconds between two polls of the watched yum repository.',
+  },
+  SHAKEDOWN_WATCH_COOLDOWN_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(86_400).default(600),
+    description:
+      '`shakedown watch`: a new set of packages starts its run once it has stayed the same this long (a burst of pushes makes one run).',
+  },
   SHAKEDOWN_LEASE_TTL_SECONDS: {
     schema: z.coerce.number().min(1).max(3600).default(30),
     description:

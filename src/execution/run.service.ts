@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { CampaignCase } from 'src/campaign/campaign.types';
+import { CampaignCase, CampaignUpdates } from 'src/campaign/campaign.types';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { PoolNeed, ScenarioNeeds } from 'src/scenarios/scenario.types';
 import { CaseQueue } from 'src/execution/case-queue';
@@ -22,10 +22,16 @@ export interface StartRunInput {
   campaign: string | { text: string; filename: string };
   lab: string;
   suite?: string;
+  /** Only the cases matching this expression (the constraint language, as `campaign expand --only`). */
+  only?: string;
   /** Only these case keys (or case hashes). */
-  only?: string[];
+  cases?: string[];
   priority?: number;
   createdBy?: string;
+  /** Replaces the campaign's `updates:` (the watcher names the new packages it found). */
+  updates?: CampaignUpdates;
+  /** What started the run, when not a person (the repository watcher and the set it found); kept in its options. */
+  trigger?: Record<string, unknown>;
 }
 
 export interface StartedRun {
@@ -63,9 +69,9 @@ export class RunService {
         ExecutionErrorCode.LabNotFound,
       );
     }
-    let cases = expandCampaign(campaign, { suite: input.suite }).suites.flatMap((s) => s.cases);
-    if (input.only?.length) {
-      const wanted = new Set(input.only);
+    let cases = expandCampaign(campaign, { suite: input.suite, only: input.only }).suites.flatMap((s) => s.cases);
+    if (input.cases?.length) {
+      const wanted = new Set(input.cases);
       cases = cases.filter((c) => wanted.has(c.caseKey) || wanted.has(c.caseHash));
     }
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
@@ -93,7 +99,13 @@ export class RunService {
           baseline: campaign.baseline,
           lab,
           priority,
-          options: { suite: input.suite ?? null, only: input.only ?? null, updates: campaign.updates ?? null },
+          options: {
+            suite: input.suite ?? null,
+            only: input.only ?? null,
+            cases: input.cases ?? null,
+            updates: input.updates ?? campaign.updates ?? null,
+            ...(input.trigger ? { trigger: input.trigger } : {}),
+          },
           createdBy: input.createdBy,
         },
         em,

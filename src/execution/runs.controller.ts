@@ -24,7 +24,10 @@ const startRunSchema = z
       .optional(),
     lab: z.string().min(1).max(200),
     suite: z.string().max(200).optional(),
-    only: z.array(z.string().max(1000)).max(10000).optional(),
+    /** An expression over the case parameters, as `campaign expand --only`. */
+    only: z.string().min(1).max(4000).optional(),
+    /** Case keys or hashes. */
+    cases: z.array(z.string().max(1000)).max(10000).optional(),
     priority: z.number().int().min(-100).max(100).optional(),
   })
   .strict()
@@ -97,6 +100,7 @@ export class RunsController {
       lab: input.lab,
       suite: input.suite,
       only: input.only,
+      cases: input.cases,
       priority: input.priority,
       createdBy: principalName(who),
     });

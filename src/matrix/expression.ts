@@ -10,7 +10,7 @@ import type { Params, Value } from 'src/matrix/matrix.types';
  *   term       := factor { (AND | '&&') factor }
  *   factor     := (NOT | '!') factor | '(' expr ')' | TRUE | FALSE | comparison
  *   comparison := name op literal | name [NOT] IN '[' literal {',' literal} ']'
- *   op         := '==' | '=' | '!=' | '<>' | '<' | '<=' | '>' | '>='
+ *   op         := '==' | '!=' | '<>' | '<' | '<=' | '>' | '>='
  *
  * Keywords are case-insensitive. A name is a parameter, or `param.field` for a field of an object
  * value. A literal is a bare word (letters, digits, `_ . : / + @ -`) or a quoted string. Values are
@@ -211,8 +211,12 @@ class Parser {
         op.offset,
       );
     }
+    if (op.text === '=') {
+      // A lone `=` reads as an assignment in most languages; taking it as `==` hid typos such as `<=`.
+      throw syntax(`'=' is not a comparison: write '${name.text} == …' to test equality`, op.offset);
+    }
     this.pos++;
-    const normalized: CompareOp = op.text === '=' ? '==' : op.text === '<>' ? '!=' : (op.text as CompareOp);
+    const normalized: CompareOp = op.text === '<>' ? '!=' : (op.text as CompareOp);
     return { kind: 'cmp', name: name.text, op: normalized, literal: this.parseLiteral(), offset: name.offset };
   }
 
@@ -241,6 +245,24 @@ function describe(t: Token): string {
 export function parseExpression(src: string): Expr {
   if (src.length > MAX_EXPRESSION_LENGTH) throw syntax(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`, 0);
   return new Parser(tokenize(src)).parseRule();
+}
+
+/** The comparisons of an expression, in source order: the names it refers to and where. */
+export function comparisonsOf(expr: Expr): Array<Expr & { kind: 'cmp' | 'in' }> {
+  switch (expr.kind) {
+    case 'const':
+      return [];
+    case 'not':
+      return comparisonsOf(expr.arg);
+    case 'and':
+    case 'or':
+      return expr.args.flatMap(comparisonsOf);
+    case 'if':
+      return [expr.cond, expr.then, ...(expr.else ? [expr.else] : [])].flatMap(comparisonsOf);
+    case 'cmp':
+    case 'in':
+      return [expr];
+  }
 }
 
 /** Names an expression refers to. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from 'src/cli/main';
 
@@ -78,5 +79,39 @@ describe('shakedown campaign', () => {
     const r = await run('campaign', 'expand', join(root, 'campaigns', 'demo.yaml'), '--suite', 'nope');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/demo\.yaml:1:1: no suite 'nope' \(suites: install, interfaces,/);
+  });
+
+  it('expand --only refuses a lone = at its column and a name no suite has', async () => {
+    const demo = join(root, 'campaigns', 'demo.yaml');
+    const typo = await run('campaign', 'expand', demo, '--only', 'scope = cross-pool');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe("--only:1:7: '=' is not a comparison: write 'scope == …' to test equality\n");
+    const unknown = await run('campaign', 'expand', demo, '--only', 'scoop == cross-pool');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^--only:1:1: 'scoop' is a parameter of no selected suite \(parameters: .*scope/);
+  });
+
+  it('reference prints docs/campaigns.md', async () => {
+    const r = await run('campaign', 'reference');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(root, 'docs', 'campaigns.md'), 'utf8'));
+  });
+});
+
+describe('shakedown scenarios', () => {
+  it('lists the scenarios with parameters, values and lab needs; --json for scripts', async () => {
+    const text = await run('scenarios');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('migration.cold: Cold migration');
+    expect(text.stdout).toContain('storage = local-to-local, local-to-shared, shared-to-local, shared-to-shared');
+    expect(text.stdout).toContain(
+      'an SR of type nfs when storage is local-to-shared, shared-to-local or shared-to-shared',
+    );
+    const json = await run('scenarios', '--json');
+    const list = JSON.parse(json.stdout) as Array<{ id: string; params: Record<string, string[]>; lab: unknown[] }>;
+    expect(list.find((s) => s.id === 'perf.fio')).toMatchObject({
+      params: { sr_kind: ['ext', 'lvm', 'nfs'] },
+      lab: expect.arrayContaining([{ need: 'an SR of type nfs', when: { param: 'sr_kind', values: ['nfs'] } }]),
+    });
   });
 });

@@ -335,9 +335,15 @@ describe('execution engine on an SSH fixture lab', () => {
       engine.runs.start({ campaign: { text: CAMPAIGN, filename: 'x.yaml' }, lab: 'nope' }),
     ).rejects.toMatchObject({ code: 'LAB_NOT_FOUND' });
     await expect(
-      engine.runs.start({ campaign: { text: CAMPAIGN, filename: 'x.yaml' }, lab: 'fixture-lab', only: ['missing'] }),
+      engine.runs.start({ campaign: { text: CAMPAIGN, filename: 'x.yaml' }, lab: 'fixture-lab', cases: ['missing'] }),
     ).rejects.toMatchObject({
       code: 'RUN_INVALID_NOTHING_TO_RUN',
+    });
+    await expect(
+      engine.runs.start({ campaign: { text: CAMPAIGN, filename: 'x.yaml' }, lab: 'fixture-lab', only: 'scope = x' }),
+    ).rejects.toMatchObject({
+      code: 'CAMPAIGN_INVALID',
+      message: "--only:1:7: '=' is not a comparison: write 'scope == …' to test equality",
     });
   });
 

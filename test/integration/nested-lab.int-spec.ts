@@ -192,7 +192,7 @@ pools:
         campaign: campaignPath,
         lab: 'nested-upgrade',
         suite: 'live-migration',
-        only: cases.map((c) => c.caseKey),
+        cases: cases.map((c) => c.caseKey),
       });
       await waitUntil(
         async () =>

@@ -136,6 +136,11 @@ describe('scenario families on the simulated lab', () => {
     expect(error).toBeNull();
   });
 
+  it('guest-tools update on a Linux VM carried over from the older release installs from the mounted tools ISO', async () => {
+    const { error } = await run('guest-tools', { os: 'linux', action: 'update' });
+    expect(error).toBeNull();
+  });
+
   it('basic.log-check fails on the SM exception an SR backend failure leaves in SMlog', async () => {
     const lc = byId('basic.log-check');
     const host = suite.env().poolsFor(lc, {})[0]!.master.name;

@@ -4,6 +4,8 @@ import { CampaignError, formatDiagnostic } from 'src/campaign/campaign.errors';
 import type { CampaignExpansion, SuiteExpansion } from 'src/campaign/campaign.types';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
+import { campaignReference } from 'src/campaign/campaign-reference';
+import { listScenarios, scenariosMarkdown } from 'src/cli/scenario-listing';
 import type { Expectation } from 'src/matrix/matrix.types';
 
 function expectationText(e: Expectation): string {
@@ -73,6 +75,13 @@ export function registerCampaignCommands(program: Command): void {
       }
       for (const line of summaries) process.stdout.write(`${line}\n`);
       if (failed > 0) throw new CliError('', ExitCode.Failure);
+    });
+
+  campaign
+    .command('reference')
+    .description('print the campaign file reference (docs/campaigns.md) as Markdown, generated from the loader')
+    .action(() => {
+      process.stdout.write(campaignReference(scenariosMarkdown(listScenarios())));
     });
 
   campaign

@@ -10,7 +10,8 @@ import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-prepar
 interface StartOptions {
   lab?: string;
   suite?: string;
-  only?: string[];
+  only?: string;
+  case?: string[];
   priority?: string;
   wait?: boolean;
   json?: boolean;
@@ -29,7 +30,8 @@ export function registerRunCommands(program: Command): void {
       'lab to run on (as imported with `shakedown lab import`); a campaign with nested_lab brings its own',
     )
     .option('--suite <id>', 'only this suite')
-    .option('--only <keys...>', 'only these case keys or case hashes')
+    .option('--only <expr>', 'only cases matching an expression, as in campaign expand, e.g. "scope == cross-pool"')
+    .option('--case <keys...>', 'only these case keys or case hashes')
     .option('--priority <n>', 'queue priority (higher first)')
     .option('--wait', 'follow the run with a progress bar until it ends')
     .option('--json', 'print the run as JSON')
@@ -59,6 +61,7 @@ export function registerRunCommands(program: Command): void {
           lab: nested?.labName ?? opts.lab!,
           suite: opts.suite,
           only: opts.only,
+          cases: opts.case,
           priority,
         });
         const { run: r, counts } = started;

@@ -16,6 +16,7 @@ import { ResultsErrorCode } from 'src/results/results.errors';
 import { RequestErrorCode } from 'src/common/input/request.errors';
 import { ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { SimulatorErrorCode } from 'src/simulator/simulator.errors';
+import { WatchErrorCode } from 'src/watch/watch.errors';
 
 /**
  * The one place where domain error codes become HTTP statuses. Each family is a complete record
@@ -194,6 +195,12 @@ const simulator: StatusOf<SimulatorErrorCode> = {
   [SimulatorErrorCode.BadPackage]: B,
 };
 
+/** A repository the watcher cannot read is a remote party's failure. */
+const watch: StatusOf<WatchErrorCode> = {
+  [WatchErrorCode.RepositoryUnreadable]: BAD_GATEWAY,
+  [WatchErrorCode.SettingInvalid]: B,
+};
+
 /** Every family, each with the enum it covers (the spec compares the enum's values with the record's keys). */
 export const ERROR_FAMILIES: ReadonlyArray<{
   readonly codes: Readonly<Record<string, string>>;
@@ -215,6 +222,7 @@ export const ERROR_FAMILIES: ReadonlyArray<{
   { codes: ResultsErrorCode, statuses: results },
   { codes: ScenarioErrorCode, statuses: scenario },
   { codes: SimulatorErrorCode, statuses: simulator },
+  { codes: WatchErrorCode, statuses: watch },
 ];
 
 const STATUS_BY_CODE: ReadonlyMap<string, HttpStatus> = new Map(

@@ -6,7 +6,8 @@ import { ScheduleFiring1764130000000 } from 'src/database/migrations/17641300000
 import { AdminSubmissionUnique1764140000000 } from 'src/database/migrations/1764140000000-AdminSubmissionUnique';
 import { HostKeyPins1764150000000 } from 'src/database/migrations/1764150000000-HostKeyPins';
 import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-RunUpdates';
-import { WebSessions1764170000000 } from 'src/database/migrations/1764170000000-WebSessions';
+import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-RepoWatches';
+import { WebSessions1764175000000 } from 'src/database/migrations/1764175000000-WebSessions';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   AdminSubmissionUnique1764140000000,
   HostKeyPins1764150000000,
   RunUpdates1764160000000,
-  WebSessions1764170000000,
+  RepoWatches1764170000000,
+  WebSessions1764175000000,
 ];

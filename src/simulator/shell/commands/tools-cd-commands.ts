@@ -5,6 +5,9 @@ import { CommandTable } from 'src/simulator/shell/shell-types';
 /** Where each guest has its CD mounted (the tools ISO's installer runs from there). */
 const mounted = new WeakMap<SimVm, string>();
 const CD_DEVICES = ['/dev/xvdd', '/dev/cdrom', '/dev/sr0'];
+/** the command the mounted ISO's `Linux/install.sh` runs: the installer's simulated effect */
+const INSTALLER = 'xe-guest-tools-installer.simulated';
+const installerPath = (dir: string): string => `${dir}/Linux/install.sh`;
 
 /**
  * A Linux guest's side of installing the guest tools from the host's tools ISO:
@@ -26,7 +29,15 @@ export const TOOLS_CD_COMMANDS: CommandTable = {
       io.err(`mount: ${dir}: no medium found on ${device}.\n`);
       return 32;
     }
-    mounted.set(env.vm, dir.replace(/\/$/, ''));
+    const at = dir.replace(/\/$/, '');
+    mounted.set(env.vm, at);
+    // The ISO's files appear under the mount point, so the shell finds and runs the installer by its path.
+    await env.vfs.write(
+      installerPath(at),
+      Buffer.from(`#!/bin/bash\n# simulated tools ISO\n${INSTALLER} "$@"\n`),
+      false,
+    );
+    await env.vfs.shellFs().chmod(installerPath(at), 0o555);
     if (!io.argv.includes('ro')) io.err(`mount: ${dir}: WARNING: source write-protected, mounted read-only.\n`);
     return 0;
   },
@@ -37,13 +48,14 @@ export const TOOLS_CD_COMMANDS: CommandTable = {
       return 32;
     }
     mounted.delete(env.vm);
+    await env.vfs.remove(installerPath(dir.replace(/\/$/, '')));
     return 0;
   },
-  '/mnt/Linux/install.sh': async (io, env) => {
+  [INSTALLER]: async (io, env) => {
     const vm = env.vm;
-    if (!vm || mounted.get(vm) !== '/mnt' || !vm.cd) {
-      io.err('bash: /mnt/Linux/install.sh: No such file or directory\n');
-      return 127;
+    if (!vm || !mounted.has(vm) || !vm.cd) {
+      io.err('install.sh: the tools ISO is not mounted\n');
+      return 1;
     }
     const version = versionInfo(env.host().version).guestToolsBundled;
     const before = vm.tools?.version;

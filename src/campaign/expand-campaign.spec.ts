@@ -1,0 +1,55 @@
+import { CampaignError, formatDiagnostic } from 'src/campaign/campaign.errors';
+import { expandCampaign } from 'src/campaign/expand-campaign';
+import { loadCampaign } from 'src/campaign/load-campaign';
+
+const CAMPAIGN = loadCampaign({
+  filename: 'c.yaml',
+  text: `name: t
+release: 8.3.0
+baseline: 8.2.1
+suites:
+  - id: live
+    scenario: migration.live
+    title: live
+    matrix:
+      axes: { vm_kind: [pv-linux], origin: [recent], size: [tiny], load: [idle], storage: [shared, local-to-local], scope: [intra-pool, cross-pool] }
+  - { id: logs, scenario: basic.log-check, title: logs }
+`,
+});
+
+function onlyProblems(only: string): string[] {
+  try {
+    expandCampaign(CAMPAIGN, { only });
+  } catch (err) {
+    if (err instanceof CampaignError) return err.diagnostics.map(formatDiagnostic);
+    throw err;
+  }
+  return [];
+}
+
+describe('expandCampaign --only', () => {
+  it('keeps the cases whose parameters match the expression, in every suite', () => {
+    const x = expandCampaign(CAMPAIGN, { only: "storage == shared AND scope != 'cross-pool'" });
+    expect(x.suites.map((s) => s.cases.map((c) => c.params))).toEqual([
+      [{ vm_kind: 'pv-linux', origin: 'recent', size: 'tiny', load: 'idle', storage: 'shared', scope: 'intra-pool' }],
+      [],
+    ]);
+    expect(x.total).toBe(1);
+  });
+
+  it('refuses a syntax error at its column, a lone = with a hint', () => {
+    expect(onlyProblems('storage = shared')).toEqual([
+      "--only:1:9: '=' is not a comparison: write 'storage == …' to test equality",
+    ]);
+    expect(onlyProblems('storage ==')).toEqual(['--only:1:11: expected a value but found the end of the expression']);
+  });
+
+  it('refuses a name that is a parameter of no selected suite instead of selecting nothing', () => {
+    expect(onlyProblems('storage == shared OR scoop == cross-pool')).toEqual([
+      "--only:1:22: 'scoop' is a parameter of no selected suite (parameters: load, origin, scope, size, storage, vm_kind)",
+    ]);
+    expect(() => expandCampaign(CAMPAIGN, { suite: 'logs', only: 'storage == shared' })).toThrow(
+      "'storage' is a parameter of no selected suite (parameters: none)",
+    );
+  });
+});
