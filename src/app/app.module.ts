@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ServerPathsInterceptor } from 'src/app/server-paths.interceptor';
 import { DomainErrorFilter } from 'src/common/errors/domain-error.filter';
 import { AppConfig } from 'src/config/config';
 import { ConfigModule } from 'src/config/config.module';
@@ -24,7 +25,10 @@ export class AppModule {
         HealthModule,
         ...(options.features ?? []),
       ],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: ServerPathsInterceptor },
+      ],
     };
   }
 }

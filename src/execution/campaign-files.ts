@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 
@@ -26,7 +26,8 @@ export function campaignFilePath(name: string, dir = CAMPAIGNS_DIR): string {
     );
   }
   const path = join(dir, rel);
-  if (!existsSync(path)) {
+  // A folder (`.`, `suites/`) is no campaign either: refused here, not an EISDIR later.
+  if (!statSync(path, { throwIfNoEntry: false })?.isFile()) {
     throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.RequestInvalid, {
       problems: [{ path: 'campaign', message: `no file campaigns/${rel}` }],
     });

@@ -52,8 +52,9 @@ export class RunService {
   }
 
   /** The labs one may start a run or a schedule on. */
-  listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
-    return new LabRepository(this.db).listLabs();
+  async listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
+    const labs = await new LabRepository(this.db).listLabs();
+    return labs.map(({ name, simulated }) => ({ name, simulated }));
   }
 
   async start(input: StartRunInput): Promise<StartedRun> {

@@ -3,6 +3,18 @@ import { HostHealth } from 'src/lab/host-health.service';
 import { Inventory } from 'src/lab/inventory.types';
 import { LabError, LabErrorCode } from 'src/lab/lab.errors';
 
+/** A stored lab as `lab list` shows it: its pools with their hosts' versions and health. */
+export interface LabSummary {
+  name: string;
+  simulated: boolean;
+  updatedAt: Date;
+  pools: Array<{
+    name: string;
+    master: string | null;
+    hosts: Array<{ name: string; version: string | null; health: string; hardwareClass: string | null }>;
+  }>;
+}
+
 export interface StoredLab {
   labId: string;
   poolIds: Record<string, string>;
@@ -84,9 +96,47 @@ export class LabRepository {
     });
   }
 
-  /** Every lab by name, for pickers (start a run, schedule one). */
-  async listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
-    return this.db.query(`SELECT name, simulated FROM labs ORDER BY name`);
+  /** Every stored lab, by name, with its pools and hosts (hosts outside a pool are left out). */
+  async listLabs(): Promise<LabSummary[]> {
+    const rows: Array<{
+      lab: string;
+      simulated: boolean;
+      updated_at: Date;
+      pool: string | null;
+      master: string | null;
+      host: string | null;
+      version: string | null;
+      health: string | null;
+      hardware_class: string | null;
+    }> = await this.db.query(
+      `SELECT l.name AS lab, l.simulated, l.updated_at, p.name AS pool, p.master_host_name AS master,
+              h.name AS host, h.version, h.health, h.hardware_class
+         FROM labs l LEFT JOIN pools p ON p.lab_id = l.id LEFT JOIN hosts h ON h.pool_id = p.id
+        ORDER BY l.name, p.name, h.name`,
+    );
+    const labs = new Map<string, LabSummary>();
+    for (const r of rows) {
+      let lab = labs.get(r.lab);
+      if (!lab) {
+        lab = { name: r.lab, simulated: r.simulated, updatedAt: r.updated_at, pools: [] };
+        labs.set(r.lab, lab);
+      }
+      if (r.pool === null) continue;
+      let pool = lab.pools.find((p) => p.name === r.pool);
+      if (!pool) {
+        pool = { name: r.pool, master: r.master, hosts: [] };
+        lab.pools.push(pool);
+      }
+      if (r.host !== null) {
+        pool.hosts.push({
+          name: r.host,
+          version: r.version,
+          health: r.health ?? 'unknown',
+          hardwareClass: r.hardware_class,
+        });
+      }
+    }
+    return [...labs.values()];
   }
 
   async hostIdsOfPool(labName: string, poolName: string): Promise<string[]> {

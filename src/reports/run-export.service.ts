@@ -2,6 +2,7 @@ import { BUNDLE_FORMAT, BUNDLE_VERSION } from 'src/reports/bundle';
 import type { BundleCase, ResultBundle } from 'src/reports/bundle';
 import type { ComparableMeasurement, RunSummary } from 'src/reports/read/read-models';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
+import { withoutServerPaths } from 'src/common/errors/server-paths';
 import { ReportsError, ReportsErrorCode, runNotFound } from 'src/reports/reports.errors';
 import { measurementsToCsv, measurementsToJson } from 'src/results/export/measurements-export';
 import type { ExportedMeasurement } from 'src/results/export/measurements-export';
@@ -33,8 +34,14 @@ export class RunExportService {
     }
     const run = await this.read.findRun(runNumber);
     if (!run) throw runNotFound(runNumber);
+    const file = await this.render(run, format as ExportFormat);
+    // An export leaves the server: it must not say where the server keeps its files.
+    return { ...file, content: withoutServerPaths(file.content) };
+  }
+
+  private async render(run: RunSummary, format: ExportFormat): Promise<ExportedFile> {
     const base = `run-${run.number}`;
-    switch (format as ExportFormat) {
+    switch (format) {
       case 'junit':
         return { content: await this.junit(run), mediaType: 'application/xml', fileName: `${base}.junit.xml` };
       case 'csv':

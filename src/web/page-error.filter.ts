@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { DomainError } from 'src/common/errors/domain-error';
 import { httpStatusOf } from 'src/common/errors/error-status';
+import { withoutServerPaths } from 'src/common/errors/server-paths';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 
 const HEADINGS: Record<number, string> = {
@@ -34,7 +35,7 @@ export class PageErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const html = this.views.render(
       'error',
-      { status, heading: HEADINGS[status] ?? 'Error', message },
+      { status, heading: HEADINGS[status] ?? 'Error', message: withoutServerPaths(message) },
       { title: `${status} ${HEADINGS[status] ?? 'Error'}` },
     );
     res.status(status).type('html').send(html);

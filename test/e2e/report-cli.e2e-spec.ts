@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -135,5 +135,76 @@ describe('shakedown report build / export / compare', () => {
     expect(missing.stderr.trim()).toBe('shakedown: run 999 does not exist [REPORT_RUN_NOT_FOUND]');
     expect((await runCli(['export', 'abc', '--format', 'csv'], env)).code).toBe(2);
     expect((await runCli(['export', '1', '--format', 'pdf'], env)).code).toBe(2);
+  });
+
+  it('run list shows the newest runs first with their outcomes, as a table or JSON', async () => {
+    const json = await runCli(['run', 'list', '--json', '--limit', '2'], env);
+    expect(json.code).toBe(0);
+    const runs = JSON.parse(json.stdout) as Array<Record<string, any>>;
+    expect(runs).toHaveLength(2);
+    expect(runs[0]!.number).toBeGreaterThan(runs[1]!.number);
+    const candidate = (
+      JSON.parse((await runCli(['run', 'list', '--json'], env)).stdout) as Array<Record<string, any>>
+    ).find((r) => r.number === demo.candidate.number);
+    expect(candidate).toMatchObject({
+      status: 'finished',
+      release: '8.3.0',
+      simulated: true,
+      counts: { total: 9, failed: expect.any(Number) },
+      url: expect.stringMatching(new RegExp(`/runs/${demo.candidate.number}$`)),
+    });
+    const table = await runCli(['run', 'list'], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^run\s+status\s+campaign\s+release\s+lab\s+outcomes/);
+    expect(table.stdout).toMatch(
+      new RegExp(`\\n${demo.candidate.number}\\s+finished\\s.*\\(simulated\\)\\s+\\d+/9 passed, \\d+ failed`),
+    );
+    expect((await runCli(['run', 'list', '--limit', '0'], env)).code).toBe(2);
+  });
+
+  it('lab list shows the imported labs with pools, host versions and health', async () => {
+    expect((await runCli(['lab', 'list'], env)).stderr).toContain('no lab imported yet');
+    const inventory = join(out, 'lab.json');
+    writeFileSync(
+      inventory,
+      JSON.stringify({
+        name: 'lab-list',
+        credentials: { k: { password_env: 'LAB_LIST_PASSWORD' } },
+        pools: [
+          {
+            name: 'pool-a',
+            master: 'a1',
+            hosts: [
+              { name: 'a1', address: '127.0.0.1', port: 1, credential: 'k' },
+              { name: 'a2', address: '127.0.0.1', port: 2, credential: 'k' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect((await runCli(['lab', 'import', inventory], env)).code).toBe(0);
+    const json = await runCli(['lab', 'list', '--json'], env);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      {
+        name: 'lab-list',
+        simulated: false,
+        updatedAt: expect.any(String),
+        pools: [
+          {
+            name: 'pool-a',
+            master: 'a1',
+            hosts: [
+              { name: 'a1', version: null, health: 'unknown', hardwareClass: null },
+              { name: 'a2', version: null, health: 'unknown', hardwareClass: null },
+            ],
+          },
+        ],
+      },
+    ]);
+    const table = await runCli(['lab', 'list'], env);
+    expect(table.stdout).toMatch(
+      /^lab\s+pools\s+hosts\s+versions\s+health\nlab-list\s+1\s+2\s+2 version unknown\s+2 unknown\n$/,
+    );
   });
 });

@@ -84,7 +84,16 @@ describe('result pages in a real browser (Debian chromium)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-static-'));
     const builder = new StaticReportBuilder(new ResultsReadRepository(db.dataSource));
     const { html } = await builder.render({ run: demo.candidate.number, compareWith: demo.baseline.number });
-    writeFileSync(join(dir, 'index.html'), html);
+    // An inline script that slipped past escaping (simulated here) must not run: the report's CSP
+    // meta tag admits only the report's own scripts, by hash.
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;; script-src &#x27;sha256-/,
+    );
+    writeFileSync(join(dir, 'index.html'), html.replace('</main>', '<script>window.__injected = 1</script></main>'));
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     const blocked = await offlineExceptFiles(page);
     await page.goto(pathToFileURL(join(dir, 'index.html')).href);
     const painted = await paintedPixels(page);
@@ -94,6 +103,9 @@ describe('result pages in a real browser (Debian chromium)', () => {
     expect(await page.locator('#matrix [data-state="failed"]').count()).toBe(2);
     expect(await page.locator('body').textContent()).toContain(HOSTILE_TEXT);
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
+    // Exactly one refusal, the injected script's: the report's own scripts and styles all ran.
+    expect(violations).toHaveLength(1);
   });
 
   it('should update the run page live while the run goes', async () => {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerLabDoctorCommand } from 'src/cli/commands/lab-doctor.command';
 import { registerLabHardwareCommand } from 'src/cli/commands/lab-hardware.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
+import { registerLabListCommand } from 'src/cli/commands/lab-list.command';
 import { registerLabInventoryCommands } from 'src/cli/commands/lab-inventory.command';
 import { registerLabPublishCommand } from 'src/cli/commands/lab-publish.command';
 import { registerLabProvisionCommands } from 'src/cli/commands/lab-provision.command';
@@ -15,6 +16,7 @@ export function registerLabCommands(program: Command): void {
     .description('run a simulated lab and publish packages into it; inspect and check an inventory; trust a host key');
   registerLabUpCommand(lab);
   registerLabImportCommand(lab);
+  registerLabListCommand(lab);
   registerLabInventoryCommands(lab);
   registerLabHardwareCommand(lab);
   registerLabProvisionCommands(lab);

@@ -5,6 +5,7 @@ import { loadCampaign } from 'src/campaign/load-campaign';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { openEngineForCli } from 'src/cli/engine-session';
 import { FinalCounts, followRun } from 'src/cli/run-progress';
+import { registerRunListCommand } from 'src/cli/commands/run-list.command';
 import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-preparation';
 
 interface StartOptions {
@@ -19,7 +20,7 @@ interface StartOptions {
 
 /** `shakedown run …`: start, follow and cancel runs. */
 export function registerRunCommands(program: Command): void {
-  const run = program.command('run').description('start, follow and cancel campaign runs');
+  const run = program.command('run').description('start, list, follow and cancel campaign runs');
 
   run
     .command('start')
@@ -115,6 +116,7 @@ export function registerRunCommands(program: Command): void {
       }
     });
 
+  registerRunListCommand(run);
   registerRecordCommand(run);
   registerScheduleCommands(run);
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { DomainError } from 'src/common/errors/domain-error';
 import { httpStatusOf } from 'src/common/errors/error-status';
+import { withoutServerPathsDeep } from 'src/common/errors/server-paths';
 
 interface ErrorBody {
   statusCode: number;
@@ -20,7 +21,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
-    const body = this.toBody(exception);
+    // A message may quote a file of this server (a campaign's diagnostics, an fs error): never its absolute path.
+    const body = withoutServerPathsDeep(this.toBody(exception));
     body.requestId = req.id;
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (res.headersSent) return;

@@ -1,3 +1,4 @@
+import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServerChannel } from 'ssh2';
@@ -184,6 +185,7 @@ class Lab implements SimulatedLab {
     const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) => hostVirtualFile(this.model, host, p));
     await vfs.init();
     await initHostFiles(vfs, this.model, host);
+    writeInternalPem(this.model, host, vfs.real(INTERNAL_PEM));
     await linkSharedSrMounts(vfs, this.model, host, join(this.stateDir, 'srs'));
     this.hostVfs.set(host.uuid, vfs);
     const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `host-${id}`, host.name);

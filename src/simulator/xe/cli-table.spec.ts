@@ -20,11 +20,13 @@ describe('xe command table extracted from xen-api', () => {
     expect(t83.commands.get('vm-migrate')?.optn).toContain('compress');
   });
 
-  it('implements only real commands, each present at both releases', () => {
+  it('implements only real commands, each present at both releases but for those 8.3 added', () => {
+    // pool certificates (cert_refresh.ml) came after v1.249.38
+    const addedIn83 = ['host-refresh-server-certificate'];
     for (const version of XCP_VERSIONS) {
       const table = cliTable(version);
       const missing = Object.keys(XE_COMMANDS).filter((name) => !table.commands.has(name));
-      expect({ version, missing }).toEqual({ version, missing: [] });
+      expect({ version, missing }).toEqual({ version, missing: version === '8.2.1' ? addedIn83 : [] });
     }
   });
 

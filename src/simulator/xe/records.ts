@@ -560,8 +560,17 @@ export const HOST_CLASS: ClassDef<SimHost> = {
     { name: 'features', get: () => [] },
     { name: 'iscsi_iqn', get: (h) => `iqn.2024-01.sim:${h.name}` },
     { name: 'multipathing', get: () => 'false' },
+    ro('tls-verification-enabled', (h, m) => bool(tlsVerification(m, h.poolUuid))),
   ],
 };
+
+/**
+ * 8.3 enables TLS verification between pool members (pool certificates) when every host runs 8.3;
+ * a pool with an 8.2.1 member (mid-upgrade) cannot have it yet.
+ */
+function tlsVerification(m: LabModel, poolUuid: string): boolean {
+  return m.poolHosts(poolUuid).every((h) => h.version !== '8.2.1');
+}
 
 // ---- pool -------------------------------------------------------------------------------------
 
@@ -594,6 +603,7 @@ export const POOL_CLASS: ClassDef<SimPool> = {
       setKey: (p, k, v) => void (p.otherConfig[k] = v),
     },
     { name: 'allowed-operations', get: () => ['ha_enable', 'cluster_create'] },
+    ro('tls-verification-enabled', (p, m) => bool(tlsVerification(m, p.uuid))),
     { name: 'current-operations', get: () => [] },
     ro('ha-enabled', () => 'false'),
     ro('ha-configuration', () => ''),

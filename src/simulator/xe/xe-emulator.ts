@@ -4,6 +4,7 @@ import { STORAGE_COMMANDS } from 'src/simulator/xe/commands/storage-commands';
 import { NETWORK_COMMANDS } from 'src/simulator/xe/commands/network-commands';
 import { HOST_PLUGIN_COMMANDS } from 'src/simulator/xe/commands/host-plugin-commands';
 import { HOST_POWER_COMMANDS } from 'src/simulator/xe/commands/host-power-commands';
+import { CERTIFICATE_COMMANDS } from 'src/simulator/xe/commands/certificate-commands';
 import { EXPORT_IMPORT_COMMANDS } from 'src/simulator/xe/commands/export-import-commands';
 import { INSTALL_COMMANDS } from 'src/simulator/xe/commands/install-commands';
 import { LIFECYCLE_COMMANDS } from 'src/simulator/xe/commands/lifecycle-commands';
@@ -38,6 +39,7 @@ export const XE_COMMANDS: Record<string, XeCommand> = {
   ...NETWORK_COMMANDS,
   ...HOST_PLUGIN_COMMANDS,
   ...HOST_POWER_COMMANDS,
+  ...CERTIFICATE_COMMANDS,
 };
 
 const USAGE = `Usage: xe <command> [-s server] [-p port] ([-u user] [-pw password] or [-pwf <password file>]) [--traceparent traceparent] <other arguments>

@@ -19,6 +19,7 @@ import {
   VM_CLASS,
 } from 'src/simulator/xe/records';
 import { EMPTY_CLASSES, SM_CLASS } from 'src/simulator/xe/records-static';
+import { CERTIFICATE_CLASS } from 'src/simulator/xe/commands/certificate-commands';
 import { applyFilters, fieldType } from 'src/simulator/xe/selectors';
 import { STD_PARAMS } from 'src/simulator/xe/xe-args';
 import { XeCommand } from 'src/simulator/xe/xe-command';
@@ -46,6 +47,7 @@ const CLASSES: Record<string, ClassDef<never>> = {
   pif: PIF_CLASS,
   network: NETWORK_CLASS,
   sm: SM_CLASS,
+  certificate: CERTIFICATE_CLASS,
   ...EMPTY_CLASSES,
 } as unknown as Record<string, ClassDef<never>>;
 

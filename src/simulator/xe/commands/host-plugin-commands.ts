@@ -1,4 +1,7 @@
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
+import { compareEvr, hostPackages } from 'src/simulator/packages/host-packages';
+import { enabledByDefault, REPOS } from 'src/simulator/packages/package-catalog';
+import { publishedBuilds } from 'src/simulator/packages/published-builds';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
@@ -76,6 +79,24 @@ const PLUGINS: Record<string, Plugin> = {
   },
   // netdata.py: not installed on a fresh dom0
   'netdata.py': { is_netdata_installed: () => 'false' },
+  // updater.py (README of xcp-ng-xapi-plugins): yum over the repositories enabled by default
+  'updater.py': {
+    // `yum check-update`: one entry per installed package with a newer build, as a JSON list
+    check_update: (model, host) => {
+      const pk = hostPackages(host);
+      const offered = publishedBuilds(model).offered(host.version);
+      const repos = REPOS.filter(enabledByDefault);
+      const updates = [...pk.installed.values()].flatMap((now) => {
+        const best = pk.candidates(now.name, repos, offered)[0];
+        if (!best || compareEvr(best, now) <= 0) return [];
+        const { name, version, release, arch } = best;
+        return [{ name, version, release, arch, fullName: `${name}-${version}-${release}.${arch}` }];
+      });
+      return JSON.stringify(updates);
+    },
+    // each section of /etc/yum.repos.d/xcp-ng.repo → its proxy; `_none_` when none is set
+    get_proxies: () => JSON.stringify(Object.fromEntries(REPOS.map((r) => [r, '_none_']))),
+  },
 };
 
 export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {

@@ -74,6 +74,15 @@ describe.each([
         (await lab.xe(host, 'host-call-plugin', `host-uuid=${uuid}`, 'plugin=smartctl.py', 'fn=health')).stdout,
       ),
     ).toMatchObject({ '/dev/sda': 'PASSED' });
+    const updater = (fn: string): Promise<string> =>
+      lab.xe(host, 'host-call-plugin', `host-uuid=${uuid}`, 'plugin=updater.py', `fn=${fn}`).then((r) => r.stdout);
+    // nothing newer in the repositories enabled by default; candidates sit in the disabled xcp-ng-testing
+    expect(await updater('check_update')).toBe('[]\n');
+    expect(JSON.parse(await updater('get_proxies'))).toEqual({
+      'xcp-ng-base': '_none_',
+      'xcp-ng-updates': '_none_',
+      'xcp-ng-testing': '_none_',
+    });
     expect(await lab.xe(host, 'host-call-plugin', `host-uuid=${uuid}`, 'plugin=lsblk.py')).toEqual({
       stdout: '',
       stderr: "Required parameter not found: fn\nFor usage run: 'xe help'\n",
