@@ -9,6 +9,7 @@ export enum AuthErrorCode {
   RegistrationRateLimited = 'REGISTRATION_RATE_LIMITED',
   CsrfForbidden = 'CSRF_FORBIDDEN',
   SignInInvalid = 'SIGN_IN_INVALID',
+  NameTaken = 'NAME_TAKEN',
 }
 
 export class AuthError extends DomainError<AuthErrorCode> {}

@@ -72,6 +72,28 @@ export class TokenRepository {
     return toRecord(rows[0]!);
   }
 
+  /**
+   * Inserts the token unless `taken` says a live token already has its name. One registration at
+   * a time (a transaction-scoped advisory lock), so two requests cannot both find the name free.
+   */
+  async insertUniquelyNamed(
+    input: Parameters<TokenRepository['insert']>[0],
+    taken: (existing: string[]) => boolean,
+  ): Promise<TokenRecord | undefined> {
+    return this.db.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('api_tokens.name'))`);
+      const rows: Array<{ name: string }> = await em.query(`SELECT name FROM api_tokens WHERE status <> 'revoked'`);
+      if (taken(rows.map((r) => r.name))) return undefined;
+      const inserted: TokenRow[] = await em.query(
+        `INSERT INTO api_tokens (name, email, role, token_hash, token_prefix, status, approved_at)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 'active' THEN now() END)
+         RETURNING ${COLUMNS}`,
+        [input.name, input.email ?? null, input.role, input.hash, input.prefix, input.status],
+      );
+      return toRecord(inserted[0]!);
+    });
+  }
+
   async findByHash(hash: string): Promise<TokenRecord | undefined> {
     const rows: TokenRow[] = await this.db.query(`SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = $1`, [hash]);
     return rows[0] && toRecord(rows[0]);

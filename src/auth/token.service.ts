@@ -4,6 +4,7 @@ import { ANONYMOUS, Principal } from 'src/auth/principal';
 import { Role } from 'src/auth/role';
 import { generateToken, hashToken, secretsEqual, tokenPrefix } from 'src/auth/token-secret';
 import { TokenRecord, TokenRepository, TokenStatus } from 'src/auth/token.repository';
+import { nameKey } from 'src/auth/token.schemas';
 import { AppConfig } from 'src/config/config';
 
 export interface IssuedToken {
@@ -66,7 +67,20 @@ export class TokenService {
 
   /** Self-registration: a submitter token that works once an admin approves it. */
   async register(input: { name: string; email?: string }): Promise<IssuedToken> {
-    return this.issue({ ...input, role: Role.Submitter }, 'pending');
+    // Names tell whose results these are: a newcomer cannot take a live token's name (nor one
+    // that differs only in case, accents or spacing).
+    const token = generateToken();
+    const key = nameKey(input.name);
+    const record = await this.tokens.insertUniquelyNamed(
+      { ...input, role: Role.Submitter, hash: hashToken(token), prefix: tokenPrefix(token), status: 'pending' },
+      (names) => names.some((n) => nameKey(n) === key),
+    );
+    if (!record) {
+      throw new AuthError(`name: "${input.name}" is taken; choose another`, AuthErrorCode.NameTaken, {
+        problems: [{ path: 'name', message: 'is taken' }],
+      });
+    }
+    return { token, record };
   }
 
   list(): Promise<TokenRecord[]> {

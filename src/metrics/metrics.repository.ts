@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WindowCounts } from 'src/metrics/window-histogram';
+import { visibleRunCondition } from 'src/results/run-visibility';
 
 /** What one scrape reads from PostgreSQL. Counts by label value; absent values mean zero. */
 export interface MetricsSnapshot {
@@ -62,6 +63,12 @@ const SSH_COMMANDS = `
      AND s.command IS NOT NULL
      AND s.started_at > now() - make_interval(secs => $1)`;
 
+/**
+ * Runs that count as results: a community submission's only once accepted (the same rule that
+ * hides it from public pages), so a flood of pending or rejected submissions moves no metric.
+ */
+const COUNTED_RUNS = visibleRunCondition('r', 'accepted');
+
 function countsByKey(rows: Array<{ k: string; n: number }>): Record<string, number> {
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }
@@ -74,7 +81,7 @@ export class MetricsRepository {
   async snapshot(options: SnapshotOptions): Promise<MetricsSnapshot> {
     const window = options.windowSeconds;
     const [runs, open, workers, leaseWaits, sshCommands] = await Promise.all([
-      this.db.query(`SELECT status AS k, count(*)::int AS n FROM runs GROUP BY status`),
+      this.db.query(`SELECT r.status AS k, count(*)::int AS n FROM runs r WHERE ${COUNTED_RUNS} GROUP BY r.status`),
       this.db.query(
         `SELECT c.status AS k, count(*)::int AS n FROM runs r JOIN cases c ON c.run_id = r.id
           WHERE ${OPEN_RUNS} AND c.status <> 'done' GROUP BY c.status`,
@@ -109,8 +116,9 @@ export class MetricsRepository {
    */
   async finishedCases(): Promise<FinishedCount[]> {
     return this.db.query(
-      `SELECT r.origin, c.outcome, count(*)::int AS n
-         FROM cases c JOIN runs r ON r.id = c.run_id
+      `WITH counted AS MATERIALIZED (SELECT r.id, r.origin FROM runs r WHERE ${COUNTED_RUNS})
+       SELECT r.origin, c.outcome, count(*)::int AS n
+         FROM cases c JOIN counted r ON r.id = c.run_id
         WHERE c.status = 'done' AND c.outcome IS NOT NULL
         GROUP BY r.origin, c.outcome`,
     );

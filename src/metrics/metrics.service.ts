@@ -52,7 +52,12 @@ export class MetricsService {
   constructor(private readonly repository: MetricsRepository) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.runs = new Gauge({ name: 'shakedown_runs', help: 'Runs by status.', labelNames: ['status'], registers });
+    this.runs = new Gauge({
+      name: 'shakedown_runs',
+      help: "Runs by status (a community submission's run once accepted).",
+      labelNames: ['status'],
+      registers,
+    });
     this.openCases = new Gauge({
       name: 'shakedown_cases_open',
       help: 'Cases of unfinished runs by status (pending: not yet queued; waiting: a worker holds it and waits for hosts).',
@@ -66,7 +71,7 @@ export class MetricsService {
     });
     this.finishedCases = new Counter({
       name: 'shakedown_cases_finished_total',
-      help: `Cases finished since the database was created, by origin (lab: run here; submission: imported) and outcome. Read from the database at most every ${FINISHED_REFRESH_MS / 1000} s; goes down only when runs are deleted.`,
+      help: `Cases finished since the database was created, by origin (lab: run here; submission: imported and accepted) and outcome. Read from the database at most every ${FINISHED_REFRESH_MS / 1000} s; goes down only when runs are deleted.`,
       labelNames: ['origin', 'outcome'],
       registers,
     });

@@ -54,7 +54,7 @@ async function insertRun(
   finishedAgo: number | null,
   cases: CaseFixture[],
   origin: 'lab' | 'submission' = 'lab',
-): Promise<void> {
+): Promise<string> {
   const [run] = await db.query(
     `INSERT INTO runs (campaign_name, release, status, origin, finished_at)
      VALUES ('metrics', '8.3.0', $1, $3, CASE WHEN $2::float8 IS NULL THEN NULL ELSE now() - make_interval(secs => $2) END)
@@ -84,6 +84,7 @@ async function insertRun(
       );
     }
   }
+  return run.id as string;
 }
 
 describe('GET /metrics', () => {
@@ -150,17 +151,29 @@ describe('GET /metrics', () => {
       },
       { key: 'c-xfailed', status: 'done', outcome: 'xfailed', queuedAgo: 11000, startedAgo: 10950, finishedAgo: 10900 },
     ]);
-    // Imported from a community submission: counted apart from what ran here.
-    await insertRun(
-      ds,
-      'finished',
-      86400,
-      [
-        { key: 's-1', status: 'done', outcome: 'passed', finishedAgo: 86400 },
-        { key: 's-2', status: 'done', outcome: 'passed', finishedAgo: 86400 },
-      ],
-      'submission',
-    );
+    // Imported from a community submission: counted apart from what ran here, once accepted. The
+    // pending and rejected ones are not results (yet): /metrics counts neither their runs nor cases.
+    for (const [status, outcome] of [
+      ['accepted', 'passed'],
+      ['pending', 'failed'],
+      ['rejected', 'failed'],
+    ] as const) {
+      const runId = await insertRun(
+        ds,
+        'finished',
+        86400,
+        [
+          { key: 's-1', status: 'done', outcome, finishedAgo: 86400 },
+          { key: 's-2', status: 'done', outcome, finishedAgo: 86400 },
+        ],
+        'submission',
+      );
+      await ds.query(
+        `INSERT INTO submissions (submitter, kind, release, sha256, size_bytes, status, hardware_class, run_id)
+         VALUES ('Dana', 'junit', '8.3.0', md5($1::text), 10, $2, 'x / y / z', $1::uuid)`,
+        [runId, status],
+      );
+    }
     await insertRun(ds, 'queued', null, []);
     await insertRun(ds, 'cancelled', 5000, []);
     app = await buildApp(db);

@@ -45,6 +45,7 @@ const auth: StatusOf<AuthErrorCode> = {
   [AuthErrorCode.RegistrationRateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [AuthErrorCode.CsrfForbidden]: HttpStatus.FORBIDDEN,
   [AuthErrorCode.SignInInvalid]: B,
+  [AuthErrorCode.NameTaken]: CONFLICT,
 };
 
 const campaign: StatusOf<CampaignErrorCode> = {
