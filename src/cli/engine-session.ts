@@ -9,6 +9,7 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
 export interface EngineSession {
   engine: Engine;
+  registry: ScenarioRegistry;
   config: AppConfig;
   databaseUrl: string;
   publicUrl: string;
@@ -20,15 +21,12 @@ export interface EngineSession {
 export async function openEngineForCli(env: NodeJS.ProcessEnv = process.env): Promise<EngineSession> {
   const base = await bootstrap({ env, quiet: true });
   const { config, logger, database } = base;
-  const engine = await Engine.open({
-    databaseUrl: database.url,
-    dataDir: config.dataDir,
-    registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-    logger,
-  });
+  const registry = new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES')));
+  const engine = await Engine.open({ databaseUrl: database.url, dataDir: config.dataDir, registry, logger });
   const repo = new RunRepository(engine.db);
   return {
     engine,
+    registry,
     config,
     databaseUrl: database.url,
     publicUrl: config.publicUrl,

@@ -28,6 +28,8 @@ export interface StartRunInput {
   cases?: string[];
   priority?: number;
   createdBy?: string;
+  /** What `run start`'s lab check found; a run started over failing rows with --force records them. */
+  labCheck?: { forced: boolean; failing: Array<{ check: string; subject: string; detail: string }> };
   /** Replaces the campaign's `updates:` (the watcher names the new packages it found). */
   updates?: CampaignUpdates;
   /** What started the run, when not a person (the repository watcher and the set it found); kept in its options. */
@@ -106,6 +108,7 @@ export class RunService {
             cases: input.cases ?? null,
             updates: input.updates ?? campaign.updates ?? null,
             ...(input.trigger ? { trigger: input.trigger } : {}),
+            ...(input.labCheck ? { labCheck: input.labCheck } : {}),
           },
           createdBy: input.createdBy,
         },
@@ -238,7 +241,7 @@ export class RunService {
   }
 }
 
-function withRequirements(
+export function withRequirements(
   needs: ScenarioNeeds,
   req: CampaignCase['settings']['requires'] | undefined,
   facts: { release: string; baseline: string },

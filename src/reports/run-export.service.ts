@@ -1,15 +1,16 @@
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from 'src/reports/bundle';
 import type { BundleCase, ResultBundle } from 'src/reports/bundle';
-import type { ComparableMeasurement, RunSummary } from 'src/reports/read/read-models';
+import type { CaseRow, ComparableMeasurement, LabSnapshot, RunSummary } from 'src/reports/read/read-models';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { withoutServerPaths } from 'src/common/errors/server-paths';
 import { ReportsError, ReportsErrorCode, runNotFound } from 'src/reports/reports.errors';
 import { measurementsToCsv, measurementsToJson } from 'src/results/export/measurements-export';
 import type { ExportedMeasurement } from 'src/results/export/measurements-export';
-import { exportJunitXml } from 'src/results/junit/junit-export';
-import type { JunitExportCase } from 'src/results/junit/junit-export';
+import { casesToCsv } from 'src/results/export/cases-export';
+import { exportJunitSuites } from 'src/results/junit/junit-export';
+import type { JunitExportCase, JunitExportSuite } from 'src/results/junit/junit-export';
 
-export const EXPORT_FORMATS = ['junit', 'csv', 'json', 'bundle'] as const;
+export const EXPORT_FORMATS = ['junit', 'csv', 'cases', 'json', 'bundle'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportedFile {
@@ -21,9 +22,20 @@ export interface ExportedFile {
 
 const GENERATOR = `shakedown ${process.env.npm_package_version ?? '0.1.0'}`;
 
-/** One run's results as JUnit XML, measurements as CSV or JSON, or the whole run as a bundle. */
+/** Packages whose versions identify a build of XCP-ng, as JUnit properties (from the run's lab snapshot). */
+const BUILD_PACKAGES = ['xapi-core', 'xen-hypervisor', 'kernel'] as const;
+
+/** One run's results as JUnit XML, cases or measurements as CSV, measurements as JSON, or the whole run as a bundle. */
 export class RunExportService {
-  constructor(private readonly read: ResultsReadRepository) {}
+  /** `publicUrl`: where links to case pages point (relative links without it). */
+  constructor(
+    private readonly read: ResultsReadRepository,
+    private readonly publicUrl = '',
+  ) {}
+
+  private caseUrl(run: RunSummary, c: CaseRow): string {
+    return `${this.publicUrl}/runs/${run.number}/cases/${c.caseHash}`;
+  }
 
   async export(runNumber: number, format: string): Promise<ExportedFile> {
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
@@ -44,6 +56,8 @@ export class RunExportService {
     switch (format) {
       case 'junit':
         return { content: await this.junit(run), mediaType: 'application/xml', fileName: `${base}.junit.xml` };
+      case 'cases':
+        return { content: await this.casesCsv(run), mediaType: 'text/csv', fileName: `${base}.cases.csv` };
       case 'csv':
         return { content: measurementsToCsv(await this.measurements(run)), mediaType: 'text/csv', fileName: `${base}.measurements.csv` };
       case 'json':
@@ -121,27 +135,67 @@ export class RunExportService {
     };
   }
 
+  /**
+   * One `<testsuite>` per suite of the run, with the release, lab, hardware and build as properties;
+   * each case links to its page, and a failure carries its step's log excerpt in `<system-out>`.
+   */
   private async junit(run: RunSummary): Promise<string> {
-    const [cases, failed] = await Promise.all([
+    const [cases, failed, lab, hardware] = await Promise.all([
       this.read.listCases(run.id),
       this.read.listFailedCases(run.id, { withOutput: true, outputChars: 16_000 }),
+      this.read.labSnapshot(run.id),
+      this.read.hardwareClassesOfRun(run.id),
     ]);
     const failures = new Map(failed.map((f) => [f.id, f]));
-    const items: JunitExportCase[] = cases.map((c) => {
+    const properties = runProperties(run, lab, hardware);
+    const suites = new Map<string, JunitExportSuite & { cases: JunitExportCase[] }>();
+    for (const c of cases) {
+      let suite = suites.get(c.suite);
+      if (!suite) {
+        suite = { name: c.suite, cases: [], properties, timestamp: run.startedAt ?? run.createdAt };
+        suites.set(c.suite, suite);
+      }
       const f = failures.get(c.id);
-      return {
+      const url = this.caseUrl(run, c);
+      suite.cases.push({
         caseKey: c.caseKey,
+        classname: c.scenario,
         // A case still without an outcome did not run to the end: a skip that says so.
         outcome: c.outcome ?? 'skipped',
         durationMs: c.durationMs ?? undefined,
         message: f?.message ?? c.reason ?? (c.outcome ? undefined : `not finished (${c.status})`),
-        details: f?.outputExcerpt ? `step ${f.failedStep ?? '?'}:\n${f.outputExcerpt}` : undefined,
-      };
-    });
-    return exportJunitXml(items, {
-      name: `${run.campaignName} ${run.release} run ${run.number}${run.simulated ? ' (simulated)' : ''}`,
-      timestamp: run.startedAt ?? run.createdAt,
-    });
+        details: f?.failedStep ? `step ${f.failedStep} failed${c.errorCode ? ` (${c.errorCode})` : ''}` : undefined,
+        stdout: f?.outputExcerpt ? `case page: ${url}\n\nstep ${f.failedStep ?? '?'}:\n${f.outputExcerpt}` : `case page: ${url}`,
+      });
+    }
+    return exportJunitSuites(
+      [...suites.values()],
+      `${run.campaignName} ${run.release} run ${run.number}${run.simulated ? ' (simulated)' : ''}`,
+    );
+  }
+
+  private async casesCsv(run: RunSummary): Promise<string> {
+    const cases = await this.read.listCases(run.id);
+    return casesToCsv(
+      cases.map((c) => ({
+        run: run.number,
+        campaign: run.campaignName,
+        release: c.release ?? run.release,
+        simulated: run.simulated,
+        suite: c.suite,
+        scenario: c.scenario,
+        caseKey: c.caseKey,
+        caseHash: c.caseHash,
+        params: c.params,
+        outcome: c.outcome,
+        status: c.status,
+        reason: c.reason,
+        errorCode: c.errorCode,
+        attempts: c.attemptCount,
+        durationMs: c.durationMs,
+        url: this.caseUrl(run, c),
+      })),
+    );
   }
 
   private async measurements(run: RunSummary): Promise<ExportedMeasurement[]> {
@@ -172,4 +226,23 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else out.set(k, [item]);
   }
   return out;
+}
+
+/** The properties every suite of a run's JUnit carries: what was tested, where, on which build. */
+function runProperties(run: RunSummary, lab: LabSnapshot, hardware: readonly string[]): Array<[string, string]> {
+  const distinct = (values: Array<string | null | undefined>): string =>
+    [...new Set(values.filter((v): v is string => !!v))].sort().join(', ');
+  const props: Array<[string, string]> = [
+    ['campaign', run.campaignName],
+    ['run', String(run.number)],
+    ['release', run.release],
+    ['baseline', run.baselineRelease ?? ''],
+    ['lab', run.labName ?? ''],
+    ['simulated', String(run.simulated)],
+    ['hardware_class', distinct([...hardware])],
+    ['version', distinct(lab.hosts.map((h) => h.version))],
+    ['build', distinct(lab.hosts.map((h) => h.build))],
+    ...BUILD_PACKAGES.map((p): [string, string] => [p, distinct(lab.hosts.map((h) => h.packages[p]))]),
+  ];
+  return props.filter(([, v]) => v !== '');
 }

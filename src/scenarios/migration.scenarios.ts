@@ -81,6 +81,7 @@ const live: ScenarioDefinition = {
   title: 'Live migration: VM kind × origin × size × load × storage × scope, data intact, and back',
   kind: 'automated',
   metrics: LIVE_METRICS,
+  guestSoftware: (params) => (oneOf(params, 'load', LOADS, 'idle') === 'idle' ? [] : ['stress']),
   needs(params, campaign) {
     const p = subjectParams(params, LIVE_STORAGE, LIVE_SCOPE);
     return { pools: migrationNeeds(p.scope, p.storage, campaign) };

@@ -49,6 +49,7 @@ const fio: ScenarioDefinition = {
   family: 'performance',
   title: "The seed's fio tests inside a Linux guest (4k random IOPS, 4M sequential throughput, iodepth 64)",
   kind: 'automated',
+  guestSoftware: () => ['fio'],
   metrics: [
     { metric: 'fio.write.iops', unit: 'IOPS', direction: 'higher' },
     { metric: 'fio.read.iops', unit: 'IOPS', direction: 'higher' },
@@ -167,6 +168,7 @@ const network: ScenarioDefinition = {
   family: 'performance',
   title: 'Network throughput between two guests (iperf3), on one host or across two',
   kind: 'automated',
+  guestSoftware: () => ['iperf3'],
   metrics: [{ metric: 'net.throughput_bps', unit: 'bit/s', direction: 'higher' }],
   needs: (params, campaign) => ({
     pools: [

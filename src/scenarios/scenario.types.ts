@@ -137,6 +137,11 @@ export interface ScenarioDefinition {
   /** Metrics this scenario may record, for reports to label them before any run. */
   metrics?: MetricSpec[];
   needs(params: CaseParams, campaign: CampaignFacts, settings: Record<string, unknown>): ScenarioNeeds;
+  /**
+   * Programs this case runs inside its Linux guests (fio, iperf3, stress…): `lab doctor` checks the
+   * lab's guests have them or can install them. Names only, from the scenario, never from the campaign.
+   */
+  guestSoftware?(params: CaseParams): string[];
   /** Several cases of this scenario may share a pool (read-only checks). Default: exclusive. */
   sharesPool?: boolean;
   run(ctx: ScenarioContext): Promise<void>;

@@ -43,16 +43,46 @@ describe('shakedown report build / export / compare', () => {
     expect(html).not.toContain('<script>window.__pwned');
   });
 
-  it('should export JUnit XML with one testcase per case and the failure messages', async () => {
+  it('should export JUnit XML: a testsuite per suite with release, lab and build properties, failures with their page', async () => {
     const res = await runCli(['export', String(demo.candidate.number), '--format', 'junit'], env);
     expect(res.code).toBe(0);
-    const xml = new XMLParser({ ignoreAttributes: false }).parse(res.stdout);
-    const suite = xml.testsuites.testsuite;
-    const cases = Array.isArray(suite.testcase) ? suite.testcase : [suite.testcase];
+    const xml = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+    }).parse(res.stdout);
+    const suites = xml.testsuites.testsuite as any[];
+    expect(suites.length).toBeGreaterThan(1);
+    const cases = suites.flatMap((s) => s.testcase);
     expect(cases).toHaveLength(9);
+    expect(Number(xml.testsuites['@_tests'])).toBe(9);
+    const props = Object.fromEntries(suites[0].properties.property.map((p: any) => [p['@_name'], p['@_value']]));
+    expect(props).toMatchObject({
+      run: String(demo.candidate.number),
+      release: '8.3.0',
+      baseline: '8.2.1',
+      simulated: 'true',
+      build: 'b1',
+    });
+    expect(props.lab).toEqual(expect.any(String));
     const failed = cases.filter((c: any) => c.failure);
     expect(failed.length).toBe(3);
     expect(JSON.stringify(failed)).toContain('The VM must be 1 in state running');
+    expect(String(failed[0]['system-out'])).toMatch(
+      new RegExp(`^case page: http://[^/]+/runs/${demo.candidate.number}/cases/[0-9a-f]+`),
+    );
+  });
+
+  it('should export the cases as CSV with run number, outcome and case page', async () => {
+    const res = await runCli(['export', String(demo.candidate.number), '--format', 'cases'], env);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'run,campaign,release,simulated,suite,scenario,case_key,case_hash,params,outcome,status,reason,error_code,attempts,duration_ms,url',
+    );
+    expect(lines).toHaveLength(1 + 9);
+    // The same three cases JUnit marks as failures: failed, or expected to fail and passed.
+    expect(lines.filter((l) => /,(failed|xpassed),done,/.test(l))).toHaveLength(3);
+    expect(lines.slice(1).every((l) => l.startsWith(`${demo.candidate.number},`))).toBe(true);
   });
 
   it('should export measurements as CSV and JSON, labelled simulated', async () => {

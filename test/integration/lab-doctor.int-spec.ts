@@ -28,6 +28,22 @@ describe(LabDoctor.name, () => {
     expect(r.stderr).toBe('');
     return r.stdout.trim();
   };
+  /** Unplugs a shared SR from a host where none of its disks is in use (xapi refuses the others). */
+  const unplugSomeSharedSr = async () => {
+    for (const pool of lab.inventory.pools) {
+      const master = pool.master;
+      const srs = (await xe(master, 'sr-list shared=true content-type=user --minimal')).split(',').filter(Boolean);
+      for (const sr of srs) {
+        for (const host of pool.hosts.filter((h) => h.name !== master)) {
+          const hostUuid = await xe(master, `host-list address=${host.address} --minimal`);
+          const pbd = await xe(master, `pbd-list sr-uuid=${sr} host-uuid=${hostUuid} --minimal`);
+          const r = await env.ssh.exec(lab.sshTarget(master), `xe pbd-unplug uuid=${pbd}`);
+          if (r.exitCode === 0) return { pool: pool.name, host: host.name, master, pbd };
+        }
+      }
+    }
+    return undefined;
+  };
 
   it('finds every requirement ok on the healthy default lab', async () => {
     const rows = await doctor().examine();
@@ -41,13 +57,20 @@ describe(LabDoctor.name, () => {
       'template for hvm-windows VMs',
       'shared SR plugged on every host',
       'host clocks agree',
+      'free memory for the largest VM',
+      'free disk for the largest case (nfs SR)',
+      'guest-tools ISO (guest-tools.iso)',
+      'xapi login with the pool credential',
+      'guest credential accepted',
     ]) {
       expect(checks).toContain(expected);
     }
-    // Every host and every pool of the lab is examined.
-    expect(new Set(rows.map((r) => r.subject))).toEqual(
-      new Set([...lab.hosts().map((h) => h.host.name), ...lab.inventory.pools.map((p) => p.name)]),
-    );
+    // Every host and every pool of the lab is examined, and guests of the pools that run some.
+    const subjects = new Set(rows.map((r) => r.subject));
+    for (const s of [...lab.hosts().map((h) => h.host.name), ...lab.inventory.pools.map((p) => p.name)]) {
+      expect(subjects).toContain(s);
+    }
+    expect(rows.filter((r) => r.check === 'guest credential accepted').length).toBeGreaterThan(0);
   });
 
   it('prints one row per requirement from the command line, and exits 0 on a healthy lab', async () => {
@@ -68,22 +91,7 @@ describe(LabDoctor.name, () => {
   });
 
   it('names a missing template and an unplugged shared SR with their fixes, once per pool', async () => {
-    // Unplug a shared SR from a host where none of its disks is in use (xapi refuses the others).
-    let unplugged: { pool: string; host: string; master: string; pbd: string } | undefined;
-    for (const pool of lab.inventory.pools) {
-      const master = pool.master;
-      const srs = (await xe(master, 'sr-list shared=true content-type=user --minimal')).split(',').filter(Boolean);
-      for (const sr of srs) {
-        for (const host of pool.hosts.filter((h) => h.name !== master)) {
-          if (unplugged) break;
-          const hostUuid = await xe(master, `host-list address=${host.address} --minimal`);
-          const pbd = await xe(master, `pbd-list sr-uuid=${sr} host-uuid=${hostUuid} --minimal`);
-          const r = await env.ssh.exec(lab.sshTarget(master), `xe pbd-unplug uuid=${pbd}`);
-          if (r.exitCode === 0) unplugged = { pool: pool.name, host: host.name, master, pbd };
-        }
-      }
-    }
-    expect(unplugged).toBeDefined();
+    const unplugged = await unplugSomeSharedSr();
     const { pool, host, master, pbd } = unplugged!;
 
     // A campaign asking for a Windows template this lab does not have (the simulator refuses renaming
@@ -115,5 +123,128 @@ describe(LabDoctor.name, () => {
       ]),
     ]);
     await xe(master, `pbd-plug uuid=${pbd}`);
+  });
+
+  it('names a refused xapi password, a missing tools ISO and guest software with no package manager', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-doctor-'));
+    try {
+      const wrong = join(dir, 'wrong-password');
+      writeFileSync(wrong, 'not-the-root-password\n');
+      const inv = JSON.parse(JSON.stringify(env.lab.inventory)) as {
+        credentials: Record<string, unknown>;
+        pools: Array<{ name: string; xapi_credential?: string }>;
+      };
+      inv.credentials['wrong-xapi'] = { password_file: wrong };
+      for (const p of inv.pools) p.xapi_credential = 'wrong-xapi';
+      const misconfigured = new LabInventory(parseInventory(JSON.stringify(inv)));
+      const rows = await new LabDoctor(env.ssh, misconfigured, {
+        templateHints: TEMPLATE_HINTS,
+        toolsIsoName: 'xcp-ng-tools-9.iso',
+        needs: { guestSoftware: ['fio', 'nosuchtool'] },
+        timeoutMs: 20_000,
+      }).examine();
+      const failing = rows.filter((r) => r.status !== 'ok');
+      for (const p of lab.inventory.pools) {
+        expect(failing).toContainEqual(
+          expect.objectContaining({
+            check: 'xapi login with the pool credential',
+            subject: p.name,
+            status: 'fail',
+            detail: `${p.master} refused root with xapi_credential wrong-xapi`,
+            fix: expect.stringContaining('password where xapi_credential wrong-xapi points'),
+          }),
+        );
+        expect(failing).toContainEqual(
+          expect.objectContaining({
+            check: 'guest-tools ISO (xcp-ng-tools-9.iso)',
+            subject: p.name,
+            status: 'fail',
+            detail: "not among the pool's CDs (guest-tools.iso, xs-tools.iso)",
+          }),
+        );
+      }
+      const software = failing.filter((r) => r.check === 'guest software (fio, nosuchtool)');
+      expect(software.length).toBeGreaterThan(0);
+      for (const r of software) {
+        expect(r).toMatchObject({
+          status: 'fail',
+          detail: 'missing nosuchtool; no package manager (apt-get, dnf, yum, apk)',
+          fix: expect.stringContaining('install nosuchtool in the template'),
+        });
+      }
+      // Nothing else is wrong with this lab.
+      expect(
+        failing.filter(
+          (r) =>
+            !['xapi login with the pool credential', 'guest-tools ISO (xcp-ng-tools-9.iso)'].includes(r.check) &&
+            r.check !== 'guest software (fio, nosuchtool)',
+        ),
+      ).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with --campaign --prepare, plugs an unplugged shared SR itself and checks what the campaign needs', async () => {
+    const unplugged = await unplugSomeSharedSr();
+    expect(unplugged).toBeDefined();
+    const { pool, master, pbd } = unplugged!;
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-doctor-'));
+    try {
+      const file = join(dir, 'lab.json');
+      writeFileSync(file, JSON.stringify(env.lab.inventory));
+      const r = await runCli(
+        ['lab', 'doctor', file, '--campaign', 'campaigns/demo.yaml', '--prepare', '--json'],
+        { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: dir },
+        120_000,
+      );
+      expect(r.stderr).toMatch(new RegExp(`^prepared: ${pool}: shared SR plugged on every host: plugged .+ on `, 'm'));
+      expect(r.code).toBe(0);
+      const rows = JSON.parse(r.stdout) as Array<{ check: string; status: string; repair?: unknown }>;
+      expect(rows.filter((x) => x.status === 'fail')).toEqual([]);
+      expect(rows.some((x) => 'repair' in x)).toBe(false);
+      expect(rows.filter((x) => x.check.startsWith('campaign ')).length).toBeGreaterThan(0);
+      expect(await xe(master, `pbd-param-get uuid=${pbd} param-name=currently-attached`)).toBe('true');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.close();
+    }
+  });
+
+  it('run start refuses a lab that fails the quick checks, names the rows, and records --force', async () => {
+    const unplugged = await unplugSomeSharedSr();
+    expect(unplugged).toBeDefined();
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-doctor-'));
+    const env0 = { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: dir };
+    try {
+      const file = join(dir, 'lab.json');
+      writeFileSync(file, JSON.stringify(env.lab.inventory));
+      expect((await runCli(['lab', 'import', file], env0)).code).toBe(0);
+      const start = ['run', 'start', 'campaigns/demo.yaml', '--lab', lab.name, '--json'];
+      const refused = await runCli(start, env0, 120_000);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`lab ${lab.name} is not ready for demo (run start --force to queue anyway)`);
+      expect(refused.stderr).toMatch(
+        new RegExp(`fail +${unplugged!.pool} +shared SR plugged on every host .*not plugged on ${unplugged!.host}`),
+      );
+      expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM runs`)).toEqual([{ n: 0 }]);
+
+      const forced = await runCli([...start, '--force'], env0, 120_000);
+      expect(forced.code).toBe(0);
+      expect(forced.stderr).toContain('queued anyway (--force)');
+      const [run] = await db.dataSource.query<
+        Array<{ check: { forced: boolean; failing: Array<{ check: string; subject: string }> } }>
+      >(`SELECT options->'labCheck' AS check FROM runs`);
+      expect(run!.check.forced).toBe(true);
+      expect(run!.check.failing).toEqual([
+        expect.objectContaining({ check: 'shared SR plugged on every host', subject: unplugged!.pool }),
+      ]);
+    } finally {
+      await xe(unplugged!.master, `pbd-plug uuid=${unplugged!.pbd}`);
+      rmSync(dir, { recursive: true, force: true });
+      await db.close();
+    }
   });
 });

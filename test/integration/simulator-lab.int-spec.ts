@@ -33,6 +33,11 @@ describe('simulated default lab over SSH', () => {
     openssh(host(hostName).address, host(hostName).port, key, command);
   const xe1 = async (hostName: string, args: string): Promise<string> =>
     (await sh(hostName, `xe ${args}`)).stdout.trim();
+  /** The lab's root password, as xapi checks remote-password= (from the inventory's password file). */
+  const rootPassword = async (): Promise<string> => {
+    const cred = lab.inventory.credentials['sim-root-password'] as { password_file: string };
+    return (await readFile(cred.password_file, 'utf8')).trim();
+  };
   const hostUuid = (name: string): Promise<string> => xe1(name, `host-list name-label=${name} --minimal`);
   const vmUuid = (hostName: string, name: string): Promise<string> =>
     xe1(hostName, `vm-list name-label=${name} --minimal`);
@@ -59,10 +64,19 @@ describe('simulated default lab over SSH', () => {
   it('live migration 8.3.0 → 8.2.1 cross-pool fails with the real error; 8.2.1 → 8.3.0 succeeds', async () => {
     const vm = await vmUuid('sim-830-a', 'debian12-recent');
     const dest = await hostUuid('sim-821-a');
-    const down = await sh(
-      'sim-830-a',
-      `xe vm-migrate uuid=${vm} host-uuid=${dest} live=true remote-master=${host('sim-821-a').address} remote-username=root remote-password=x`,
-    );
+    const migrate = (password: string) =>
+      sh(
+        'sim-830-a',
+        `xe vm-migrate uuid=${vm} host-uuid=${dest} live=true remote-master=${host('sim-821-a').address} remote-username=root remote-password=${password}`,
+      );
+    // xapi logs into the remote master first: a wrong password goes no further.
+    expect(await migrate('x')).toEqual({
+      stdout: expect.any(String),
+      stderr:
+        'The credentials given by the user are incorrect, so access has been denied, and you have not been issued a session handle.\n',
+      code: 1,
+    });
+    const down = await migrate(await rootPassword());
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(
       `Cannot migrate a VM to a destination host which is older than the source host.\nhost: ${vm} (debian12-recent)\nvm: OpaqueRef:${dest}\n`,
@@ -89,7 +103,7 @@ describe('simulated default lab over SSH', () => {
     const sr = await xe1('sim-830-a', 'sr-list name-label="NFS pool-830" --minimal');
     const motion = await sh(
       'sim-830-a',
-      `xe vm-migrate uuid=${vm} host-uuid=${a} live=true remote-master=${host('sim-830-a').address} remote-username=root remote-password=x vdi:${vdi}=${sr}`,
+      `xe vm-migrate uuid=${vm} host-uuid=${a} live=true remote-master=${host('sim-830-a').address} remote-username=root remote-password=${await rootPassword()} vdi:${vdi}=${sr}`,
     );
     expect(motion.code).toBe(0);
     expect(motion.stdout).toContain(`VDI ${vdi} -> SR ${sr}\n`);

@@ -3,7 +3,12 @@ import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadCampaign } from 'src/campaign/load-campaign';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
-import { openEngineForCli } from 'src/cli/engine-session';
+import { EngineSession, openEngineForCli } from 'src/cli/engine-session';
+import { renderDoctorRows } from 'src/cli/commands/lab-doctor.command';
+import { Campaign } from 'src/campaign/campaign.types';
+import { CampaignReadiness, labGate } from 'src/execution/lab-readiness';
+import { RunRepository } from 'src/execution/run.repository';
+import { StartRunInput } from 'src/execution/run.service';
 import { FinalCounts, followRun } from 'src/cli/run-progress';
 import { registerRunListCommand } from 'src/cli/commands/run-list.command';
 import { prepareNestedLab, PreparedNestedLab } from 'src/execution/nested-preparation';
@@ -16,6 +21,34 @@ interface StartOptions {
   priority?: string;
   wait?: boolean;
   json?: boolean;
+  force?: boolean;
+}
+
+/**
+ * The doctor's quick checks before queuing: a lab that fails them would fail case by case, hours in.
+ * Refuses with the failing rows and their fixes unless --force, which the run then records.
+ */
+async function checkLab(
+  session: EngineSession,
+  campaign: Campaign,
+  labName: string,
+  opts: StartOptions,
+): Promise<NonNullable<StartRunInput['labCheck']>> {
+  const lab = await new RunRepository(session.engine.db).findLab(labName);
+  // An unknown lab is refused by runs.start with its own message.
+  if (!lab) return { forced: false, failing: [] };
+  const failing = await labGate(session.engine.ssh, lab, new CampaignReadiness(campaign, session.registry, opts.suite));
+  if (failing.length && !opts.force) {
+    throw new CliError(
+      `lab ${labName} is not ready for ${campaign.name} (run start --force to queue anyway):\n${renderDoctorRows(failing)}`,
+      ExitCode.Failure,
+    );
+  }
+  if (failing.length) process.stderr.write(`lab check failed on ${failing.length} rows; queued anyway (--force)\n`);
+  return {
+    forced: failing.length > 0,
+    failing: failing.map((r) => ({ check: r.check, subject: r.subject, detail: r.detail })),
+  };
 }
 
 /** `shakedown run …`: start, follow and cancel runs. */
@@ -36,12 +69,14 @@ export function registerRunCommands(program: Command): void {
     .option('--priority <n>', 'queue priority (higher first)')
     .option('--wait', 'follow the run with a progress bar until it ends')
     .option('--json', 'print the run as JSON')
+    .option('--force', 'queue even when the lab check fails (the run records it)')
     .action(async (file: string, opts: StartOptions) => {
       const priority = opts.priority === undefined ? undefined : Number(opts.priority);
       if (priority !== undefined && !Number.isInteger(priority)) {
         throw new CliError(`--priority must be a whole number, not ${opts.priority}`, ExitCode.Usage);
       }
-      const nestedLab = loadCampaign(file).nestedLab;
+      const campaign = loadCampaign(file);
+      const nestedLab = campaign.nestedLab;
       if (!opts.lab && !nestedLab) {
         throw new CliError('--lab is required (the campaign has no nested_lab)', ExitCode.Usage);
       }
@@ -57,13 +92,16 @@ export function registerRunCommands(program: Command): void {
             progress: (line) => process.stderr.write(`  ${line}\n`),
           });
         }
+        const labName = nested?.labName ?? opts.lab!;
+        const labCheck = nested ? undefined : await checkLab(session, campaign, labName, opts);
         const started = await session.engine.runs.start({
           campaign: file,
-          lab: nested?.labName ?? opts.lab!,
+          lab: labName,
           suite: opts.suite,
           only: opts.only,
           cases: opts.case,
           priority,
+          labCheck,
         });
         const { run: r, counts } = started;
         if (opts.json && !opts.wait) {

@@ -1,27 +1,34 @@
+import { toolsIso, xapiLogin } from 'src/lab/doctor/access-checks';
+import { diskHeadroom, memoryHeadroom } from 'src/lab/doctor/capacity-checks';
+import { DoctorNeeds, DoctorRow, GIB } from 'src/lab/doctor/doctor-row';
+import { GUEST_CREDENTIAL_CHECK, guestChecks } from 'src/lab/doctor/guest-checks';
 import { describeError, HostHealthService } from 'src/lab/host-health.service';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { SshPool } from 'src/remote/ssh-pool';
 import { XeClient } from 'src/remote/xe/xe-client';
 
-export type DoctorStatus = 'ok' | 'warn' | 'fail';
-
-/** One requirement of the campaign on the lab, as checked on the lab. */
-export interface DoctorRow {
-  check: string;
-  /** The host or pool it concerns. */
-  subject: string;
-  status: DoctorStatus;
-  detail: string;
-  /** What to do about it; empty when ok. */
-  fix: string;
-}
+export type { DoctorRow, DoctorStatus } from 'src/lab/doctor/doctor-row';
 
 export interface DoctorOptions {
   /** Template names a VM kind accepts, first match wins (the scenarios' own choice). */
   templateHints: Record<string, readonly RegExp[]>;
+  /** What the campaign needs beyond templates; defaults: one 512 MiB VM, 20 GiB of disk, no guest software. */
+  needs?: Partial<Omit<DoctorNeeds, 'templateHints'>>;
+  /** The ISO the guest-tools cases insert. */
+  toolsIsoName?: string;
+  /** `run start`'s gate: reachability, xapi, templates and SRs only (no capacity, login or guest checks). */
+  quick?: boolean;
   /** Host clocks in one pool may differ by this much before migration timings mean nothing. */
   maxClockSpreadSeconds?: number;
   timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PreparedRow {
+  row: DoctorRow;
+  /** What --prepare did, or why it could not. */
+  outcome: string;
+  repaired: boolean;
 }
 
 /**
@@ -35,9 +42,48 @@ export class LabDoctor {
     private readonly options: DoctorOptions,
   ) {}
 
+  private get needs(): DoctorNeeds {
+    return {
+      templateHints: this.options.templateHints,
+      vmMemoryBytes: 512 * 1024 ** 2,
+      srFreeBytes: 20 * GIB,
+      srKinds: [],
+      toolsIso: false,
+      xapiLogin: false,
+      guestSoftware: [],
+      ...this.options.needs,
+    };
+  }
+
   async examine(): Promise<DoctorRow[]> {
-    const perPool = await Promise.all(this.lab.inventory.pools.map((p) => this.examinePool(p.name)));
-    return perPool.flat();
+    const rows = (await Promise.all(this.lab.inventory.pools.map((p) => this.examinePool(p.name)))).flat();
+    if (!this.options.quick && !rows.some((r) => r.check === GUEST_CREDENTIAL_CHECK)) {
+      rows.push({
+        check: GUEST_CREDENTIAL_CHECK,
+        subject: this.lab.name,
+        status: 'warn',
+        detail: 'no running Linux VM with an address in any pool to try it on',
+        fix: 'start one of the lab VMs and check again',
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * `--prepare`: does what the failing and warning rows allow without judgement (plug a shared SR's
+   * PBD, install missing guest software with the guest's package manager), one row at a time.
+   */
+  async prepare(rows: readonly DoctorRow[]): Promise<PreparedRow[]> {
+    const out: PreparedRow[] = [];
+    for (const row of rows) {
+      if (row.status === 'ok' || !row.repair) continue;
+      try {
+        out.push({ row, outcome: await row.repair(), repaired: true });
+      } catch (err) {
+        out.push({ row, outcome: describeError(err), repaired: false });
+      }
+    }
+    return out;
   }
 
   private async examinePool(poolName: string): Promise<DoctorRow[]> {
@@ -81,6 +127,14 @@ export class LabDoctor {
     rows.push(...(await this.templates(xe, poolName)));
     rows.push(...(await this.sharedStorage(xe, poolName)));
     rows.push(await this.clocks(poolName));
+    if (this.options.quick) return rows;
+    const needs = this.needs;
+    rows.push(await memoryHeadroom(xe, poolName, needs));
+    rows.push(...(await diskHeadroom(xe, poolName, needs)));
+    rows.push(await toolsIso(xe, poolName, this.options.toolsIsoName ?? 'guest-tools.iso'));
+    const login = await xapiLogin(xe, this.lab, poolName, needs, this.options.env);
+    if (login) rows.push(login);
+    rows.push(...(await guestChecks(this.ssh, xe, this.lab, poolName, needs, timeoutMs)));
     return rows;
   }
 
@@ -140,8 +194,20 @@ export class LabDoctor {
             ? `${sr.nameLabel} (${sr.kind}) not plugged on ${unplugged.map((h) => h.nameLabel).join(', ')}`
             : `${sr.nameLabel} (${sr.kind}) on ${hosts.length} hosts`,
           fix: unplugged.length
-            ? `xe pbd-plug uuid=<the PBD of ${sr.nameLabel} on that host> (xe pbd-list sr-uuid=${sr.uuid})`
+            ? `xe pbd-plug uuid=<the PBD of ${sr.nameLabel} on that host> (xe pbd-list sr-uuid=${sr.uuid}); --prepare does it`
             : '',
+          ...(unplugged.length
+            ? {
+                repair: async () => {
+                  for (const host of unplugged) {
+                    const pbd = pbds.find((p) => p.hostUuid === host.uuid);
+                    if (!pbd) throw new Error(`${sr.nameLabel} has no PBD on ${host.nameLabel}: xe pbd-create first`);
+                    await xe.call('pbd-plug', { uuid: pbd.uuid });
+                  }
+                  return `plugged ${sr.nameLabel} on ${unplugged.map((h) => h.nameLabel).join(', ')}`;
+                },
+              }
+            : {}),
         });
       }
       return rows;

@@ -91,7 +91,7 @@ function finite(n: number): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function sortedJson(obj: Record<string, unknown>): string {
+export function sortedJson(obj: Record<string, unknown>): string {
   return JSON.stringify(
     Object.fromEntries(
       Object.keys(obj)

@@ -1,5 +1,5 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { exportJunitXml } from 'src/results/junit/junit-export';
+import { exportJunitSuites, exportJunitXml } from 'src/results/junit/junit-export';
 import type { JunitExportCase } from 'src/results/junit/junit-export';
 import { parseJunitXml } from 'src/results/junit/junit-import';
 import { junitCaseKey } from 'src/results/junit/pytest-ids';
@@ -43,5 +43,46 @@ describe('exportJunitXml', () => {
     expect(failed.stderr).toBe('err <b>');
     expect(failed.durationMs).toBe(1001);
     expect(back.counts.total).toBe(8);
+  });
+
+  it('writes one testsuite per suite with its properties, totals on testsuites, and imports back', () => {
+    const two = exportJunitSuites(
+      [
+        {
+          name: 'migration',
+          cases: [
+            { caseKey: 'migration.live[scope=intra-pool]', outcome: 'passed', durationMs: 2000 },
+            {
+              caseKey: 'migration.live[scope=cross-pool]',
+              outcome: 'failed',
+              message: 'VM_MIGRATE_FAILED',
+              stdout: 'case page: /runs/3/cases/abc',
+            },
+          ],
+          properties: [
+            ['release', '8.3.0'],
+            ['lab', 'lab "a" <b>'],
+          ],
+        },
+        { name: 'storage', cases: [{ caseKey: 'perf.fio[rw=read]', outcome: 'infra-error' }] },
+      ],
+      'release 8.3.0 run 3',
+    );
+    expect(XMLValidator.validate(two)).toBe(true);
+    expect(two).toContain(
+      '<testsuites name="release 8.3.0 run 3" tests="3" failures="1" errors="1" skipped="0" time="2.000">',
+    );
+    expect(two).toContain('<testsuite name="migration" tests="2" failures="1" errors="0" skipped="0" time="2.000">');
+    expect(two).toContain(
+      '    <properties>\n      <property name="release" value="8.3.0"/>\n      <property name="lab" value="lab &quot;a&quot; &lt;b&gt;"/>\n    </properties>',
+    );
+    expect(two).toContain('<testsuite name="storage" tests="1" failures="0" errors="1" skipped="0" time="0.000">');
+    const back = parseJunitXml(two);
+    expect(back.cases.map((c) => [junitCaseKey(c), c.outcome])).toEqual([
+      ['migration.live[scope=intra-pool]', 'passed'],
+      ['migration.live[scope=cross-pool]', 'failed'],
+      ['perf.fio[rw=read]', 'infra-error'],
+    ]);
+    expect(back.cases[1]!.stdout).toBe('case page: /runs/3/cases/abc');
   });
 });

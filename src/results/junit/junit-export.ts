@@ -22,6 +22,26 @@ export interface JunitExportOptions {
   hostname?: string;
 }
 
+/** One `<testsuite>`: its cases and the `<properties>` CI shows beside them (release, lab, build…). */
+export interface JunitExportSuite {
+  name: string;
+  cases: readonly JunitExportCase[];
+  properties?: ReadonlyArray<readonly [string, string]>;
+  timestamp?: Date;
+  hostname?: string;
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  timeMs: number;
+}
+
+const countsText = (c: Counts): string =>
+  `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(c.timeMs)}"`;
+
 /**
  * JUnit XML for Jenkins and GitLab: `testsuites > testsuite > testcase`, one testcase per case,
  * counts on both levels. The testcase name is the case key, so importing the file back gives the
@@ -30,32 +50,44 @@ export interface JunitExportOptions {
  * are skips of that type.
  */
 export function exportJunitXml(cases: readonly JunitExportCase[], opts: JunitExportOptions): string {
-  let failures = 0;
-  let errors = 0;
-  let skipped = 0;
-  let timeMs = 0;
+  return exportJunitSuites([{ ...opts, cases }], opts.name);
+}
+
+/** The same with one `<testsuite>` per suite of the run, each with its properties. */
+export function exportJunitSuites(suites: readonly JunitExportSuite[], name: string): string {
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0, timeMs: 0 };
   const body: string[] = [];
-  for (const c of cases) {
-    const kind = junitKind(c.outcome);
-    if (kind === 'failure') failures++;
-    else if (kind === 'error') errors++;
-    else if (kind === 'skipped') skipped++;
-    timeMs += c.durationMs ?? 0;
-    body.push(testcase(c, kind));
+  for (const suite of suites) {
+    const counts: Counts = { tests: suite.cases.length, failures: 0, errors: 0, skipped: 0, timeMs: 0 };
+    const cases: string[] = [];
+    for (const c of suite.cases) {
+      const kind = junitKind(c.outcome);
+      if (kind === 'failure') counts.failures++;
+      else if (kind === 'error') counts.errors++;
+      else if (kind === 'skipped') counts.skipped++;
+      counts.timeMs += c.durationMs ?? 0;
+      cases.push(testcase(c, kind));
+    }
+    for (const k of Object.keys(total) as Array<keyof Counts>) total[k] += counts[k];
+    const suiteAttrs = [
+      `name="${attr(suite.name)}"`,
+      countsText(counts),
+      ...(suite.timestamp ? [`timestamp="${suite.timestamp.toISOString().replace(/\.\d{3}Z$/, '')}"`] : []),
+      ...(suite.hostname ? [`hostname="${attr(suite.hostname)}"`] : []),
+    ].join(' ');
+    const properties = suite.properties?.length
+      ? [
+          '    <properties>',
+          ...suite.properties.map(([k, v]) => `      <property name="${attr(k)}" value="${attr(v)}"/>`),
+          '    </properties>',
+        ]
+      : [];
+    body.push(`  <testsuite ${suiteAttrs}>`, ...properties, ...cases, '  </testsuite>');
   }
-  const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(timeMs)}"`;
-  const suiteAttrs = [
-    `name="${attr(opts.name)}"`,
-    counts,
-    ...(opts.timestamp ? [`timestamp="${opts.timestamp.toISOString().replace(/\.\d{3}Z$/, '')}"`] : []),
-    ...(opts.hostname ? [`hostname="${attr(opts.hostname)}"`] : []),
-  ].join(' ');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${attr(opts.name)}" ${counts}>`,
-    `  <testsuite ${suiteAttrs}>`,
+    `<testsuites name="${attr(name)}" ${countsText(total)}>`,
     ...body,
-    '  </testsuite>',
     '</testsuites>',
     '',
   ].join('\n');

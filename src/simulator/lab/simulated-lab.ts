@@ -163,6 +163,7 @@ class Lab implements SimulatedLab {
       host,
       faults: this.board,
       hostPath: (h, path) => this.hostVfs.get(h.uuid)?.real(path) ?? join(this.stateDir, 'hosts', h.name, 'fs', path),
+      authenticate: (user, password) => user === 'root' && password === this.password.password,
     };
   }
 

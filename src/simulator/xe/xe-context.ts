@@ -20,6 +20,11 @@ export interface XeContext {
   faults: XeFaultView;
   /** maps a dom0 path (e.g. /root/x.xva) to a real path inside the host's folder of the lab state dir */
   hostPath(host: SimHost, path: string): string;
+  /**
+   * Checks a password xapi is given (`xe -s … -pw`, `remote-password=`) as xapi's session login
+   * would; absent, every password is accepted (the xe test harness has no lab password).
+   */
+  authenticate?(username: string, password: string): boolean;
 }
 
 export function wordingIsNew(ctx: XeContext): boolean {

@@ -70,6 +70,7 @@ export async function runXe(ctx: XeContext, argv: string[]): Promise<XeResult> {
   try {
     const args = parseXeArgs(argv);
     if (!args) return { stdout: '', stderr: USAGE, exitCode: 0 };
+    checkLogin(ctx, argv);
     const table = cliTable(ctx.host.version);
     const minimal = args.params.get('minimal') === 'true';
     if (args.command === 'help') return { stdout: renderHelp(table, args.params, minimal), stderr: '', exitCode: 0 };
@@ -86,6 +87,24 @@ export async function runXe(ctx: XeContext, argv: string[]): Promise<XeResult> {
     return { stdout, stderr: '', exitCode: 0 };
   } catch (err) {
     return { stdout, stderr: renderFailure(ctx, err), exitCode: 1 };
+  }
+}
+
+/**
+ * With `-s SERVER` xe logs into xapi over the network (session.login_with_password) instead of the
+ * local socket, so a wrong `-u`/`-pw` is refused before the command runs.
+ */
+function checkLogin(ctx: XeContext, argv: string[]): void {
+  const value = (switchName: string, param: string): string | undefined => {
+    const i = argv.indexOf(switchName);
+    if (i > 0 && i + 1 < argv.length) return argv[i + 1];
+    return argv.find((a) => a.startsWith(`${param}=`))?.slice(param.length + 1);
+  };
+  const server = value('-s', 'server') ?? value('-h', 'server');
+  const password = value('-pw', 'password');
+  if (server === undefined || password === undefined || !ctx.authenticate) return;
+  if (!ctx.authenticate(value('-u', 'username') ?? 'root', password)) {
+    throw new XeApiError('SESSION_AUTHENTICATION_FAILED', []);
   }
 }
 

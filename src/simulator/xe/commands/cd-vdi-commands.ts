@@ -4,6 +4,7 @@ import { addVdi } from 'src/simulator/xe/vm-factory';
 import { selectOneVm, vmRef } from 'src/simulator/xe/vm-select';
 import { XeCommand } from 'src/simulator/xe/xe-command';
 import { XeApiError, XeCliError } from 'src/simulator/xe/xe-errors';
+import { PrintedField, renderMinimal, renderRecord } from 'src/simulator/xe/record-printer';
 
 /** ISO names every simulated host's tools SR offers (8.2 and 8.3 ship the tools under both names). */
 export const TOOLS_ISOS = ['guest-tools.iso', 'xs-tools.iso'];
@@ -21,6 +22,21 @@ function parseXeSize(text: string): number {
 const CD_VBD = (vmUuid: string): string => `${vmUuid.slice(0, 24)}cd0000000003`;
 
 export const CD_VDI_COMMANDS: Record<string, XeCommand> = {
+  /** The ISOs of the pool's tools SR (the only CDs the simulator has), uuid and name-label by default. */
+  'cd-list': {
+    run: (ctx, params) => {
+      const wanted = (params.get('params') ?? 'uuid,name-label').split(',');
+      const records: PrintedField[][] = TOOLS_ISOS.map((name) => {
+        const all: PrintedField[] = [
+          { name: 'uuid', kind: 'RO', value: ctx.model.ids.uuidFor(`tools-iso:${ctx.host.poolUuid}:${name}`) },
+          { name: 'name-label', kind: 'RW', value: name },
+        ];
+        return wanted.includes('all') ? all : all.filter((f) => wanted.includes(f.name));
+      });
+      if (params.get('minimal') === 'true') return renderMinimal(records);
+      return records.map(renderRecord).join('');
+    },
+  },
   'vm-cd-insert': {
     run: (ctx, params) => {
       const vm = selectOneVm(ctx, params, ['cd-name']);

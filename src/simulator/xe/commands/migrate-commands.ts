@@ -98,6 +98,9 @@ async function migrateSend(
       `${newWording ? 'Storage live migration' : 'Storage XenMotion'} requires remote-master, remote-username, and remote-password to be specified. Please see 'xe help vm-migrate' for help.`,
     );
   }
+  if (ctx.authenticate && !ctx.authenticate(params.get('remote-username') ?? '', params.get('remote-password') ?? '')) {
+    throw new XeApiError('SESSION_AUTHENTICATION_FAILED', []);
+  }
   const remoteHost = [...ctx.model.state.hosts.values()].find(
     (h) => h.address === remote || h.name === remote || h.uuid === remote,
   );

@@ -1,0 +1,149 @@
+import { DoctorNeeds, DoctorRow, ok } from 'src/lab/doctor/doctor-row';
+import { describeError } from 'src/lab/host-health.service';
+import { LabInventory } from 'src/lab/lab-inventory';
+import { GuestShell } from 'src/remote/guest-shell';
+import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
+import { shellQuote } from 'src/remote/shell-quote';
+import { SshPool } from 'src/remote/ssh-pool';
+import { XeClient } from 'src/remote/xe/xe-client';
+
+/** Guests checked per pool: enough to prove the credential and the software, not every VM of the lab. */
+const GUESTS_PER_POOL = 2;
+/** Program names the doctor may ask a guest's package manager for (allow-list: nothing else reaches it). */
+const PROGRAM = /^[a-z0-9][a-z0-9+._-]{0,63}$/;
+
+export const GUEST_CREDENTIAL_CHECK = 'guest credential accepted';
+
+export type PackageManager = 'apt-get' | 'dnf' | 'yum' | 'apk';
+const MANAGERS: readonly PackageManager[] = ['apt-get', 'dnf', 'yum', 'apk'];
+
+/** The install command for each package manager, non-interactive and idempotent. */
+export function installCommand(manager: PackageManager, packages: readonly string[]): string {
+  for (const p of packages) if (!PROGRAM.test(p)) throw new Error(`not a package name: ${JSON.stringify(p)}`);
+  const names = packages.map(shellQuote).join(' ');
+  switch (manager) {
+    case 'apt-get':
+      return `DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${names} || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${names}; }`;
+    case 'dnf':
+      return `dnf install -y -q ${names}`;
+    case 'yum':
+      return `yum install -y -q ${names}`;
+    case 'apk':
+      return `apk add -q ${names}`;
+  }
+}
+
+/** What a guest lacks of `programs`, and which package manager it has. */
+export function probeCommand(programs: readonly string[]): string {
+  for (const p of programs) if (!PROGRAM.test(p)) throw new Error(`not a program name: ${JSON.stringify(p)}`);
+  const missing = programs.map((p) => `command -v ${shellQuote(p)} >/dev/null 2>&1 || echo missing:${p}`);
+  const manager = MANAGERS.map((m) => `command -v ${m} >/dev/null 2>&1 && echo manager:${m}`).join(' || ');
+  return `${missing.join('; ')}; ${manager}; true`;
+}
+
+export function parseProbe(stdout: string): { missing: string[]; manager: PackageManager | null } {
+  const lines = stdout.split('\n').map((l) => l.trim());
+  const missing = lines.filter((l) => l.startsWith('missing:')).map((l) => l.slice(8));
+  const manager = lines.find((l) => l.startsWith('manager:'))?.slice(8) as PackageManager | undefined;
+  return { missing, manager: manager && MANAGERS.includes(manager) ? manager : null };
+}
+
+/**
+ * The lab's guest credential opens the pool's running guests, and the programs the cases run in
+ * guests are there or installable (then `--prepare` installs them with the guest's package manager).
+ */
+export async function guestChecks(
+  ssh: SshPool,
+  xe: XeClient,
+  lab: LabInventory,
+  pool: string,
+  needs: DoctorNeeds,
+  timeoutMs: number,
+): Promise<DoctorRow[]> {
+  const access = lab.guestAccess();
+  const check = GUEST_CREDENTIAL_CHECK;
+  if (!access) {
+    return [
+      {
+        check,
+        subject: pool,
+        status: 'fail',
+        detail: 'the inventory names no guest_credential',
+        fix: 'add guest_credential (a key the guests accept for root) to the inventory',
+      },
+    ];
+  }
+  // Linux guests only: Windows guests answer over SSH only once they run OpenSSH (not checked here).
+  const vms = (
+    await xe.records('vm-list', {
+      'is-control-domain': false,
+      'power-state': 'running',
+      params: 'uuid,name-label,networks,platform',
+    })
+  ).filter((v) => /\b0\/ip(v4\/0)?: /.test(v.networks ?? '') && !/device_id: 0002/.test(v.platform ?? ''));
+  // No guest to try here: the lab-wide row (LabDoctor) says so when no pool had one.
+  if (!vms.length) return [];
+  const shell = new GuestShell(ssh, xe.vm, access);
+  const rows: DoctorRow[] = [];
+  for (const vm of vms.slice(0, GUESTS_PER_POOL)) {
+    const uuid = vm.uuid ?? '';
+    const subject = `${pool}/${vm['name-label'] ?? uuid}`;
+    try {
+      const probe = await shell.exec(uuid, probeCommand(needs.guestSoftware), { timeoutMs });
+      rows.push(ok(check, subject, `${access.username} logs in`));
+      if (needs.guestSoftware.length) {
+        rows.push(softwareRow(shell, uuid, subject, needs, parseProbe(probe.stdout), timeoutMs));
+      }
+    } catch (err) {
+      const refused = err instanceof RemoteError && err.code === RemoteErrorCode.AuthFailed;
+      rows.push({
+        check,
+        subject,
+        status: 'fail',
+        detail: describeError(err),
+        fix: refused
+          ? `authorise the guest credential ${lab.inventory.guestCredential ?? ''} for ${access.username} in the VM (its key in ~/.ssh/authorized_keys)`
+          : 'check that the VM runs sshd and its address (from its guest tools) is reachable from here',
+      });
+    }
+  }
+  return rows;
+}
+
+function softwareRow(
+  shell: GuestShell,
+  uuid: string,
+  subject: string,
+  needs: DoctorNeeds,
+  probe: ReturnType<typeof parseProbe>,
+  timeoutMs: number,
+): DoctorRow {
+  const check = `guest software (${needs.guestSoftware.join(', ')})`;
+  if (!probe.missing.length) return ok(check, subject, 'present');
+  const { manager } = probe;
+  if (!manager) {
+    return {
+      check,
+      subject,
+      status: 'fail',
+      detail: `missing ${probe.missing.join(', ')}; no package manager (apt-get, dnf, yum, apk)`,
+      fix: `install ${probe.missing.join(', ')} in the template the cases start from (static binaries in /usr/local/bin)`,
+    };
+  }
+  return {
+    check,
+    subject,
+    status: 'warn',
+    detail: `missing ${probe.missing.join(', ')}; installable with ${manager}`,
+    fix: `shakedown lab doctor --prepare installs them (${manager})`,
+    repair: async () => {
+      const r = await shell.exec(uuid, installCommand(manager, probe.missing), {
+        timeoutMs: Math.max(timeoutMs, 600_000),
+      });
+      if (r.exitCode !== 0) {
+        throw new Error(`${manager} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+      }
+      return `installed ${probe.missing.join(', ')} with ${manager}`;
+    },
+  };
+}
