@@ -1,6 +1,8 @@
 import { bootstrap } from 'src/app/bootstrap';
 import { Engine } from 'src/execution/engine';
 import { Worker } from 'src/execution/worker';
+import { Notifier } from 'src/notify/notifier';
+import { notifySettings } from 'src/notify/notify-settings';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
@@ -23,6 +25,12 @@ export async function startWorkerProcess(
     registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
     logger,
   });
+  const notifyLog = logger.child({ component: 'notify' });
+  const notifier = new Notifier(
+    engine.db,
+    notifySettings(config, options.env ?? process.env),
+    (fields, message, level = 'info') => notifyLog[level](fields, message),
+  );
   const concurrency = options.concurrency ?? config.get('SHAKEDOWN_WORKER_CONCURRENCY');
   const leaseTtlMs = config.get('SHAKEDOWN_LEASE_TTL_SECONDS') * 1000;
   const worker = await engine.startWorker({
@@ -32,6 +40,7 @@ export async function startWorkerProcess(
     // A heartbeat several times per TTL, so one slow beat never loses the lease.
     executor: { leaseTtlMs, heartbeatMs: Math.max(200, Math.floor(leaseTtlMs / 5)) },
     reaperIntervalMs: Math.max(500, Math.floor(leaseTtlMs / 3)),
+    onRunEnded: (runId) => notifier.runEnded(runId),
   });
   return {
     worker,

@@ -321,6 +321,9 @@ export function toMatrixSpec(m: MatrixValue): MatrixSpec {
 
 /** What may reach a host's yum command line from a campaign: names only, never an option. */
 export const RPM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/;
+/** Secrets are named, never written: the environment variable that holds one. */
+export const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
+export const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*$/;
 export const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export const campaignSchema = object(
@@ -357,6 +360,44 @@ export const campaignSchema = object(
         },
       }),
       doc: 'Update candidates applied to the candidate-release pools before any case (`yum update PACKAGES --enablerepo=REPO`, master first); the baseline pools stay as they are.',
+    },
+    notify: {
+      v: object({
+        when: {
+          v: oneOf(['end', 'regression'] as const),
+          default: 'end',
+          doc: '`end`: every run end; `regression`: only runs with regressions or that ended in error.',
+        },
+        webhooks: {
+          v: list(
+            object({
+              url_env: {
+                v: str({ pattern: ENV_NAME, hint: 'the NAME of an environment variable holding the URL' }),
+                required: true,
+                doc: 'The environment variable holding the webhook URL (never the URL itself: it is a secret).',
+              },
+              format: {
+                v: oneOf(['json', 'text'] as const),
+                default: 'json',
+                doc: '`json`: the run notice as a document; `text`: `{"text": …}` as Slack, Mattermost or Matrix hooks take.',
+              },
+              token_env: {
+                v: str({ pattern: ENV_NAME, hint: 'the NAME of an environment variable holding a token' }),
+                doc: 'The environment variable holding a bearer token for the endpoint, if it wants one.',
+              },
+            }),
+            { max: 20 },
+          ),
+          default: '[]',
+          doc: 'Webhooks told of the run end (retried with backoff; a failing one never fails the run).',
+        },
+        email: {
+          v: list(str({ pattern: EMAIL, hint: 'an e-mail address such as qa@example.org' }), { max: 50 }),
+          default: '[]',
+          doc: 'Addresses e-mailed at the run end, through SHAKEDOWN_SMTP_HOST.',
+        },
+      }),
+      doc: 'Who is told when a run ends: verdict, regressions and outcome changes, the run page URL.',
     },
     nested_lab: {
       v: str(),

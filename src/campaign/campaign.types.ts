@@ -51,6 +51,7 @@ export interface Campaign {
   defaults: SuiteSettings;
   suites: Suite[];
   updates?: CampaignUpdates;
+  notify?: CampaignNotify;
   schedule?: { cron: string; priority: number };
   /** A nested lab file (relative to the campaign file) provisioned as the run's preparation. */
   nestedLab?: string;
@@ -67,6 +68,26 @@ export interface CampaignUpdates {
   restartToolstack: 'auto' | 'always' | 'never';
   /** auto: when the kernel, Xen or microcode changed */
   reboot: 'auto' | 'always' | 'never';
+}
+
+/** Where a run's end is told: a webhook (its URL read from an environment variable) or e-mail. */
+export type NotifyTarget =
+  | {
+      kind: 'webhook';
+      /** name of the environment variable holding the URL (incoming-webhook URLs carry their token) */
+      urlEnv: string;
+      /** json: Shakedown's document; text: `{"text": …}`, what Slack/Mattermost/Matrix-style hooks accept */
+      format: 'json' | 'text';
+      /** name of the environment variable holding a bearer token, if the endpoint wants one */
+      tokenEnv?: string;
+    }
+  | { kind: 'email'; to: string[] };
+
+/** The campaign's `notify:` block: who is told when its runs end. */
+export interface CampaignNotify {
+  /** end: every run end; regression: only a run with regressions (or that ended in error) */
+  when: 'end' | 'regression';
+  targets: NotifyTarget[];
 }
 
 export interface XcpNgTestRule {

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { LineCounter } from 'yaml';
 import { parseUntrustedYaml, yamlShapeProblem } from 'src/common/input/yaml-limits';
 import { type Diagnostic, CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
-import type { Campaign, Requirements, Suite, SuiteSettings } from 'src/campaign/campaign.types';
+import type { Campaign, NotifyTarget, Requirements, Suite, SuiteSettings } from 'src/campaign/campaign.types';
 import {
   campaignSchema,
   requirementsSchema,
@@ -153,6 +153,20 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
       packages: value.updates.packages ?? 'all',
       restartToolstack: value.updates.restart_toolstack ?? 'auto',
       reboot: value.updates.reboot ?? 'auto',
+    };
+  }
+  if (value.notify) {
+    campaign.notify = {
+      when: value.notify.when ?? 'end',
+      targets: [
+        ...(value.notify.webhooks ?? []).map((w): NotifyTarget => ({
+          kind: 'webhook',
+          urlEnv: w.url_env as string,
+          format: w.format ?? 'json',
+          ...(w.token_env ? { tokenEnv: w.token_env } : {}),
+        })),
+        ...(value.notify.email?.length ? [{ kind: 'email' as const, to: value.notify.email }] : []),
+      ],
     };
   }
   if (value.nested_lab) campaign.nestedLab = value.nested_lab;

@@ -66,6 +66,74 @@ export const configFields = {
     description:
       '`shakedown watch`: a new set of packages starts its run once it has stayed the same this long (a burst of pushes makes one run).',
   },
+  SHAKEDOWN_NOTIFY_WEBHOOK_URL_ENV: {
+    schema: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be the NAME of an environment variable')
+      .optional(),
+    description:
+      'Every run end is posted to the webhook whose URL is in the environment variable of this name (the URL itself is a secret: it never appears in a setting or a log).',
+  },
+  SHAKEDOWN_NOTIFY_WEBHOOK_FORMAT: {
+    schema: z.enum(['json', 'text']).default('json'),
+    description:
+      'Body of that webhook: `json` (the run notice) or `text` (`{"text": …}`, as Slack, Mattermost or Matrix hooks take).',
+  },
+  SHAKEDOWN_NOTIFY_EMAIL_TO: {
+    schema: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+(,[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)*$/,
+        'must be comma-separated e-mail addresses',
+      )
+      .optional(),
+    description: 'Every run end is e-mailed to these addresses (comma-separated), through SHAKEDOWN_SMTP_HOST.',
+  },
+  SHAKEDOWN_NOTIFY_WHEN: {
+    schema: z.enum(['end', 'regression']).default('end'),
+    description: 'For the two settings above: every run end, or only runs with regressions or that ended in error.',
+  },
+  SHAKEDOWN_NOTIFY_ATTEMPTS: {
+    schema: z.coerce.number().int().min(1).max(10).default(4),
+    description: 'Tries per notification before it is recorded as failed (a failed one never changes the run).',
+  },
+  SHAKEDOWN_NOTIFY_BACKOFF_MS: {
+    schema: z.coerce.number().int().min(0).max(600_000).default(2000),
+    description: 'Wait before the first retry of a notification, doubled for each next one.',
+  },
+  SHAKEDOWN_SMTP_HOST: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or address')
+      .optional(),
+    description: 'SMTP server for e-mail notifications (STARTTLS when it offers it).',
+  },
+  SHAKEDOWN_SMTP_PORT: {
+    schema: z.coerce.number().int().min(1).max(65535).default(25),
+    description: 'Port of the SMTP server.',
+  },
+  SHAKEDOWN_SMTP_SECURE: {
+    schema: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    description: 'TLS from the first byte (port 465) instead of STARTTLS.',
+  },
+  SHAKEDOWN_SMTP_FROM: {
+    schema: z.string().email().default('shakedown@localhost'),
+    description: 'Sender address of e-mail notifications.',
+  },
+  SHAKEDOWN_SMTP_USER: {
+    schema: z.string().min(1).max(256).optional(),
+    description: 'SMTP user name, when the server wants a login.',
+  },
+  SHAKEDOWN_SMTP_PASSWORD_ENV: {
+    schema: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be the NAME of an environment variable')
+      .optional(),
+    description: 'Name of the environment variable holding the SMTP password (never the password itself).',
+  },
   SHAKEDOWN_LEASE_TTL_SECONDS: {
     schema: z.coerce.number().min(1).max(3600).default(30),
     description:

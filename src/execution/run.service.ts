@@ -107,6 +107,7 @@ export class RunService {
             only: input.only ?? null,
             cases: input.cases ?? null,
             updates: input.updates ?? campaign.updates ?? null,
+            notify: campaign.notify ?? null,
             ...(input.trigger ? { trigger: input.trigger } : {}),
             ...(input.labCheck ? { labCheck: input.labCheck } : {}),
           },

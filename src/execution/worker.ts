@@ -29,6 +29,11 @@ export interface WorkerOptions {
   executor?: Partial<ExecutorSettings>;
   reaperIntervalMs?: number;
   idlePollMs?: number;
+  /**
+   * Called (without waiting) when this worker hears that a run ended; every worker hears it, so the
+   * callee must make sure only one acts (the notifier claims each message in the database).
+   */
+  onRunEnded?: (runId: string) => Promise<void>;
   /** waits of the update preparation (tests shorten the polls) */
   updates?: Pick<UpdatePreparationDeps, 'leaseWaitMs' | 'healthTimeoutMs' | 'pollMs'>;
 }
@@ -269,6 +274,11 @@ export class Worker {
 
   private onEvent(e: RunEvent): void {
     if (e.kind === 'queued' || e.kind === 'released') this.wake();
+    if (e.kind === 'run' && ['finished', 'error', 'cancelled'].includes(e.status) && this.options.onRunEnded) {
+      void this.options
+        .onRunEnded(e.runId)
+        .catch((err: unknown) => this.deps.log({ err: String(err), run: e.runNumber }, 'run end hook failed', 'error'));
+    }
     if (e.kind === 'cancel') {
       for (const [caseId, r] of this.running) {
         if (r.runId === e.runId && (!e.caseId || e.caseId === caseId)) r.handle.abort('cancelled');

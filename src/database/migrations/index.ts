@@ -7,7 +7,8 @@ import { AdminSubmissionUnique1764140000000 } from 'src/database/migrations/1764
 import { HostKeyPins1764150000000 } from 'src/database/migrations/1764150000000-HostKeyPins';
 import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-RunUpdates';
 import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-RepoWatches';
-import { WebSessions1764175000000 } from 'src/database/migrations/1764175000000-WebSessions';
+import { RunNotifications1764180000000 } from 'src/database/migrations/1764180000000-RunNotifications';
+import { WebSessions1764190000000 } from 'src/database/migrations/1764190000000-WebSessions';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -20,5 +21,6 @@ export const migrations = [
   HostKeyPins1764150000000,
   RunUpdates1764160000000,
   RepoWatches1764170000000,
-  WebSessions1764175000000,
+  RunNotifications1764180000000,
+  WebSessions1764190000000,
 ];

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * a session stands for the token it was opened with (revoking the token ends its sessions) or for
  * the configured admin token (recorded by hash, so changing that token ends them too).
  */
-export class WebSessions1764175000000 implements MigrationInterface {
-  name = 'WebSessions1764175000000';
+export class WebSessions1764190000000 implements MigrationInterface {
+  name = 'WebSessions1764190000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
