@@ -17,6 +17,7 @@ if (!focused) {
     ['assets', process.execPath, [join(root, 'scripts', 'copy-assets.mjs')]],
     ['lint', bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']],
     ['module boundaries', process.execPath, [join(root, 'scripts', 'import-zones.mjs'), '--check']],
+    ['dead exports', process.execPath, [join(root, 'scripts', 'dead-exports.mjs')]],
     ['format', bin('prettier'), ['--check', '--log-level=warn', 'src', 'test', 'bench']],
   ]) {
     console.log(`\n== ${label}`);

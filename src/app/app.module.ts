@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServerPathsInterceptor } from 'src/app/server-paths.interceptor';
 import { DomainErrorFilter } from 'src/common/errors/domain-error.filter';
@@ -12,6 +12,20 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Domain modules of this process (the API serves pages; a worker runs cases). */
   features?: Array<Type | DynamicModule>;
+  /**
+   * Runs when the app shuts down, a signal's shutdown included: what the process started before Nest
+   * (the embedded PostgreSQL) stops with it instead of running on unowned.
+   */
+  onShutdown?: () => Promise<void>;
+}
+
+const ON_SHUTDOWN = Symbol('onShutdown');
+
+class ShutdownHook implements OnApplicationShutdown {
+  constructor(private readonly run: (() => Promise<void>) | undefined) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.run?.();
+  }
 }
 
 @Module({})
@@ -28,6 +42,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: ServerPathsInterceptor },
+        { provide: ON_SHUTDOWN, useFactory: () => new ShutdownHook(options.onShutdown) },
       ],
     };
   }

@@ -3,7 +3,7 @@ import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { prepareDatabase, PreparedDatabase } from 'src/database/prepare-database';
 
-export interface ProcessBase {
+interface ProcessBase {
   config: AppConfig;
   /** The process's one root logger; parts take children of it. */
   logger: Logger;
@@ -12,7 +12,7 @@ export interface ProcessBase {
   close(): Promise<void>;
 }
 
-export interface BootstrapOptions {
+interface BootstrapOptions {
   env?: NodeJS.ProcessEnv;
   /** Short-lived commands keep the terminal for their own output: they log warnings and worse only. */
   quiet?: boolean;

@@ -9,7 +9,7 @@ import { AppModule, AppModuleOptions } from 'src/app/app.module';
 import { PinoNestLogger } from 'src/common/logging/logger';
 import { installRequestGuards } from 'src/app/request-guards';
 
-export interface HttpAppOptions extends AppModuleOptions {
+interface HttpAppOptions extends AppModuleOptions {
   logger: Logger;
   /** Called once the app exists and before it listens: views, static assets, extra middleware. */
   configure?: (app: NestExpressApplication) => void | Promise<void>;

@@ -11,7 +11,7 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 /** JSON bodies of most routes are small forms; these few carry files or documents. */
-export const DEFAULT_JSON_LIMIT = 256 * KIB;
+const DEFAULT_JSON_LIMIT = 256 * KIB;
 
 interface RouteLimit {
   method: string;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { PreparedDatabase } from 'src/database/prepare-database';
 import { configureWeb } from 'src/web/configure-web';
 
-export interface RunningService {
+interface RunningService {
   app: INestApplication;
   url: string;
   database: PreparedDatabase;
@@ -16,7 +16,7 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export interface StartServiceOptions {
+interface StartServiceOptions {
   port?: string;
   host?: string;
   env?: NodeJS.ProcessEnv;
@@ -35,6 +35,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     logger,
     features: apiFeatures,
     configure: configureWeb,
+    onShutdown: () => base.close(),
   });
   const host = config.get('HOST');
   const port = config.get('PORT');

@@ -6,7 +6,7 @@ import { notifySettings } from 'src/notify/notify-settings';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
-export interface RunningWorker {
+interface RunningWorker {
   worker: Worker;
   engine: Engine;
   concurrency: number;

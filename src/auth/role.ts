@@ -14,12 +14,6 @@ export enum Role {
 
 const RANK: Record<Role, number> = { [Role.Submitter]: 1, [Role.Tester]: 2, [Role.Admin]: 3 };
 
-export const ROLES: readonly Role[] = [Role.Admin, Role.Tester, Role.Submitter];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
 /** Whether holding `held` grants what `required` grants. */
 export function roleIncludes(held: Role, required: Role): boolean {
   return RANK[held] >= RANK[required];

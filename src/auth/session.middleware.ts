@@ -5,7 +5,7 @@ import { SESSION_COOKIE, SessionService, viewerOf, WebSession } from 'src/auth/s
 import { runAsViewer } from 'src/common/request/viewer';
 
 /** Where the middleware leaves the request's session for the guard. */
-export const SESSION_PROPERTY = 'shakedownSession';
+const SESSION_PROPERTY = 'shakedownSession';
 
 export function sessionOf(request: object): WebSession | null {
   return (request as { [SESSION_PROPERTY]?: WebSession | null })[SESSION_PROPERTY] ?? null;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Role } from 'src/auth/role';
 
-export interface SessionRecord {
+interface SessionRecord {
   id: string;
   tokenId: string | null;
   adminTokenHash: string | null;

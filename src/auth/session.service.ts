@@ -12,7 +12,7 @@ import { AppConfig } from 'src/config/config';
 
 export const SESSION_COOKIE = 'shakedown_session';
 /** A working day: long enough to follow a campaign, short enough that a forgotten browser signs out. */
-export const SESSION_TTL_MS = 12 * 3600_000;
+const SESSION_TTL_MS = 12 * 3600_000;
 
 export interface WebSession {
   principal: Exclude<Principal, { kind: 'anonymous' }>;

@@ -13,7 +13,7 @@ import { createTokenSchema, registrationSchema } from 'src/auth/token.schemas';
 import { IssuedToken, TokenService } from 'src/auth/token.service';
 import { TokenRecord } from 'src/auth/token.repository';
 
-export interface TokenView {
+interface TokenView {
   id: string;
   name: string;
   email: string | null;

@@ -56,7 +56,7 @@ interface Section {
 }
 
 /** `suites[].matrix` → `suites-matrix`: explicit anchors, the same on every Markdown renderer. */
-export function anchorOf(path: string): string {
+function anchorOf(path: string): string {
   return (
     path
       .replace(/[^A-Za-z0-9]+/g, '-')

@@ -322,8 +322,8 @@ export function toMatrixSpec(m: MatrixValue): MatrixSpec {
 /** What may reach a host's yum command line from a campaign: names only, never an option. */
 export const RPM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/;
 /** Secrets are named, never written: the environment variable that holds one. */
-export const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
-export const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
+const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*$/;
 export const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export const campaignSchema = object(

@@ -15,7 +15,7 @@ import type { Params, Value } from 'src/matrix/matrix.types';
 import { valueText } from 'src/matrix/canonical';
 import { CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
 
-export interface ExpandCampaignOptions {
+interface ExpandCampaignOptions {
   /** Only this suite (by id). */
   suite?: string;
   /** Only the cases whose parameters satisfy this expression (constraint language). */
@@ -23,7 +23,7 @@ export interface ExpandCampaignOptions {
 }
 
 /** Problems of an `--only` expression are reported as diagnostics of this pseudo-file, column by column. */
-export const ONLY_SOURCE = '--only';
+const ONLY_SOURCE = '--only';
 
 function onlyProblem(message: string, offset: number): CampaignError {
   return new CampaignError([{ file: ONLY_SOURCE, line: 1, col: offset + 1, message }]);
@@ -114,7 +114,7 @@ function caseSettings(
   return settings;
 }
 
-export function expandSuite(campaign: Campaign, suite: Suite, only?: Expr): SuiteExpansion {
+function expandSuite(campaign: Campaign, suite: Suite, only?: Expr): SuiteExpansion {
   const matrix = expandMatrix(suite.matrix);
   const rules = suite.requires_when.map((r) => ({ when: parseExpression(r.when), requires: r.requires }));
   const cases: CampaignCase[] = [];

@@ -13,10 +13,10 @@ import {
 import { BAD, type Typed, SchemaContext } from 'src/campaign/yaml-schema';
 
 /** Campaign files are written by people; anything larger is a mistake or an attack. */
-export const MAX_CAMPAIGN_BYTES = 1024 * 1024;
+const MAX_CAMPAIGN_BYTES = 1024 * 1024;
 const MAX_ALIASES = 100;
 
-export const DEFAULT_SETTINGS: SuiteSettings = {
+const DEFAULT_SETTINGS: SuiteSettings = {
   repeat: 1,
   timeout: 30 * 60,
   step_timeout: 10 * 60,

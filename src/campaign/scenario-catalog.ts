@@ -6,7 +6,7 @@ import type { Validator } from 'src/campaign/yaml-schema';
  * campaign naming an unknown scenario, parameter or value is refused at load time, where a typo
  * is cheap, rather than at run time on a leased lab.
  */
-export interface ScenarioContract {
+interface ScenarioContract {
   /** Parameter → allowed values; null means any value. */
   params: Record<string, readonly string[] | null>;
   /** The case is a checklist a person works through (no automation reaches it). */

@@ -8,7 +8,7 @@ import type { Value } from 'src/matrix/matrix.types';
  * a file are collected in one pass. Validators return the typed value, or BAD after recording why.
  */
 export const BAD = Symbol('bad');
-export type Result<T> = T | typeof BAD;
+type Result<T> = T | typeof BAD;
 export type Validator<T> = (node: Node | null, ctx: SchemaContext, what: string) => Result<T>;
 
 const MAX_NODES = 200_000;
@@ -274,7 +274,7 @@ const record_ =
     return bad ? BAD : out;
   };
 
-export interface Field<T> {
+interface Field<T> {
   v: Validator<T>;
   required?: boolean;
   /** What the key means, for the generated reference (docs/campaigns.md). */
@@ -402,7 +402,7 @@ export function nodeAt(node: Node | null, path: Array<string | number>, ctx: Sch
 // ---- what each validator accepts, for the generated campaign reference (docs/campaigns.md) ----
 
 /** The shape of what a validator accepts: a type label, and what lists, maps and objects hold. */
-export interface TypeDoc {
+interface TypeDoc {
   type: string;
   item?: TypeDoc;
   value?: TypeDoc;

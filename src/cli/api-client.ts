@@ -12,7 +12,7 @@ export const urlOption = (): Option =>
 export const tokenOption = (): Option =>
   new Option('--token <token>', 'API token (better: the SHAKEDOWN_TOKEN variable)').env('SHAKEDOWN_TOKEN');
 
-export interface ApiAnswer {
+interface ApiAnswer {
   status: number;
   body: Record<string, unknown>;
 }

@@ -13,7 +13,7 @@ import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { startSimulatedLab, SimulatedLab } from 'src/simulator/lab/simulated-lab';
 
-export interface DemoOptions {
+interface DemoOptions {
   campaign: string;
   speed: number;
   concurrency: number;
@@ -23,7 +23,7 @@ export interface DemoOptions {
   out?: NodeJS.WritableStream;
 }
 
-export interface RunningDemo {
+interface RunningDemo {
   url: string;
   runNumber?: number;
   runUrl?: string;

@@ -3,13 +3,13 @@ import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import type { CaseParams, ScenarioDefinition, ScenarioNeeds } from 'src/scenarios/scenario.types';
 
 /** One thing a lab must offer, and for which cases: all of them, some parameter values, or some cases. */
-export interface LabNeed {
+interface LabNeed {
   need: string;
   /** Absent: every case of the scenario needs it. */
   when?: { param: string; values: string[] } | 'some cases';
 }
 
-export interface ScenarioListing {
+interface ScenarioListing {
   id: string;
   title: string;
   kind: 'automated' | 'manual';

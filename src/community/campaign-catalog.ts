@@ -16,7 +16,7 @@ export interface PlanSuite {
   cases: number;
 }
 
-export interface ReleaseCampaign {
+interface ReleaseCampaign {
   name: string;
   release: string;
   file: string;
@@ -30,7 +30,7 @@ export interface ReleaseCampaign {
 /** The release plan every release is held to when no campaign names the release itself. */
 const LIST_TTL_MS = 5_000;
 
-export const DEFAULT_CAMPAIGN_FILE = 'xcp-ng-release.yaml';
+const DEFAULT_CAMPAIGN_FILE = 'xcp-ng-release.yaml';
 
 function findCampaignsDir(): string | undefined {
   let dir = __dirname;

@@ -5,7 +5,7 @@ import type { CoverageTimes } from 'src/community/coverage-page.model';
 import { submissionTimeKey } from 'src/community/coverage-page.model';
 import type { SubmissionStatus } from 'src/community/submission.types';
 
-export interface ReleaseEntry {
+interface ReleaseEntry {
   release: string;
   runs: number;
   lastAt: Date;

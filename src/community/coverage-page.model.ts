@@ -16,9 +16,9 @@ export interface CoverageTimes {
 export const submissionTimeKey = (caseKey: string, hardwareClass: string, by: string): string =>
   `${caseKey}\u0000${hardwareClass}\u0000${by}`;
 
-export type HeatState = Outcome | 'uncovered';
+type HeatState = Outcome | 'uncovered';
 
-export interface HeatCell {
+interface HeatCell {
   hardwareClass: string;
   state: HeatState;
   /** Exercised the product (a skip or an infra error is a result, not coverage). */
@@ -27,7 +27,7 @@ export interface HeatCell {
   title: string;
 }
 
-export interface HeatRow {
+interface HeatRow {
   caseKey: string;
   suite: string;
   manual: boolean;
@@ -35,14 +35,14 @@ export interface HeatRow {
   cells: HeatCell[];
 }
 
-export interface ClassColumn {
+interface ClassColumn {
   name: string;
   simulated: boolean;
   covered: number;
   failing: number;
 }
 
-export interface CoveragePageModel {
+interface CoveragePageModel {
   release: string;
   campaign: string | null;
   classes: ClassColumn[];

@@ -11,7 +11,7 @@ export interface CoverageObservation {
   by: string;
 }
 
-export interface CoverageCell {
+interface CoverageCell {
   /** The worst outcome seen for this case on this class (a failure is never hidden by a later pass). */
   outcome: Outcome;
   /** The product was exercised: passed, failed, xfailed or xpassed (not skipped, cancelled, infra errors). */
@@ -44,7 +44,7 @@ export interface CoverageReport {
 const EXERCISED: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'xfailed', 'xpassed']);
 const FAILING: ReadonlySet<Outcome> = new Set(['failed', 'xpassed']);
 
-export function isExercised(outcome: Outcome): boolean {
+function isExercised(outcome: Outcome): boolean {
   return EXERCISED.has(outcome);
 }
 

@@ -5,7 +5,7 @@ import { formatWhen } from 'src/community/page-format';
 import type { ChartSpec } from 'src/reports/charts/chart-specs';
 import { OUTCOMES } from 'src/results/outcome';
 
-export interface HardwareClassView extends HardwareClassEntry {
+interface HardwareClassView extends HardwareClassEntry {
   simulated: boolean;
   latest: Array<SubmissionEntry & { outcomes: Array<{ outcome: string; n: number }>; unmoderated: boolean }>;
 }
@@ -31,12 +31,12 @@ export function hardwarePageModel(
   return { classes: views, simulated: views.some((v) => v.simulated || v.latest.some((s) => s.simulated)) };
 }
 
-export interface SideView extends SystemSide {
+interface SideView extends SystemSide {
   label: string;
   simulated: boolean;
 }
 
-export interface ComparePageModel {
+interface ComparePageModel {
   choices: Array<SubmissionChoice & { label: string }>;
   picked: { a: string; b: string };
   error: string | null;
@@ -49,7 +49,7 @@ const A_COLOR = '#8ea4bf';
 const B_COLOR = '#3566a8';
 const MAX_BARS = 30;
 
-export function choiceLabel(
+function choiceLabel(
   c: Pick<SubmissionChoice, 'name' | 'serverModel' | 'hardwareClass' | 'submitter' | 'release' | 'createdAt'>,
 ): string {
   const system = c.name ?? c.serverModel ?? 'unnamed system';

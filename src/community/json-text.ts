@@ -1,7 +1,7 @@
 import { CommunityError, CommunityErrorCode } from 'src/community/community.errors';
 
 /** Line and column (1-based) of a character offset. */
-export function lineColAt(text: string, offset: number): { line: number; col: number } {
+function lineColAt(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   let start = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
@@ -45,7 +45,7 @@ class Stop extends Error {
 }
 
 /** Where a text stops being JSON (only called on text JSON.parse refused). */
-export function findJsonError(text: string): { offset: number; reason: string } {
+function findJsonError(text: string): { offset: number; reason: string } {
   let i = 0;
   const ws = (): void => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;

@@ -84,7 +84,7 @@ function rank(row: CoverageRow): NextCase {
   };
 }
 
-export function canServe(c: CampaignCase, testbed: TestbedCapability): boolean {
+function canServe(c: CampaignCase, testbed: TestbedCapability): boolean {
   const req = c.settings.requires;
   if ((req.pools ?? 1) > testbed.pools) return false;
   if ((req.hosts_per_pool ?? 1) > testbed.hostsPerPool) return false;

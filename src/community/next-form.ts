@@ -1,7 +1,7 @@
 import type { CommunityReadService } from 'src/community/community-read.service';
 
 /** The "what to test next" form as typed, echoed back into the page. */
-export interface NextForm {
+interface NextForm {
   hardwareClass: string;
   profile: string;
   pools: string;
@@ -10,10 +10,10 @@ export interface NextForm {
   tags: string;
 }
 
-export type NextTestbed = Parameters<CommunityReadService['next']>[1];
+type NextTestbed = Parameters<CommunityReadService['next']>[1];
 
 /** A pasted profile is read from the query string; anything longer is not a hardware profile. */
-export const MAX_PROFILE_CHARS = 16_384;
+const MAX_PROFILE_CHARS = 16_384;
 
 const text = (v: unknown): string =>
   typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';

@@ -3,12 +3,12 @@ import type { BuildRun, LatestCaseResult } from 'src/community/release-read.repo
 import type { KnownIssue } from 'src/reports/read/read-models';
 
 /** What a bullet's evidence says, worst first. */
-export type BulletStatus = 'failing' | 'errored' | 'manual-pending' | 'passed' | 'untested';
+type BulletStatus = 'failing' | 'errored' | 'manual-pending' | 'passed' | 'untested';
 
 const FAILING = new Set(['failed', 'xpassed']);
 const PASSING = new Set(['passed', 'xfailed']);
 
-export interface Evidence {
+interface Evidence {
   status: BulletStatus;
   passed: number;
   failed: number;
@@ -20,7 +20,7 @@ export interface Evidence {
   manual: number;
 }
 
-export interface BulletRow {
+interface BulletRow {
   bullet: string;
   suites: string[];
   planned: number;
@@ -29,7 +29,7 @@ export interface BulletRow {
   simulated: Evidence;
 }
 
-export interface BlockingFailure {
+interface BlockingFailure {
   bullet: string;
   signature: string;
   errorCode: string | null;
@@ -38,7 +38,7 @@ export interface BlockingFailure {
   cases: Array<{ caseKey: string; caseHash: string; runNumber: number }>;
 }
 
-export interface BuildTrend {
+interface BuildTrend {
   simulated: boolean;
   xapi: string | null;
   xen: string | null;

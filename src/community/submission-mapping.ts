@@ -14,7 +14,7 @@ import { ResultsError } from 'src/results/results.errors';
 
 export type SubmissionKind = 'bundle' | 'junit' | 'fio';
 
-export interface MappedCase {
+interface MappedCase {
   caseKey: string;
   caseHash: string;
   suite: string;
@@ -36,7 +36,7 @@ export interface MappedSubmission {
   summary: Record<string, unknown>;
 }
 
-export interface MappingContext {
+interface MappingContext {
   release: string;
   /** Cases of the release's campaign, by key: a result that is one of them takes its identity. */
   campaignCases: ReadonlyMap<string, CampaignCase>;
@@ -47,7 +47,7 @@ export interface MappingContext {
   params?: Params;
 }
 
-export const FIO_SCENARIO = 'perf.fio';
+const FIO_SCENARIO = 'perf.fio';
 const MAX_REASON = 4000;
 
 /**

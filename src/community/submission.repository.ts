@@ -6,7 +6,7 @@ import type { MappedSubmission, SubmissionKind } from 'src/community/submission-
 import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
 
 /** What a new submission brings: the record's own fields, and the results it maps to. */
-export type NewSubmission = Pick<
+type NewSubmission = Pick<
   SubmissionRecord,
   'tokenId' | 'submitter' | 'kind' | 'release' | 'sha256' | 'sizeBytes' | 'status' | 'hardware' | 'hardwareClass'
 > & { mapped: MappedSubmission };

@@ -17,8 +17,6 @@ export const submissionBodySchema = z.strictObject({
   params: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()])).optional(),
 });
 
-export type SubmissionBody = z.output<typeof submissionBodySchema>;
-
 export const moderationSchema = z.strictObject({
   status: z.enum(['accepted', 'rejected']),
   note: z.string().max(2000).optional(),

@@ -16,7 +16,7 @@ import { SubmissionRepository } from 'src/community/submission.repository';
 import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
 import { AppConfig } from 'src/config/config';
 
-export interface SubmitResult {
+interface SubmitResult {
   record: SubmissionRecord;
   /** False when the same file from the same submitter was already stored (the earlier record is returned). */
   created: boolean;
@@ -138,7 +138,7 @@ function invalid(problems: Array<{ path: string; message: string }>): CommunityE
  * is mapped with, when given. The same file sent again with other mapping metadata (say, after
  * `--param sr_kind=ext`) is a new submission that maps differently, not "already submitted".
  */
-export function submissionIdentity(content: string, campaign?: string, params?: Record<string, unknown>): string {
+function submissionIdentity(content: string, campaign?: string, params?: Record<string, unknown>): string {
   const hash = createHash('sha256').update(content, 'utf8');
   if (campaign !== undefined || (params !== undefined && Object.keys(params).length > 0)) {
     const sorted = Object.fromEntries(Object.entries(params ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));

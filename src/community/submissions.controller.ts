@@ -12,7 +12,7 @@ import { SubmissionService } from 'src/community/submission.service';
 import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
 
 /** What anyone may see of a submission: never the token, not even its id. */
-export type SubmissionView = Omit<SubmissionRecord, 'tokenId'>;
+type SubmissionView = Omit<SubmissionRecord, 'tokenId'>;
 
 function view(r: SubmissionRecord): SubmissionView {
   const { tokenId: _hidden, ...rest } = r;

@@ -8,7 +8,7 @@ import { ReportsError, ReportsErrorCode, runNotFound } from 'src/reports/reports
 import { isFailure, isSuccess } from 'src/results/outcome';
 import type { ComparePolicy } from 'src/results/stats/compare';
 
-export interface CompareOptions {
+interface CompareOptions {
   /** Overrides of the default policy (tests and the benchmark lower the bootstrap resamples). */
   policy?: Partial<ComparePolicy>;
 }

@@ -97,7 +97,7 @@ export function loadExternalSuites(value: string | undefined): ExternalSuites {
 }
 
 /** True when `inner` is `outer` or below it. */
-export function isWithin(inner: string, outer: string): boolean {
+function isWithin(inner: string, outer: string): boolean {
   const rel = relative(resolve(outer), resolve(inner));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { migrations } from 'src/database/migrations';
 
-export interface DataSourceOptions {
+interface DataSourceOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;

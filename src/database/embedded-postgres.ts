@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DatabaseError, DatabaseErrorCode } from 'src/database/database.errors';
+import { claimOwnership, findOrphan, releaseOwnership, stopOrphan, supervise } from 'src/database/embedded-supervision';
 import { embeddedDataDir, loadEmbeddedPostgres } from 'src/database/postgres-runtime';
 
 export interface EmbeddedDatabase {
@@ -18,6 +19,8 @@ interface EmbeddedOptions {
   log?: (line: string) => void;
   /** Where a user should look: printed even when the server's own log is not. */
   notice?: (line: string) => void;
+  /** Called each time the supervisor has restarted a server that died (tests wait on it). */
+  onRestarted?: (pid: number | undefined) => void;
 }
 
 const DATABASE = 'shakedown';
@@ -55,6 +58,22 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const password = readOrCreatePassword(root);
   const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   const url = `${base}/${DATABASE}`;
+
+  // A server whose Shakedown owner died (kill -9) would run on unowned and unsupervised: stop it
+  // and start one of ours, saying so, rather than silently join it.
+  const orphan = findOrphan(root, pgDir);
+  if (orphan) {
+    options.notice?.(
+      `embedded PostgreSQL (pid ${orphan.postmaster}) was left running by ` +
+        `${orphan.owner ? `process ${orphan.owner}, which is gone` : 'a process that is gone'}; stopping it to start our own`,
+    );
+    if (!(await stopOrphan(orphan.postmaster))) {
+      throw new DatabaseError(
+        `the orphaned embedded PostgreSQL (pid ${orphan.postmaster}) in ${pgDir} did not stop; stop it by hand`,
+        DatabaseErrorCode.EmbeddedStartFailed,
+      );
+    }
+  }
 
   if (await canConnect(`${base}/postgres`)) {
     await ensureDatabase(`${base}/postgres`);
@@ -101,7 +120,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     );
   }
   await ensureDatabase(`${base}/postgres`);
-  return { url, owned: true, stop: () => server.stop() };
+  claimOwnership(root);
+  const unsupervise = supervise(server, {
+    notice: (line) => (options.notice ?? options.log)?.(line),
+    onRestarted: options.onRestarted,
+  });
+  return {
+    url,
+    owned: true,
+    stop: async () => {
+      unsupervise();
+      await server.stop();
+      releaseOwnership(root);
+    },
+  };
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {

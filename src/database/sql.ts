@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 
-export type Queryable = DataSource | EntityManager;
+type Queryable = DataSource | EntityManager;
 
 /**
  * Rows of any statement. TypeORM's PostgreSQL driver answers UPDATE and DELETE with

@@ -19,7 +19,7 @@ import {
 } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 
-export interface AttemptScope {
+interface AttemptScope {
   runId: string;
   attemptId: string;
   case: CaseRow;

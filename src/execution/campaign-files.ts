@@ -3,7 +3,7 @@ import { isAbsolute, join, normalize } from 'node:path';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 
 /** Where campaigns a run may be started from live: the only files the API and the pages accept. */
-export const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
+const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
 
 /** The campaign files one may pick (`demo.yaml`, …), sorted. */
 export function listCampaignFiles(dir = CAMPAIGNS_DIR): string[] {

@@ -32,7 +32,7 @@ export interface ExecutorSettings {
   waitPollMs: number;
 }
 
-export interface ExecutorDeps {
+interface ExecutorDeps {
   db: DataSource;
   repo: RunRepository;
   leases: HostLeases;
@@ -44,7 +44,7 @@ export interface ExecutorDeps {
   waitForRelease: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-export type ExecutionEnd = { kind: 'done'; outcome: string } | { kind: 'requeued'; delayMs: number } | { kind: 'lost' };
+type ExecutionEnd = { kind: 'done'; outcome: string } | { kind: 'requeued'; delayMs: number } | { kind: 'lost' };
 
 /** A running case's handle: the worker aborts it on cancellation or shutdown. */
 export class CaseHandle {

@@ -20,7 +20,7 @@ export interface RunPrepareJob {
   runId: string;
 }
 
-export interface TakenJob<T> {
+interface TakenJob<T> {
   id: string;
   data: T;
 }
@@ -31,7 +31,7 @@ export interface TakenJob<T> {
 const QUEUE_POLICY = { retryLimit: 0, expireInSeconds: 12 * 3600, retentionDays: 7 };
 
 /** A UUID (version 7 layout) whose order follows (ms, seq): time first, then position in a batch. */
-export function orderedUuid(ms: number, seq: number): string {
+function orderedUuid(ms: number, seq: number): string {
   const time = ms.toString(16).padStart(12, '0').slice(-12);
   const counter = (seq & 0xfff).toString(16).padStart(3, '0');
   const rand = randomBytes(8);
@@ -40,7 +40,7 @@ export function orderedUuid(ms: number, seq: number): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-7${counter}-${tail.slice(0, 4)}-${tail.slice(4, 16)}`;
 }
 
-export interface QueueOptions {
+interface QueueOptions {
   maintenance?: boolean;
   /** pg-boss's own errors (maintenance, supervision): they retry by themselves but must be seen. */
   onError?: (err: Error) => void;

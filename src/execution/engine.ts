@@ -13,7 +13,7 @@ import { PgHostKeyStore } from 'src/lab/host-key.repository';
 import { LeaseRepository } from 'src/lab/lease.repository';
 import { defaultWorkerName, Worker, WorkerOptions } from 'src/execution/worker';
 
-export interface EngineOptions {
+interface EngineOptions {
   databaseUrl: string;
   dataDir: string;
   registry: ScenarioRegistry;

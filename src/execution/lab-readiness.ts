@@ -23,7 +23,7 @@ function bytesOf(value: unknown): number {
 }
 
 /** The lab inventory as the planner sees it, every host taken as healthy (the doctor checks health itself). */
-export function labViewOf(lab: LabInventory): LabView {
+function labViewOf(lab: LabInventory): LabView {
   return {
     id: lab.name,
     name: lab.name,

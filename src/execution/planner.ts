@@ -6,7 +6,7 @@ export interface CasePlan {
   roles: Array<{ role: string; need: PoolNeed; poolIds: string[] }>;
 }
 
-export type PlanResult = { ok: true; plan: CasePlan } | { ok: false; reason: string };
+type PlanResult = { ok: true; plan: CasePlan } | { ok: false; reason: string };
 
 export function describeNeed(need: PoolNeed): string {
   const parts = [`${need.minHosts}+ host${need.minHosts === 1 ? '' : 's'}`];
@@ -18,7 +18,7 @@ export function describeNeed(need: PoolNeed): string {
 }
 
 /** Why `pool` cannot serve `need`, or null when it can. */
-export function poolMismatch(pool: LabPoolView, need: PoolNeed): string | null {
+function poolMismatch(pool: LabPoolView, need: PoolNeed): string | null {
   const usable = pool.hosts.filter((h) => h.health !== 'bad' && h.health !== 'maintenance');
   if (usable.length < need.minHosts) return `${usable.length} usable host(s)`;
   const kinds = poolSrKinds(pool);

@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
  * pages of any API process follow runs that workers on other machines execute, and idle workers wake
  * up when a case is queued or hosts are released instead of waiting for their next poll.
  */
-export const EVENTS_CHANNEL = 'shakedown_events';
+const EVENTS_CHANNEL = 'shakedown_events';
 
 export type RunEvent =
   | { kind: 'run'; runId: string; runNumber: number; status: string }

@@ -9,7 +9,7 @@ import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-o
 import { CampaignUpdates } from 'src/campaign/campaign.types';
 import { UpdatePreparation } from 'src/execution/update-preparation';
 
-export interface HostSoftware {
+interface HostSoftware {
   name: string;
   pool: string;
   version?: string;

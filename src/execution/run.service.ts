@@ -36,7 +36,7 @@ export interface StartRunInput {
   trigger?: Record<string, unknown>;
 }
 
-export interface StartedRun {
+interface StartedRun {
   run: RunRow;
   counts: { total: number; queued: number; skipped: number; manual: number };
 }

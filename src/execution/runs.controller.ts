@@ -65,7 +65,7 @@ const manualSchema = z
   })
   .strict();
 
-export type StartRunBody = z.infer<typeof startRunSchema>;
+type StartRunBody = z.infer<typeof startRunSchema>;
 
 function parseBody(body: unknown): StartRunBody {
   return parseInput(

@@ -4,7 +4,7 @@ import { queryRows } from 'src/database/sql';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunService } from 'src/execution/run.service';
 
-export interface ScheduleRow {
+interface ScheduleRow {
   id: string;
   name: string;
   campaignPath: string;
@@ -33,7 +33,7 @@ export function lastTick(cron: string, now: Date): Date {
 }
 
 /** The next time `cron` fires after `now` (UTC); null for an expression that cannot be read. */
-export function nextTick(cron: string, now: Date): Date | null {
+function nextTick(cron: string, now: Date): Date | null {
   try {
     return parseExpression(cron, { currentDate: now, tz: 'UTC' }).next().toDate();
   } catch {
@@ -42,7 +42,7 @@ export function nextTick(cron: string, now: Date): Date | null {
 }
 
 /** A schedule as its page shows it: when it fires next and what its last firing gave. */
-export interface ScheduleView extends ScheduleRow {
+interface ScheduleView extends ScheduleRow {
   nextFireAt: Date | null;
   lastRunNumber: number | null;
   lastError: string | null;

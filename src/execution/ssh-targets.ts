@@ -5,7 +5,7 @@ import { LabHostView, LabView } from 'src/execution/lab-view';
  * Inventory credential references (`key_file`, `password_env`, …, as the YAML writes them, or
  * already camel-cased) into the remote layer's form. The secret itself is never here.
  */
-export function credentialOf(raw: Record<string, unknown> | undefined, where: string): CredentialRef {
+function credentialOf(raw: Record<string, unknown> | undefined, where: string): CredentialRef {
   const r = raw ?? {};
   const str = (a: string, b: string): string | undefined => {
     const v = r[a] ?? r[b];

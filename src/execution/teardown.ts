@@ -9,7 +9,7 @@ export interface CreatedObject {
   label: string | null;
 }
 
-export interface TeardownReport {
+interface TeardownReport {
   removed: number;
   failed: Array<{ object: CreatedObject; error: string }>;
 }

@@ -14,13 +14,13 @@ const TOOLSTACK = ['xapi', 'xenopsd-xc', 'xcp-networkd', 'squeezed', 'xcp-rrdd',
 const NEEDS_REBOOT = /^(kernel|xen-hypervisor|xen-dom0-libs|microcode_ctl|linux-firmware)$/;
 const OUTPUT_KEPT = 4000;
 
-export interface PackageChange {
+interface PackageChange {
   name: string;
   from: string | null;
   to: string | null;
 }
 
-export interface HostUpdateRecord {
+interface HostUpdateRecord {
   host: string;
   pool: string;
   master: boolean;
@@ -64,7 +64,7 @@ class UpdateFailure extends Error {}
 const tail = (s: string): string => (s.length > OUTPUT_KEPT ? `…${s.slice(-OUTPUT_KEPT)}` : s);
 
 /** The pools a run's updates apply to: those whose every host runs the candidate release. */
-export function candidatePools(lab: LabView, release: string): LabRecordPools {
+function candidatePools(lab: LabView, release: string): LabRecordPools {
   return lab.pools.map((pool) => {
     const versions = new Set(pool.hosts.map((h) => h.version ?? ''));
     if (versions.size === 1 && versions.has(release)) return { pool, updated: true };
@@ -299,7 +299,7 @@ async function bootId(runner: CommandRunner): Promise<string | undefined> {
 }
 
 /** name, old → new for every package whose version changed, appeared or went. */
-export function diff(before: Record<string, string>, after: Record<string, string>): PackageChange[] {
+function diff(before: Record<string, string>, after: Record<string, string>): PackageChange[] {
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   return names
     .filter((n) => before[n] !== after[n])

@@ -4,9 +4,9 @@ import { RunRepository } from 'src/execution/run.repository';
  * A worker beats at least every reaper interval (5 s by default) and a lease lives 30 s: a worker
  * silent for longer than a lease is not going to pick anything up.
  */
-export const WORKER_ALIVE_WITHIN_MS = 30_000;
+const WORKER_ALIVE_WITHIN_MS = 30_000;
 
-export interface NoWorkerNotice {
+interface NoWorkerNotice {
   waitingCases: number;
   /** One sentence for a page or a terminal: what is wrong and what to do. */
   message: string;

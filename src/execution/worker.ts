@@ -38,12 +38,12 @@ export interface WorkerOptions {
   updates?: Pick<UpdatePreparationDeps, 'leaseWaitMs' | 'healthTimeoutMs' | 'pollMs'>;
 }
 
-export type LogLevel = 'info' | 'warn' | 'error';
+type LogLevel = 'info' | 'warn' | 'error';
 
 const CLAIM_RETRY_FIRST_MS = 250;
 const CLAIM_RETRY_MAX_MS = 15_000;
 
-export interface WorkerDeps {
+interface WorkerDeps {
   db: DataSource;
   queue: CaseQueue;
   leases: HostLeases;

@@ -23,7 +23,7 @@ const driver = z.strictObject({
   model: text().optional(),
 });
 
-export const hardwareProfileSchema = z.strictObject({
+const hardwareProfileSchema = z.strictObject({
   /** A label the submitter chooses for this system ("rack 3 R640"). */
   name: text(100).optional(),
   server: z.strictObject({

@@ -9,7 +9,7 @@ import { XeClient } from 'src/remote/xe/xe-client';
 import { XeError } from 'src/remote/xe/xe.errors';
 import { XeHost } from 'src/remote/xe/xe.types';
 
-export type HealthState = 'good' | 'bad' | 'maintenance';
+type HealthState = 'good' | 'bad' | 'maintenance';
 
 export interface HostHealth {
   host: string;
@@ -28,7 +28,7 @@ export interface HostHealth {
   checkedAt: Date;
 }
 
-export interface HealthCheckOptions {
+interface HealthCheckOptions {
   timeoutMs?: number;
   withHardware?: boolean;
   signal?: AbortSignal;

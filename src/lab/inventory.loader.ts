@@ -208,7 +208,7 @@ function readHost(r: Reader, node: Node, where: string): (InventoryHost & { node
 }
 
 /** Inventories list hosts: thousands fit in a small fraction of this. */
-export const MAX_INVENTORY_CHARS = 1024 * 1024;
+const MAX_INVENTORY_CHARS = 1024 * 1024;
 
 /** Parses and validates an inventory; every problem is reported as `file:line:col: message`. */
 export function parseInventory(text: string, file = 'inventory'): Inventory {

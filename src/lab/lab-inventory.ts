@@ -5,9 +5,9 @@ import { SshPool } from 'src/remote/ssh-pool';
 import { SshTarget } from 'src/remote/ssh-target';
 import { XeClient, XeClientOptions } from 'src/remote/xe/xe-client';
 
-export type HostKind = 'simulated' | 'nested' | 'real';
+type HostKind = 'simulated' | 'nested' | 'real';
 
-export interface LabHost {
+interface LabHost {
   pool: InventoryPool;
   host: InventoryHost;
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { queryRows } from 'src/database/sql';
 
-export interface LeaseRequest {
+interface LeaseRequest {
   holder: string;
   purpose: string;
   hostIds: readonly string[];
@@ -10,7 +10,7 @@ export interface LeaseRequest {
   caseId?: string;
 }
 
-export interface LeaseRecord {
+interface LeaseRecord {
   id: string;
   holder: string;
   hostIds: string[];

@@ -1,7 +1,7 @@
 import type { Value } from 'src/matrix/matrix.types';
 
 /** JSON with object keys sorted at every level, so key order never changes identity. */
-export function canonicalJson(value: Value): string {
+function canonicalJson(value: Value): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const keys = Object.keys(value).sort();

@@ -2,7 +2,7 @@ import { type IndexedModel, canComplete, rowValid } from 'src/matrix/indexed-mod
 import type { Coverage } from 'src/matrix/matrix.types';
 import { TupleSpace } from 'src/matrix/tuple-space';
 
-export interface CoverageReport extends Coverage {
+interface CoverageReport extends Coverage {
   /** Up to 20 valid tuples no row contains, as axis → value index maps. */
   missing: Array<Record<string, number>>;
   /** Indexes of rows that break a constraint (or hold an out-of-range value). */

@@ -5,7 +5,7 @@ import { TupleSpace } from 'src/matrix/tuple-space';
 import { constructCoveringArray } from 'src/matrix/constructions';
 import { shrinkCovering } from 'src/matrix/shrink';
 
-export interface CoveringOptions {
+interface CoveringOptions {
   strength: number;
   /** Rows (value index per axis, -1 = free) that must appear; free cells are filled by the generator. */
   seedRows?: Int32Array[];
@@ -16,7 +16,7 @@ export interface CoveringOptions {
   effort?: number;
 }
 
-export interface CoveringResult {
+interface CoveringResult {
   rows: Int32Array[];
   /** Valid t-tuples; every one of them is in some row. */
   required: number;

@@ -17,18 +17,18 @@ import type {
 } from 'src/matrix/matrix.types';
 
 /** Beyond this a full expansion is refused: a campaign that large is a mistake, use pairwise. */
-export const MAX_FULL_COMBINATIONS = 5_000_000;
+const MAX_FULL_COMBINATIONS = 5_000_000;
 /** Valid combinations are counted by enumeration up to this product size. */
 const MAX_COUNTED = 2_000_000;
 
-export function strengthOf(strategy: Strategy | undefined): number | 'full' {
+function strengthOf(strategy: Strategy | undefined): number | 'full' {
   if (strategy === undefined || strategy === 'full') return 'full';
   if (strategy === 'pairwise') return 2;
   return strategy.nwise;
 }
 
 /** Builds the index form of a matrix: axes, constraints and excludes compiled. */
-export function buildIndexedModel(spec: MatrixSpec, warnings: string[] = []): IndexedModel {
+function buildIndexedModel(spec: MatrixSpec, warnings: string[] = []): IndexedModel {
   const names = Object.keys(spec.axes);
   const values = names.map((n) => spec.axes[n] as Value[]);
   names.forEach((name, i) => {
@@ -54,7 +54,7 @@ export function buildIndexedModel(spec: MatrixSpec, warnings: string[] = []): In
 }
 
 /** Maps a (possibly partial) combination to value indexes, -1 for absent axes. */
-export function rowOf(model: IndexedModel, params: Params, where: string): Int32Array {
+function rowOf(model: IndexedModel, params: Params, where: string): Int32Array {
   const row = new Int32Array(model.names.length).fill(-1);
   for (const [key, value] of Object.entries(params)) {
     const axis = model.names.indexOf(key);
@@ -167,7 +167,7 @@ function compileExpectations(spec: MatrixSpec, known: ReadonlySet<string>): Comp
   });
 }
 
-export interface ExpandOptions {
+interface ExpandOptions {
   /** Refuse full expansions beyond this many valid combinations. */
   maxCombinations?: number;
 }

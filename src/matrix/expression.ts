@@ -19,7 +19,7 @@ import type { Params, Value } from 'src/matrix/matrix.types';
  * Example: `IF scope IN [cross-pool, cross-pool-from-older] THEN storage <> shared`.
  */
 
-export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 export type Expr =
   | { kind: 'const'; value: boolean }

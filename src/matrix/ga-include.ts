@@ -1,7 +1,7 @@
 import { valueEquals } from 'src/matrix/canonical';
 import type { Params } from 'src/matrix/matrix.types';
 
-export interface IncludedCombination {
+interface IncludedCombination {
   params: Params;
   origin: 'base' | 'include';
 }

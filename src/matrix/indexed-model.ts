@@ -4,9 +4,9 @@ import { MatrixError, MatrixErrorCode } from 'src/matrix/matrix.errors';
 import type { Params, Value } from 'src/matrix/matrix.types';
 
 /** Kleene three-valued test on a partial row (-1 = not assigned yet): undefined means "cannot tell yet". */
-export type RowTest = (row: Int32Array) => boolean | undefined;
+type RowTest = (row: Int32Array) => boolean | undefined;
 
-export interface CompiledConstraint {
+interface CompiledConstraint {
   /** Axis indexes the constraint reads: the search only branches on these. */
   columns: number[];
   test: RowTest;

@@ -7,7 +7,7 @@ export type Params = Record<string, Value>;
 /** What a case is expected to do. `fail` cases pass when they fail (xfailed), ideally with `error`. */
 export type Expectation = { outcome: 'pass' } | { outcome: 'fail'; error?: string; reason?: string };
 
-export interface ExpectationRule {
+interface ExpectationRule {
   /** Expression (see expression.ts); absent means every combination. */
   when?: string;
   outcome: 'fail';

@@ -20,7 +20,7 @@ export interface FinishedCount {
   n: number;
 }
 
-export interface SnapshotOptions {
+interface SnapshotOptions {
   windowSeconds: number;
   leaseWaitBounds: readonly number[];
   sshCommandBounds: readonly number[];

@@ -6,16 +6,16 @@ import { WindowHistogram } from 'src/metrics/window-histogram';
 import { OUTCOMES } from 'src/results/outcome';
 
 /** Recent activity (lease waits, SSH commands) is measured over this window. */
-export const METRICS_WINDOW_SECONDS = 3600;
+const METRICS_WINDOW_SECONDS = 3600;
 /**
  * Finished cases are counted over the whole history (a full read of the cases table: about 0.1 s
  * per 200 000 cases), so that count is refreshed at most this often, whatever the scrape interval.
  */
-export const FINISHED_REFRESH_MS = 60_000;
+const FINISHED_REFRESH_MS = 60_000;
 /** Waiting for free hosts ranges from nothing to hours when a lab is busy. */
-export const LEASE_WAIT_BOUNDS = [0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400] as const;
+const LEASE_WAIT_BOUNDS = [0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400] as const;
 /** From `xe vm-param-get` on a LAN (tens of ms) to long migrations and exports (many minutes). */
-export const SSH_COMMAND_BOUNDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800] as const;
+const SSH_COMMAND_BOUNDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800] as const;
 
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'cancelling', 'cancelled', 'error'];
 const OPEN_CASE_STATUSES: readonly Exclude<CaseStatus, 'done'>[] = ['pending', 'queued', 'waiting', 'running'];

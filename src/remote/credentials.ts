@@ -3,7 +3,7 @@ import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { CredentialRef } from 'src/remote/ssh-target';
 
 /** The secret material ssh2 needs; lives only for the duration of one connect. */
-export interface ResolvedAuth {
+interface ResolvedAuth {
   password?: string;
   privateKey?: Buffer;
   passphrase?: string;

@@ -15,7 +15,7 @@ export interface GuestAccess {
 }
 
 /** The one thing the guest shell needs from xe: where a VM answers. */
-export interface GuestLocator {
+interface GuestLocator {
   guestEndpoint(vmUuid: string, options?: XeCallOptions): Promise<GuestEndpoint | null>;
 }
 

@@ -13,6 +13,8 @@ export enum RemoteErrorCode {
   CredentialUnavailable = 'REMOTE_CREDENTIAL_UNAVAILABLE',
   XapiUnavailable = 'REMOTE_XAPI_UNAVAILABLE',
   PoolClosed = 'REMOTE_POOL_CLOSED',
+  /** A command the product relies on (a PowerShell script in a Windows guest) exited non-zero. */
+  CommandFailed = 'REMOTE_COMMAND_FAILED',
 }
 
 /** Codes worth another attempt: the host or its toolstack may come back. */
@@ -44,8 +46,4 @@ export class RemoteError extends DomainError<RemoteErrorCode> {
   get retryable(): boolean {
     return RETRYABLE.has(this.code);
   }
-}
-
-export function isRemoteError(err: unknown, code?: RemoteErrorCode): err is RemoteError {
-  return err instanceof RemoteError && (code === undefined || err.code === code);
 }

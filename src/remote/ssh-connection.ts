@@ -32,7 +32,7 @@ interface Waiter {
 }
 
 /** Names a command in errors without its arguments, which may carry secrets. */
-export function commandLabel(command: string): string {
+function commandLabel(command: string): string {
   return command.trimStart().split(/\s/, 1)[0] || 'command';
 }
 

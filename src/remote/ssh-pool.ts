@@ -4,7 +4,7 @@ import { HostKeyStore, InMemoryHostKeyStore } from 'src/remote/host-key';
 import { SshConnection, SshConnectionSettings } from 'src/remote/ssh-connection';
 import { SshTarget, targetKey } from 'src/remote/ssh-target';
 
-export interface SshPoolOptions {
+interface SshPoolOptions {
   /** Concurrent channels per host; more commands wait in a queue. Default 8 (OpenSSH allows 10). */
   maxChannelsPerHost?: number;
   connectTimeoutMs?: number;
@@ -19,7 +19,7 @@ export interface SshPoolOptions {
   env?: Env;
 }
 
-export interface SshPoolStats {
+interface SshPoolStats {
   hosts: number;
   open: number;
   connects: number;

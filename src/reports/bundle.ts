@@ -29,7 +29,7 @@ export const BUNDLE_VERSION = 1;
 const outcome = z.enum(OUTCOMES);
 const isoDate = z.string().datetime({ offset: true });
 
-export const bundleMeasurementSchema = z.object({
+const bundleMeasurementSchema = z.object({
   metric: z.string().min(1).max(200),
   unit: z.string().max(50),
   direction: z.enum(['higher', 'lower']),
@@ -38,7 +38,7 @@ export const bundleMeasurementSchema = z.object({
   context: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const bundleAttemptSchema = z.object({
+const bundleAttemptSchema = z.object({
   number: z.number().int().min(1),
   outcome: outcome.nullable(),
   errorCode: z.string().max(200).nullable().default(null),
@@ -48,7 +48,7 @@ export const bundleAttemptSchema = z.object({
   finishedAt: isoDate.nullable().default(null),
 });
 
-export const bundleCaseSchema = z.object({
+const bundleCaseSchema = z.object({
   caseKey: z.string().min(1).max(2000),
   scenario: z.string().min(1).max(200),
   suite: z.string().max(200),
@@ -63,7 +63,7 @@ export const bundleCaseSchema = z.object({
   measurements: z.array(bundleMeasurementSchema).default([]),
 });
 
-export const bundleHostSchema = z.object({
+const bundleHostSchema = z.object({
   name: z.string().max(200),
   version: z.string().max(100).nullable(),
   build: z.string().max(100).nullable(),

@@ -12,7 +12,7 @@ import { ArtifactStore } from 'src/results/artifact-store';
 import { isOutcome, OUTCOMES } from 'src/results/outcome';
 import type { Outcome } from 'src/results/outcome';
 
-export interface RunOverviewOptions {
+interface RunOverviewOptions {
   x?: string;
   y?: string;
   outcomes?: string[];

@@ -11,9 +11,9 @@ import { exportJunitSuites } from 'src/results/junit/junit-export';
 import type { JunitExportCase, JunitExportSuite } from 'src/results/junit/junit-export';
 
 export const EXPORT_FORMATS = ['junit', 'csv', 'cases', 'json', 'bundle'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface ExportedFile {
+interface ExportedFile {
   content: string;
   mediaType: string;
   /** A file name for downloads and for `--out` when only a folder is given. */

@@ -8,7 +8,7 @@ import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
 import type { ComparePolicy } from 'src/results/stats/compare';
 
-export interface StaticReportOptions {
+interface StaticReportOptions {
   run: number;
   /** Compare with this run (the baseline), as `--compare` says. */
   compareWith?: number;
@@ -16,7 +16,7 @@ export interface StaticReportOptions {
   policy?: Partial<ComparePolicy>;
 }
 
-export interface StaticReportResult {
+interface StaticReportResult {
   file: string;
   bytes: number;
   cases: number;

@@ -56,10 +56,6 @@ const SEVERITY: Record<Outcome, number> = {
   failed: 7,
 };
 
-export function outcomeSeverity(outcome: Outcome): number {
-  return SEVERITY[outcome];
-}
-
 /** The most severe of several outcomes (a product failure outranks an infrastructure error). */
 export function worstOutcome(outcomes: Iterable<Outcome>): Outcome | undefined {
   let worst: Outcome | undefined;
@@ -86,7 +82,7 @@ export function countOutcomes(outcomes: Iterable<Outcome>): OutcomeCounts {
 /** Whether a larger value of a metric is better (IOPS, bandwidth) or worse (latency, duration). */
 export type Direction = 'higher' | 'lower';
 
-export type MeasurementContext = Record<string, string | number | boolean>;
+type MeasurementContext = Record<string, string | number | boolean>;
 
 export interface Measurement {
   /** Stable dotted name, e.g. `fio.read.iops`, `migration.downtime_ms`. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * out and what names the defect (the error code, the words of the message) stays.
  */
 
-export interface FailureSignature {
+interface FailureSignature {
   /** Short stable id: `<CODE>:<10 hex>`, e.g. `VM_BAD_POWER_STATE:1c0f6a2b9e`. */
   signature: string;
   code: string;

@@ -11,13 +11,13 @@ const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
 const TARGETS = ['same-sr', 'other-host'] as const;
 
 /** What the first 4 bytes of an XVA must be: the compressor's magic, or the tar's first member name `ova.xml`. */
-export const XVA_MAGIC: Record<Compression, string> = {
+const XVA_MAGIC: Record<Compression, string> = {
   zstd: '28 b5 2f fd',
   gzip: '1f 8b',
   none: '6f 76 61 2e',
 };
 
-export function formatMatches(compression: Compression, hex: string): boolean {
+function formatMatches(compression: Compression, hex: string): boolean {
   return hex.replace(/\s+/g, ' ').trim().startsWith(XVA_MAGIC[compression]);
 }
 

@@ -14,7 +14,7 @@ import { check } from 'src/scenarios/support/wait';
  *   packages) install into `extra/`; removing them leaves the system without that module.
  * The RPM's Version is that of the module.
  */
-export const KMOD_KINDS = ['alt', 'module', 'kmod'] as const;
+const KMOD_KINDS = ['alt', 'module', 'kmod'] as const;
 type KmodKind = (typeof KMOD_KINDS)[number];
 
 const DEFAULT_PACKAGES: Record<KmodKind, string> = {

@@ -11,7 +11,7 @@ const RELEASES = ['baseline', 'candidate'] as const;
 const SR_KINDS = ['ext', 'lvm', 'nfs'] as const;
 
 /** The seed's four commands ("Example Storage Performance Tests Using fio"), `${size}` left to fill. */
-export const SEED_FIO_COMMANDS: Record<(typeof WORKLOADS)[number], string> = {
+const SEED_FIO_COMMANDS: Record<(typeof WORKLOADS)[number], string> = {
   randwrite:
     'sync;fio --randrepeat=1 --ioengine=libaio --direct=1 --gtod_reduce=1 --name=test --filename=test --bs=4k --iodepth=64 --size=${size} --readwrite=randwrite --ramp_time=4',
   randread:
@@ -22,13 +22,13 @@ export const SEED_FIO_COMMANDS: Record<(typeof WORKLOADS)[number], string> = {
 };
 
 /** The version a `release` parameter (baseline|candidate) stands for. */
-export function releaseVersion(params: CaseParams, campaign: CampaignFacts): string {
+function releaseVersion(params: CaseParams, campaign: CampaignFacts): string {
   const release = oneOf(params, 'release', RELEASES, 'candidate');
   return release === 'baseline' ? (campaign.baseline ?? campaign.release) : campaign.release;
 }
 
 /** The campaign's command for the workload (already rendered), else the seed's; always JSON output. */
-export function fioCommand(workload: (typeof WORKLOADS)[number], settings: Record<string, unknown>): string {
+function fioCommand(workload: (typeof WORKLOADS)[number], settings: Record<string, unknown>): string {
   const size = settingString(settings, 'size') ?? '4G';
   const command =
     settingMap(settings, 'fio_commands')[workload] ?? SEED_FIO_COMMANDS[workload].replace('${size}', size);
@@ -132,7 +132,7 @@ interface IperfEnd {
 }
 
 /** Bits per second from iperf3's `-J` document (received side first: what really crossed). */
-export function iperfBitsPerSecond(text: string): number {
+function iperfBitsPerSecond(text: string): number {
   const start = text.indexOf('{');
   let doc: IperfEnd;
   try {

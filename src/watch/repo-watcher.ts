@@ -129,7 +129,7 @@ export class RepoWatcher {
 }
 
 /** Same packages at the same versions, same hash. */
-export function setHash(packages: RepoPackage[]): string {
+function setHash(packages: RepoPackage[]): string {
   const text = [...packages]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((p) => `${p.name}=${p.evr}`)

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { queryRows } from 'src/database/sql';
 import { RepoPackage } from 'src/watch/repo-packages';
 
-export interface WatchState {
+interface WatchState {
   seen: Record<string, string>;
   pending: RepoPackage[] | null;
   pendingSince: Date | null;

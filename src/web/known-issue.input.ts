@@ -14,7 +14,7 @@ const schema = z.object({
   note: z.string().trim().max(2000).optional().nullable(),
 });
 
-export type KnownIssueInput = { signature: string; url: string; note: string | null };
+type KnownIssueInput = { signature: string; url: string; note: string | null };
 
 export function parseKnownIssueInput(body: unknown): KnownIssueInput {
   const input = parseInput(

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventSubscription, RunEvent, subscribeEvents } from 'src/execution/run-events';
 
-export type RunScopedEvent = Extract<RunEvent, { runId: string }>;
+type RunScopedEvent = Extract<RunEvent, { runId: string }>;
 
 /**
  * One LISTEN connection per process, shared by every open run page: PostgreSQL fans the engine's

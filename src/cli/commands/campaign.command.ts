@@ -24,7 +24,7 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function renderExpansion(x: CampaignExpansion): string {
+function renderExpansion(x: CampaignExpansion): string {
   const out: string[] = [
     `campaign ${x.campaign}: release ${x.release} against baseline ${x.baseline}, ${x.total} cases`,
   ];

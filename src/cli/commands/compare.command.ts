@@ -6,7 +6,7 @@ import type { ComparisonReport } from 'src/comparison/comparison.types';
 import { formatNumber } from 'src/reports/render/template-helpers';
 import { withResultsStore } from 'src/reports/results-database';
 
-export type FailOn = 'regressed' | 'inconclusive';
+type FailOn = 'regressed' | 'inconclusive';
 
 interface CompareOptions {
   json?: boolean;
@@ -58,7 +58,7 @@ export function registerCompareCommand(program: Command): void {
 }
 
 /** What makes `--fail-on` fail, as a phrase ("2 regressed"), or null when the gate passes. */
-export function gateFailures(report: ComparisonReport, failOn: FailOn | undefined): string | null {
+function gateFailures(report: ComparisonReport, failOn: FailOn | undefined): string | null {
   if (!failOn) return null;
   const counts = report.verdictCounts;
   const parts = [
@@ -69,7 +69,7 @@ export function gateFailures(report: ComparisonReport, failOn: FailOn | undefine
 }
 
 /** The terminal output: warnings, new failures and other outcome changes, then one line per case and metric. */
-export function comparisonTable(report: ComparisonReport): string {
+function comparisonTable(report: ComparisonReport): string {
   const pct = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(1)}%`);
   const header = ['verdict', 'case', 'metric', 'baseline', 'candidate', 'Δ%', '95% CI', 'p', 'n', 'note'];
   const outcomeLines = report.outcomeChanges.map((c) => [

@@ -25,7 +25,7 @@ interface CollectOptions {
 const USER_AT_HOST = /^([A-Za-z_][A-Za-z0-9_.-]{0,31})@([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?$/;
 
 /** `user@host[:port]` as an SSH target, with the credential the options name (else the SSH agent). */
-export function sshTargetOf(spec: string, opts: Pick<CollectOptions, 'key' | 'passwordEnv' | 'hostKey'>): SshTarget {
+function sshTargetOf(spec: string, opts: Pick<CollectOptions, 'key' | 'passwordEnv' | 'hostKey'>): SshTarget {
   const m = USER_AT_HOST.exec(spec);
   if (!m) throw new CliError(`${spec}: expected user@host or user@host:port`, ExitCode.Usage);
   const port = m[3] === undefined ? 22 : Number(m[3]);

@@ -30,7 +30,7 @@ function table(rows: string[][]): string {
 }
 
 /** A host's pin in one cell: the fingerprint and where it came from, or the key it offers instead. */
-export function describePin(pin: HostKeyPinView | undefined): string {
+function describePin(pin: HostKeyPinView | undefined): string {
   if (!pin) return 'not stored (lab not imported)';
   if (pin.offered) {
     return `CHANGED: pinned ${pin.fingerprint}, offered ${pin.offered} (shakedown lab trust ${pin.host})`;
@@ -40,11 +40,7 @@ export function describePin(pin: HostKeyPinView | undefined): string {
   return `${pin.fingerprint} (${pin.source}${by})`;
 }
 
-export function renderHealth(
-  lab: LabInventory,
-  results: readonly HostHealth[],
-  pins: readonly HostKeyPinView[] = [],
-): string {
+function renderHealth(lab: LabInventory, results: readonly HostHealth[], pins: readonly HostKeyPinView[] = []): string {
   const rows = [['host', 'pool', 'kind', 'state', 'version', 'build', 'host key', 'problems']];
   for (const h of results) {
     const { host, pool } = lab.host(h.host);

@@ -193,7 +193,7 @@ interface RecordOptions {
 }
 
 /** `shakedown run record RUN CASE --outcome …`: the result of a manual check. */
-export function registerRecordCommand(run: Command): void {
+function registerRecordCommand(run: Command): void {
   run
     .command('record')
     .description('record the outcome of a manual check (installer checklists and other cases a person does)')
@@ -229,7 +229,7 @@ export function registerRecordCommand(run: Command): void {
 }
 
 /** `shakedown run schedule|schedules|unschedule`: campaigns on a cron schedule, fired by the workers. */
-export function registerScheduleCommands(run: Command): void {
+function registerScheduleCommands(run: Command): void {
   run
     .command('schedule')
     .description('run a campaign on a cron schedule (UTC); the workers start it at each tick')

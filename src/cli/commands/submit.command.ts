@@ -51,7 +51,7 @@ export function detectKind(content: string): Kind | undefined {
 }
 
 /** Sends one result file with its hardware profile to a Shakedown server. */
-export async function submitFile(
+async function submitFile(
   file: string,
   opts: SubmitOptions,
   out: NodeJS.WritableStream = process.stdout,

@@ -133,6 +133,7 @@ const remote: StatusOf<RemoteErrorCode> = {
   [RemoteErrorCode.Aborted]: UNAVAILABLE,
   [RemoteErrorCode.ConnectionLost]: BAD_GATEWAY,
   [RemoteErrorCode.ChannelFailed]: BAD_GATEWAY,
+  [RemoteErrorCode.CommandFailed]: BAD_GATEWAY,
   [RemoteErrorCode.CredentialUnavailable]: INTERNAL,
   [RemoteErrorCode.XapiUnavailable]: UNAVAILABLE,
   [RemoteErrorCode.PoolClosed]: UNAVAILABLE,

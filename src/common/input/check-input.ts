@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** `hardware.nics[0].driver` from zod's path segments. */
-export function fieldPath(root: string, path: readonly PropertyKey[]): string {
+function fieldPath(root: string, path: readonly PropertyKey[]): string {
   let out = root;
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;

@@ -4,10 +4,10 @@
  * deeper than any of Shakedown's formats has. Checked once at the edge, so no route stores half of
  * a request and then fails with a 500.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** Why `text` is refused, or null. One pass, no backtracking. */
-export function hostileTextProblem(text: string): string | null {
+function hostileTextProblem(text: string): string | null {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0) return `NUL character at offset ${i}`;

@@ -1,5 +1,5 @@
 /** Run numbers are PostgreSQL integers: anything else names no run (and must not reach SQL). */
-export const MAX_RUN_NUMBER = 2 ** 31 - 1;
+const MAX_RUN_NUMBER = 2 ** 31 - 1;
 
 export function isRunNumber(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 1 && n <= MAX_RUN_NUMBER;

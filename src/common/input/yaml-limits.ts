@@ -6,13 +6,13 @@ import { type DocumentOptions, type ParseOptions, parseDocument, type SchemaOpti
  * (and a 64 KB line of `- ` brought the process down). Campaigns, inventories and lab files never
  * nest deeper than a few levels; this refuses what is far beyond, with the line and column.
  */
-export interface YamlShapeProblem {
+interface YamlShapeProblem {
   line: number;
   col: number;
   message: string;
 }
 
-export const YAML_LIMITS = { maxDepth: 64, maxIndent: 512 };
+const YAML_LIMITS = { maxDepth: 64, maxIndent: 512 };
 
 const FLOW_OPENER_AFTER = new Set([':', '-', ',', '[', '{', '?']);
 

@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 
 /** Keys whose values never reach a log line, wherever they appear in a logged object. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'password',
   'passphrase',
   'privateKey',

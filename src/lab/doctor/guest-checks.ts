@@ -14,7 +14,7 @@ const PROGRAM = /^[a-z0-9][a-z0-9+._-]{0,63}$/;
 
 export const GUEST_CREDENTIAL_CHECK = 'guest credential accepted';
 
-export type PackageManager = 'apt-get' | 'dnf' | 'yum' | 'apk';
+type PackageManager = 'apt-get' | 'dnf' | 'yum' | 'apk';
 const MANAGERS: readonly PackageManager[] = ['apt-get', 'dnf', 'yum', 'apk'];
 
 /** The install command for each package manager, non-interactive and idempotent. */

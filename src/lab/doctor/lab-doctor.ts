@@ -24,7 +24,7 @@ export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface PreparedRow {
+interface PreparedRow {
   row: DoctorRow;
   /** What --prepare did, or why it could not. */
   outcome: string;

@@ -1,7 +1,7 @@
 /** Where the installer takes the new release's packages from. */
-export type InstallSource = { type: 'local' } | { type: 'url'; url: string } | { type: 'nfs'; path: string };
+type InstallSource = { type: 'local' } | { type: 'url'; url: string } | { type: 'nfs'; path: string };
 
-export interface UpgradeAnswerFileOptions {
+interface UpgradeAnswerFileOptions {
   /** the disk holding the installed system, as the installer sees it (xvda in a VM, sda on hardware) */
   existingInstallation: string;
   source: InstallSource;

@@ -15,7 +15,7 @@ export interface NestedLabSpec {
   pools: NestedPoolSpec[];
 }
 
-export interface ParentSpec {
+interface ParentSpec {
   /** absolute path of the parent's inventory file */
   inventory: string;
   pool: string;
@@ -27,7 +27,7 @@ export interface ParentSpec {
   network?: string;
 }
 
-export interface AccessSpec {
+interface AccessSpec {
   /** credential name (from the parent inventory) to SSH into the nested hosts as root */
   credential: string;
   /** password credential name of the nested hosts' root, for `xe pool-join master-password=` */
@@ -36,7 +36,7 @@ export interface AccessSpec {
 
 export type ImageSource = { path: string } | { url: string };
 
-export interface InstallerSpec {
+interface InstallerSpec {
   /** dom0 command on the parent that boots a VM on an installer ISO with an answer file */
   bootCommand: string;
   /** the disk the installed system lives on, as the installer sees it */
@@ -45,7 +45,7 @@ export interface InstallerSpec {
   answerFileDir: string;
 }
 
-export interface TimeoutSpec {
+interface TimeoutSpec {
   bootMs: number;
   xapiMs: number;
   joinMs: number;

@@ -17,10 +17,10 @@ import { parseMap, parseSingle } from 'src/remote/xe/xe-output';
 
 const GIB = 1024 ** 3;
 /** Marks every VM a nested lab creates on its parent (other-config), naming the lab. */
-export const NESTED_LAB_KEY = 'shakedown-nested-lab';
-export const NESTED_IMAGE_KEY = 'shakedown-nested-image';
+const NESTED_LAB_KEY = 'shakedown-nested-lab';
+const NESTED_IMAGE_KEY = 'shakedown-nested-image';
 
-export interface ProvisionerDeps {
+interface ProvisionerDeps {
   ssh: SshPool;
   /** stores the nested lab's inventory; without it the inventory is only returned */
   repo?: LabRepository;

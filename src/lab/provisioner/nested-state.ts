@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { ProvisionerError, ProvisionerErrorCode } from 'src/lab/provisioner/provisioner.errors';
 
 /** An image VM on the parent: `imported` when this lab brought it (destroy may remove it). */
-export interface ImageRecord {
+interface ImageRecord {
   version: string;
   name: string;
   vmUuid: string | null;

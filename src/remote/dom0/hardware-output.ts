@@ -3,7 +3,7 @@
  * ethtool -i). `src/lab/collect-hardware.ts` turns their output into the one hardware profile that
  * `lab collect-hardware`, `lab check --hardware` and submissions share (src/lab/hardware-profile.ts).
  */
-export interface CpuFacts {
+interface CpuFacts {
   cpuModel?: string;
   cpuCount?: number;
   sockets?: number;
@@ -11,7 +11,7 @@ export interface CpuFacts {
   threadsPerCore?: number;
 }
 
-export interface NicInfo {
+interface NicInfo {
   name: string;
   driver?: string;
   driverVersion?: string;
@@ -19,7 +19,7 @@ export interface NicInfo {
   pciSlot?: string;
 }
 
-export interface StorageControllerInfo {
+interface StorageControllerInfo {
   pciSlot: string;
   description: string;
   driver?: string;

@@ -1,6 +1,6 @@
 import { shellQuote } from 'src/remote/shell-quote';
 
-export type XeScalar = string | number | boolean;
+type XeScalar = string | number | boolean;
 /** A value for one xe parameter: a scalar, or a map sent as `name:key=value` words. */
 export type XeArgValue = XeScalar | Readonly<Record<string, XeScalar>> | undefined;
 export type XeArgs = Readonly<Record<string, XeArgValue>>;

@@ -10,7 +10,7 @@ import { XeVmApi } from 'src/remote/xe/xe-vm';
 import { XeError, xeFailure } from 'src/remote/xe/xe.errors';
 import { PasswordRef, XeCallOptions, XeCaller, XeClass } from 'src/remote/xe/xe.types';
 
-export interface XePoolEndpoint {
+interface XePoolEndpoint {
   /** Every host of the pool, so the client can follow the master when it moves. */
   hosts: readonly SshTarget[];
   /** Name of the current master among `hosts`. */
@@ -18,7 +18,7 @@ export interface XePoolEndpoint {
 }
 
 /** What the client needs of the SSH layer; the engine passes a recording wrapper so every call is a step. */
-export type XeTransport = Pick<SshPool, 'exec'>;
+type XeTransport = Pick<SshPool, 'exec'>;
 
 export interface XeClientOptions {
   /** Per-call timeout when the call gives none (lifecycle and migration calls pass their own). */

@@ -3,7 +3,7 @@
  * error code (xe prints the description, not the code), with its parameter names in order.
  * Texts are xapi's (see shared/reference/xe-cli.md §3); 8.2 wordings are listed where they differ.
  */
-export interface XeErrorEntry {
+interface XeErrorEntry {
   code: string;
   params: readonly string[];
 }

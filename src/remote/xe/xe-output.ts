@@ -2,7 +2,7 @@
 export type XeRecord = Readonly<Record<string, string>>;
 
 /** How xe prints a reference that points nowhere (a halted VM's resident-on, for one). */
-export const NOT_IN_DATABASE = '<not in database>';
+const NOT_IN_DATABASE = '<not in database>';
 
 // "<name> ( RO)", "( RW)", "(SRO)", "(SRW)", "(MRO)", "(MRW)", maybe " [DEPRECATED]", then ": value".
 const FIELD_LINE = /^\s*(\S.*?) \((?: RO| RW|SRO|SRW|MRO|MRW)\)(?: \[DEPRECATED\])?\s*: ?(.*)$/;
@@ -26,10 +26,6 @@ export function parseRecords(stdout: string): XeRecord[] {
     current[m[1]!] = m[2]!;
   }
   return records;
-}
-
-export function parseRecord(stdout: string): XeRecord | undefined {
-  return parseRecords(stdout)[0];
 }
 
 /** Parses `--minimal` output: one line, values joined by ",", with "\," and "\\" escaped. Empty → []. */

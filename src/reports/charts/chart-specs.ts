@@ -9,7 +9,7 @@ import { summarize } from 'src/results/stats/summary';
  * charts. Kept declarative so the same data serves the pages and the static report, and goes into
  * a JSON script tag (never into generated JavaScript).
  */
-export interface ChartSeries {
+interface ChartSeries {
   name: string;
   color: string;
   values: Array<number | null>;

@@ -1,6 +1,6 @@
 import type { LabSnapshot } from 'src/reports/read/read-models';
 
-export interface PackageChange {
+interface PackageChange {
   name: string;
   /** Versions across the lab's hosts, joined when hosts differ; null when absent. */
   baseline: string | null;
@@ -8,7 +8,7 @@ export interface PackageChange {
   change: 'changed' | 'added' | 'removed';
 }
 
-export interface HostVersionChange {
+interface HostVersionChange {
   name: string;
   baseline: string | null;
   candidate: string | null;

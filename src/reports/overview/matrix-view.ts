@@ -3,18 +3,18 @@ import type { Value } from 'src/matrix/matrix.types';
 import { worstOutcome } from 'src/results/outcome';
 import type { CaseRow } from 'src/reports/read/read-models';
 
-export interface MatrixAxisInfo {
+interface MatrixAxisInfo {
   name: string;
   valueCount: number;
 }
 
-export interface MatrixCaseRef {
+interface MatrixCaseRef {
   caseHash: string;
   caseKey: string;
   state: string;
 }
 
-export interface MatrixCell {
+interface MatrixCell {
   /** Outcome (or status while the case has none) that colours the cell: the worst of its cases. */
   state: string;
   total: number;
@@ -24,7 +24,7 @@ export interface MatrixCell {
   sample: MatrixCaseRef[];
 }
 
-export interface MatrixRow {
+interface MatrixRow {
   value: string;
   cells: Array<MatrixCell | null>;
 }

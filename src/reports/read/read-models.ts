@@ -40,7 +40,7 @@ export interface RunSummary {
   submissionStatus?: 'pending' | 'accepted' | 'rejected' | null;
 }
 
-export interface LabHostSnapshot {
+interface LabHostSnapshot {
   name: string;
   version: string | null;
   build: string | null;

@@ -367,7 +367,7 @@ export class ResultsReadRepository {
   }
 }
 
-export function parseLabSnapshot(value: unknown): LabSnapshot {
+function parseLabSnapshot(value: unknown): LabSnapshot {
   const hosts = Array.isArray((value as { hosts?: unknown } | null)?.hosts) ? (value as { hosts: unknown[] }).hosts : [];
   return {
     hosts: hosts
@@ -408,7 +408,7 @@ function mapRun(r: Row): RunSummary {
   };
 }
 
-export function countsOf(raw: Record<string, unknown>): RunCounts {
+function countsOf(raw: Record<string, unknown>): RunCounts {
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   const byStatus: Record<string, number> = {};
   let total = 0;

@@ -7,7 +7,7 @@ let root: string | undefined;
  * The repository root (where `views/` and `public/` live), found from this file whether it runs
  * from `src/` (tests) or `dist/src/` (the built command).
  */
-export function projectRoot(): string {
+function projectRoot(): string {
   if (root) return root;
   let dir = __dirname;
   while (!existsSync(join(dir, 'views')) || !existsSync(join(dir, 'package.json'))) {

@@ -7,7 +7,7 @@ import { withoutServerPaths } from 'src/common/errors/server-paths';
 import { chartJsFile, publicDir, viewsDir } from 'src/reports/render/project-paths';
 import { templateHelpers } from 'src/reports/render/template-helpers';
 
-export interface LayoutOptions {
+interface LayoutOptions {
   title: string;
   /** The data shown is (partly) simulated: the layout shows the badge. */
   simulated?: boolean;

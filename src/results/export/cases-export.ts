@@ -3,7 +3,7 @@ import { sortedJson } from 'src/results/export/measurements-export';
 import type { Outcome } from 'src/results/outcome';
 
 /** One case of a run, as the cases CSV carries it. */
-export interface ExportedCase {
+interface ExportedCase {
   run: number;
   campaign: string;
   release: string;
@@ -24,7 +24,7 @@ export interface ExportedCase {
   url: string;
 }
 
-export const CASE_CSV_HEADER = [
+const CASE_CSV_HEADER = [
   'run',
   'campaign',
   'release',

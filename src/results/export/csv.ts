@@ -1,5 +1,5 @@
 /** A cell: text is guarded against formula injection, numbers and booleans are written as such. */
-export type CsvCell = string | number | boolean | null | undefined;
+type CsvCell = string | number | boolean | null | undefined;
 
 /**
  * RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold a comma, quote, CR or LF

@@ -10,7 +10,7 @@ export interface ExportedMeasurement {
   simulated?: boolean;
 }
 
-export const MEASUREMENT_CSV_HEADER = [
+const MEASUREMENT_CSV_HEADER = [
   'run_id',
   'release',
   'case_key',
@@ -48,7 +48,7 @@ export function measurementsToCsv(items: Iterable<ExportedMeasurement>): string 
   return toCsv(MEASUREMENT_CSV_HEADER, rows);
 }
 
-export interface MeasurementsJson {
+interface MeasurementsJson {
   format: 'shakedown.measurements';
   version: 1;
   measurements: {

@@ -4,7 +4,7 @@
  * `--status-interval` concatenates one whole document per interval.
  */
 
-export interface ExtractedJson {
+interface ExtractedJson {
   value: Record<string, unknown>;
   /** Offset of the document's opening brace in the input. */
   start: number;

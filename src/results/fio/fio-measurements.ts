@@ -1,6 +1,6 @@
 import type { MeasuredValue } from 'src/results/outcome';
 import { FIO_DIRECTIONS, isActive } from 'src/results/fio/fio-types';
-import type { FioDirection, FioDirectionStats, FioJob, FioLatency, FioResult } from 'src/results/fio/fio-types';
+import type { FioDirectionStats, FioJob, FioLatency, FioResult } from 'src/results/fio/fio-types';
 
 /** Percentiles turned into metrics, with the metric suffix each gets (`99.9` → `p99_9`). */
 const PERCENTILES: readonly (readonly [string, string])[] = [
@@ -14,7 +14,7 @@ const PERCENTILES: readonly (readonly [string, string])[] = [
 
 const LATENCY_KINDS = ['lat', 'clat', 'slat'] as const;
 
-export interface FioMeasurementOptions {
+interface FioMeasurementOptions {
   /** With several jobs, also emit `fio.jobs.<name>.<dir>.*` per job (default true). */
   perJob?: boolean;
 }
@@ -83,11 +83,6 @@ function pushDirection(out: MeasuredValue[], prefix: string, s: FioDirectionStat
       if (v !== undefined) out.push(metric(`${prefix}.${kind}_${suffix}_us`, 'us', 'lower', v / 1000));
     }
   }
-}
-
-/** Direction name → the stats of the only job, for callers that know the run had one job. */
-export function singleJobDirection(result: FioResult, dir: FioDirection): FioDirectionStats | undefined {
-  return result.jobs.length === 1 ? result.jobs[0]![dir] : undefined;
 }
 
 function metric(name: string, unit: string, direction: 'higher' | 'lower', value: number): MeasuredValue {

@@ -15,7 +15,7 @@ export interface JunitExportCase {
   stderr?: string;
 }
 
-export interface JunitExportOptions {
+interface JunitExportOptions {
   /** Name of the report and of its one suite (e.g. the run's name). */
   name: string;
   timestamp?: Date;
@@ -173,12 +173,12 @@ const NOT_XML =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-export function xmlSafe(text: string): string {
+function xmlSafe(text: string): string {
   return text.replace(NOT_XML, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Attribute value: escaped, with newlines and tabs as references so parsers keep them. */
-export function attr(text: string): string {
+function attr(text: string): string {
   return xmlSafe(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -190,6 +190,6 @@ export function attr(text: string): string {
 }
 
 /** CDATA section; a `]]>` inside is split across two sections so it cannot end the first early. */
-export function cdata(text: string): string {
+function cdata(text: string): string {
   return `<![CDATA[${xmlSafe(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }

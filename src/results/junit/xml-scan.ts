@@ -5,9 +5,9 @@
  * bounded number of times; no regular expression can backtrack over the input.
  */
 
-export const XML_LIMITS = { maxDepth: 256, maxAttributes: 256, maxElements: 1_000_000 };
+const XML_LIMITS = { maxDepth: 256, maxAttributes: 256, maxElements: 1_000_000 };
 
-export interface XmlScanProblem {
+interface XmlScanProblem {
   offset: number;
   message: string;
   path: string;

@@ -148,7 +148,7 @@ function shortPath(path: string): string {
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-export function decodeEntities(text: string, source: string, path: string): string {
+function decodeEntities(text: string, source: string, path: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&([^;&\s]*);?/g, (whole, ref: string) => {
     if (!whole.endsWith(';')) fail(source, path, `bare "&" (write &amp;)`);
@@ -209,6 +209,6 @@ function offsetOf(text: string, line: number, col: number): number {
 }
 
 /** The path of open elements at an offset (used only to explain errors). */
-export function elementPathAt(text: string, offset: number): string {
+function elementPathAt(text: string, offset: number): string {
   return shortPath(scanXml(text, offset, { maxDepth: Infinity, maxAttributes: Infinity, maxElements: Infinity }).path);
 }

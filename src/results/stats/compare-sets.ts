@@ -2,12 +2,12 @@ import type { Measurement } from 'src/results/outcome';
 import { compareSamples, policyFor } from 'src/results/stats/compare';
 import type { ComparePolicy, Comparison, PolicyRules } from 'src/results/stats/compare';
 
-export interface KeyedMeasurement {
+interface KeyedMeasurement {
   caseKey: string;
   measurement: Measurement;
 }
 
-export type MetricComparison =
+type MetricComparison =
   | { caseKey: string; metric: string; status: 'compared'; comparison: Comparison }
   /** Present on one side only: shown as such, never silently dropped. */
   | { caseKey: string; metric: string; status: 'only-baseline' | 'only-candidate'; samples: number[] };

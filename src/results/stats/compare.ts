@@ -39,7 +39,7 @@ export interface ComparePolicy {
   confidence: number;
 }
 
-export const DEFAULT_POLICY: ComparePolicy = {
+const DEFAULT_POLICY: ComparePolicy = {
   alpha: 0.05,
   minEffectPct: 10,
   noisyCvPct: 5,
@@ -71,7 +71,7 @@ export interface Comparison {
   policy: ComparePolicy;
 }
 
-export interface CompareInput {
+interface CompareInput {
   metric: string;
   direction: Direction;
   baseline: readonly number[];

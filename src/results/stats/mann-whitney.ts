@@ -1,6 +1,6 @@
 import { errorFunction } from 'simple-statistics';
 
-export interface MannWhitneyResult {
+interface MannWhitneyResult {
   /** U statistic of the first sample. */
   u: number;
   /** Two-sided p-value. */

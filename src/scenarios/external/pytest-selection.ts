@@ -18,7 +18,7 @@ export interface PytestSelection {
 /** The keys a campaign may write under `with:` for an external suite; anything else is refused. */
 export const EXTERNAL_WITH_KEYS: readonly string[] = ['suite', 'tests', 'k', 'm', 'timeout_s', 'min_hosts'];
 
-export const MAX_SELECTION_LENGTH = 1000;
+const MAX_SELECTION_LENGTH = 1000;
 export const MAX_SELECTED_TESTS = 10_000;
 const MAX_NESTING = 32;
 

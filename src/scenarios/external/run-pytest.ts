@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExternalSuite } from 'src/config/external-suites';
 
-export interface SuiteRun {
+interface SuiteRun {
   exitCode: number | null;
   output: string;
   junit: string | null;

@@ -1,7 +1,7 @@
 import { CommandRunner, ExecResult } from 'src/remote/exec-result';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 
-export const DATA_FILE = '/var/tmp/shakedown-data.bin';
+const DATA_FILE = '/var/tmp/shakedown-data.bin';
 
 function sha(result: ExecResult, what: string): string {
   const m = /\b([0-9a-f]{64})\b/.exec(result.stdout);

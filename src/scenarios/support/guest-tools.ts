@@ -3,7 +3,7 @@ import { PoolOps } from 'src/scenarios/support/pool-ops';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { waitFor } from 'src/scenarios/support/wait';
 
-export const TOOLS_ISO = 'guest-tools.iso';
+const TOOLS_ISO = 'guest-tools.iso';
 
 /**
  * Installs or updates the guest tools from the host's guest-tools ISO, as a person would: insert

@@ -2,7 +2,7 @@ import { PoolHandle, ScenarioContext } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { settingList, settingNumber } from 'src/scenarios/support/params';
 
-export const LOG_FILES = [
+const LOG_FILES = [
   '/var/log/xensource.log',
   '/var/log/SMlog',
   '/var/log/daemon.log',
@@ -43,7 +43,7 @@ const TROUBLE: RegExp[] = [
 const COMMON: RegExp[] = [/Converting exception .* into a CLI response/, /\|cli\] /];
 
 /** Folds a log line to its shape (no time, host, pid, uuid, number) so repeats count as one. */
-export function logSignature(line: string): string {
+function logSignature(line: string): string {
   return line
     .replace(/^\w{3}\s+\d+\s+\d\d:\d\d:\d\d\s+\S+\s+/, '')
     .replace(/^\[[^\]]*\d{4}[^\]]*\]\s*/, '')
@@ -54,7 +54,7 @@ export function logSignature(line: string): string {
     .trim();
 }
 
-export interface LogFinding {
+interface LogFinding {
   host: string;
   file: string;
   signature: string;
@@ -62,7 +62,7 @@ export interface LogFinding {
   example: string;
 }
 
-export function findTrouble(lines: string[], ignore: RegExp[] = []): Map<string, { count: number; example: string }> {
+function findTrouble(lines: string[], ignore: RegExp[] = []): Map<string, { count: number; example: string }> {
   const found = new Map<string, { count: number; example: string }>();
   for (const line of lines) {
     if (!TROUBLE.some((re) => re.test(line))) continue;

@@ -13,9 +13,9 @@ import {
 } from 'src/scenarios/support/pool-ops';
 import { installTools } from 'src/scenarios/support/guest-tools';
 
-export const VM_KINDS = ['pvhvm-linux', 'pv-linux', 'hvm-windows'] as const;
-export const ORIGINS = ['recent', 'upgraded', 'imported'] as const;
-export const SIZES = ['tiny', 'large'] as const;
+const VM_KINDS = ['pvhvm-linux', 'pv-linux', 'hvm-windows'] as const;
+const ORIGINS = ['recent', 'upgraded', 'imported'] as const;
+const SIZES = ['tiny', 'large'] as const;
 export type Scope = 'intra-pool' | 'cross-pool' | 'pool-upgrade' | 'cross-pool-from-older';
 export type Storage = 'shared' | 'local-to-local' | 'shared-to-local' | 'local-to-shared' | 'shared-to-shared';
 
@@ -59,7 +59,7 @@ export interface MigrationSubject {
   owned: boolean;
 }
 
-export interface SubjectParams {
+interface SubjectParams {
   kind: VmKind;
   origin: VmOrigin;
   size: 'tiny' | 'large';

@@ -4,14 +4,14 @@ import { ScenarioContext } from 'src/scenarios/scenario.types';
 import { check } from 'src/scenarios/support/wait';
 import { HostInfo, PoolOps } from 'src/scenarios/support/pool-ops';
 
-export interface MigrationDestination {
+interface MigrationDestination {
   ops: PoolOps;
   host: HostInfo;
   /** Move every disk of the VM to this SR (storage motion); omitted: disks stay where they are. */
   srUuid?: string;
 }
 
-export interface MigrationResult {
+interface MigrationResult {
   durationMs: number;
   /** Longest time the guest did not answer while the migration ran (live only, when probed). */
   downtimeMs?: number;
@@ -108,7 +108,7 @@ export async function verifyPlacement(ops: PoolOps, vm: string, host: HostInfo, 
   if (srUuid) await verifyDisksOn(ops, vm, srUuid);
 }
 
-export async function verifyDisksOn(ops: PoolOps, vm: string, srUuid: string): Promise<void> {
+async function verifyDisksOn(ops: PoolOps, vm: string, srUuid: string): Promise<void> {
   for (const vdi of await ops.xe.vm.disks(vm)) {
     const sr = await ops.xe.vdi.srOf(vdi);
     check(sr === srUuid, `disk ${vdi} of VM ${vm} is on SR ${sr ?? 'none'}, expected ${srUuid}`, {

@@ -41,11 +41,3 @@ export function settingList(settings: Record<string, unknown>, name: string): st
   if (typeof v === 'string') return v.split(/[\s,]+/).filter(Boolean);
   return [];
 }
-
-/** `4G`, `256M`, `512k` or a byte count → bytes. */
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
-  if (!m) throw new ScenarioError(`not a size: ${JSON.stringify(text)} (e.g. 4G, 256M)`, ScenarioErrorCode.BadParams);
-  const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
-  return Math.round(Number(m[1]) * 1024 ** power);
-}

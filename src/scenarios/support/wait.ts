@@ -1,7 +1,7 @@
 import { ScenarioContext } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 
-export interface WaitOptions {
+interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
 }

@@ -30,7 +30,7 @@ function bad(message: string): SimulatorError {
 }
 
 /** Provisioning spec kept in a template's other-config, as xapi does (`disks` key). */
-export function provisionXml(diskBytes: number): string {
+function provisionXml(diskBytes: number): string {
   return `<provision><disk device="0" size="${diskBytes}" sr="" bootable="true" type="system"/></provision>`;
 }
 
@@ -322,7 +322,7 @@ class Builder {
   }
 }
 
-export interface BuiltLab {
+interface BuiltLab {
   model: LabModel;
   config: LabConfig;
 }

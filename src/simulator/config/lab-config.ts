@@ -98,7 +98,6 @@ export const labConfigSchema = z.object({
 
 export type LabConfig = z.infer<typeof labConfigSchema>;
 export type PoolConfig = z.infer<typeof poolSchema>;
-export type HostConfig = z.infer<typeof hostSchema>;
 export type VmConfig = z.infer<typeof vmSchema>;
 export type TemplateConfig = z.infer<typeof templateSchema>;
 

@@ -11,7 +11,7 @@ import { XeFaultView } from 'src/simulator/xe/xe-context';
  * - `sr-failure[:OP]` SR operations fail with SR_BACKEND_FAILURE_46 for xe command OP (default: all)
  * - `slow-link[:F]`   the host's links are F times slower (default 10)
  */
-export const FAULT_KINDS = ['drop', 'hang', 'reboot', 'xapi-restart', 'sr-failure', 'slow-link'] as const;
+const FAULT_KINDS = ['drop', 'hang', 'reboot', 'xapi-restart', 'sr-failure', 'slow-link'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {

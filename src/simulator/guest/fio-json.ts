@@ -1,7 +1,7 @@
 import { SeededRandom } from 'src/simulator/guest/seeded-random';
 
 /** A float that fio prints with six decimals ("iops" : 1234.567890). */
-export class FioFloat {
+class FioFloat {
   constructor(readonly value: number) {}
 }
 
@@ -10,7 +10,7 @@ type FioValue = number | string | FioFloat | FioValue[] | { [k: string]: FioValu
 const f = (x: number): FioFloat => new FioFloat(x);
 
 /** Serialises like fio's json output: `"key" : value`, two-space indent, floats as %f. */
-export function fioStringify(v: FioValue, indent = ''): string {
+function fioStringify(v: FioValue, indent = ''): string {
   const inner = `${indent}  `;
   if (v instanceof FioFloat) return v.value.toFixed(6);
   if (typeof v === 'number') return String(Math.round(v));

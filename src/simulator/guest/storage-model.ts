@@ -3,7 +3,7 @@ import { SeededRandom } from 'src/simulator/guest/seeded-random';
 
 export type FioRw = 'read' | 'write' | 'randread' | 'randwrite' | 'randrw' | 'rw' | 'readwrite';
 
-export interface StorageWorkload {
+interface StorageWorkload {
   rw: FioRw;
   bs: number;
   iodepth: number;
@@ -14,7 +14,7 @@ export interface StorageWorkload {
   load: number;
 }
 
-export interface StorageResult {
+interface StorageResult {
   readIops: number;
   writeIops: number;
   /** mean completion latency in ns */
@@ -36,7 +36,7 @@ const PROFILE: Record<SrType, { rr: number; rw: number; sr: number; sw: number }
  * 8.2.1 (as if tapdisk's write path improved), so an 8.2.1-vs-8.3.0 comparison has a real
  * difference to find. Every other workload is the same on both versions apart from noise.
  */
-export const RANDWRITE_GAIN_830 = 1.18;
+const RANDWRITE_GAIN_830 = 1.18;
 
 const NOISE = 0.03;
 

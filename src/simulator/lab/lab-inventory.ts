@@ -1,5 +1,5 @@
 /** The inventory a simulated lab prints and hands out (shared contract with the product's loader). */
-export type CredentialRefJson =
+type CredentialRefJson =
   | { key_file: string; passphrase_env?: string }
   | { password_env: string }
   | { password_file: string }
@@ -16,7 +16,7 @@ export interface InventoryHostJson {
   tags: string[];
 }
 
-export interface InventoryPoolJson {
+interface InventoryPoolJson {
   name: string;
   master: string;
   tags: string[];

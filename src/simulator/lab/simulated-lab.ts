@@ -38,9 +38,9 @@ export const DEFAULT_LAB_CONFIG =
     join(__dirname, '..', 'labs', 'default-lab.yaml'),
     join(__dirname, '..', '..', '..', '..', 'src', 'simulator', 'labs', 'default-lab.yaml'),
   ].find((p) => existsSync(p)) ?? join(__dirname, '..', 'labs', 'default-lab.yaml');
-export const DEFAULT_STATE_DIR = '.shakedown/sim';
+const DEFAULT_STATE_DIR = '.shakedown/sim';
 
-export interface SimulatedLabOptions {
+interface SimulatedLabOptions {
   /** a parsed config or a YAML file path; the shipped default lab when absent */
   config?: LabConfig | string;
   /** simulated seconds per real second (default 1) */
@@ -60,7 +60,7 @@ export interface FaultControl {
   list(): ActiveFault[];
 }
 
-export interface VmView {
+interface VmView {
   uuid: string;
   name: string;
   powerState: string;

@@ -7,7 +7,7 @@ import { SimHost } from 'src/simulator/model/types';
  * when the host has one, and two disks no SR uses (one with 512 B sectors, one with 4 KiB) for
  * tests that create their own SRs. Sizes in bytes.
  */
-export interface BlockDevice {
+interface BlockDevice {
   name: string;
   kname: string;
   pkname: string;
@@ -79,14 +79,4 @@ export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] 
   out.push(disk(`sd${letter(minor / 16)}`, minor, 100 * GIB, 512, n));
   out.push(disk(`sd${letter(minor / 16 + 1)}`, minor + 16, 100 * GIB, 4096, n + 1));
   return out;
-}
-
-/** Whole disks no PBD of the host uses: what tests pick to create their own SRs on. */
-export function unusedDisks(model: LabModel, host: SimHost): BlockDevice[] {
-  const used = new Set(
-    [...model.state.pbds.values()]
-      .filter((p) => p.hostUuid === host.uuid)
-      .map((p) => (p.deviceConfig['device'] ?? '').replace(/^\/dev\//, '')),
-  );
-  return hostBlockDevices(model, host).filter((d) => d.type === 'disk' && d.name !== 'sda' && !used.has(d.name));
 }

@@ -18,7 +18,7 @@ export interface OperationRecord {
   simulated: true;
 }
 
-export interface LabHooks {
+interface LabHooks {
   guestStarted(vm: SimVm): void;
   guestStopped(vm: SimVm): void;
   /** the VM record is gone (vm-destroy, vm-uninstall) */

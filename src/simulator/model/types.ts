@@ -6,8 +6,8 @@ export const XCP_VERSIONS: readonly XcpVersion[] = ['8.2.1', '8.3.0'];
 export type PowerState = 'halted' | 'paused' | 'running' | 'suspended';
 export type SrType = 'ext' | 'lvm' | 'nfs' | 'lvmoiscsi' | 'iso';
 export type ImageKind = 'pv-linux' | 'pvhvm-linux' | 'hvm-windows';
-export type Firmware = 'bios' | 'uefi';
-export type VmOrigin = 'recent' | 'upgraded' | 'imported';
+type Firmware = 'bios' | 'uefi';
+type VmOrigin = 'recent' | 'upgraded' | 'imported';
 
 export interface SimPool {
   uuid: string;
@@ -126,12 +126,12 @@ export interface SimVif {
   pending?: boolean;
 }
 
-export interface GuestTools {
+interface GuestTools {
   /** e.g. "7.20.0-9": the xe-guest-utilities (Linux) or PV drivers (Windows) version. */
   version: string;
 }
 
-export interface GuestState {
+interface GuestState {
   address: string | null;
   sshPort: number | null;
   /** 0..1: how busy `stress` keeps the guest; raises the memory dirty rate during migration. */

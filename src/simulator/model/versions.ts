@@ -1,7 +1,7 @@
 import { XcpVersion } from 'src/simulator/model/types';
 
 /** What each simulated release reports about itself (software-version map, export header, texts). */
-export interface VersionInfo {
+interface VersionInfo {
   productVersion: XcpVersion;
   platformVersion: string;
   buildNumber: string;

@@ -6,7 +6,7 @@ import { XmlRpcValue } from 'src/simulator/xva/xmlrpc';
 
 const GIB = 1024 ** 3;
 
-export interface HostImageOptions {
+interface HostImageOptions {
   version: XcpVersion;
   /** the release of the host it was exported from (import refuses newer exports); default 8.2.1 */
   exportedFrom?: XcpVersion;

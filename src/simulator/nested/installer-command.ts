@@ -5,7 +5,7 @@ import { NestedHosts } from 'src/simulator/nested/nested-hosts';
 import { CommandTable } from 'src/simulator/shell/shell-types';
 
 /** The dom0 command a real lab provides to boot a VM on the installer ISO with an answer file; simulated here. */
-export const BOOT_INSTALLER_COMMAND = 'xcp-ng-boot-installer';
+const BOOT_INSTALLER_COMMAND = 'xcp-ng-boot-installer';
 
 interface AnswerFileCheck {
   mode: string;
@@ -13,7 +13,7 @@ interface AnswerFileCheck {
 }
 
 /** What the simulated installer needs of an upgrade answer file (host-installer's answerfile reader accepts it). */
-export function checkUpgradeAnswerFile(xml: string): AnswerFileCheck {
+function checkUpgradeAnswerFile(xml: string): AnswerFileCheck {
   const problems: string[] = [];
   let doc: Record<string, unknown>;
   try {

@@ -13,21 +13,21 @@ export const HOST_IMAGE_KEY = 'xcp-ng-host-image';
 export const HOST_IMAGE_FAULT_KEY = 'xcp-ng-host-image-fault';
 
 /** Modelled time for an XCP-ng host to boot inside a VM, and for the installer to upgrade it. */
-export const NESTED_BOOT_SECONDS = 90;
-export const INSTALLER_SECONDS = 600;
+const NESTED_BOOT_SECONDS = 90;
+const INSTALLER_SECONDS = 600;
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
 /** What the running lab does for nested hosts: their sshd and delayed work. */
-export interface NestedEndpoints {
+interface NestedEndpoints {
   /** starts the host's sshd on its own address; resolves with the port */
   start(host: SimHost, hanging: () => boolean, port?: number): Promise<number>;
   stop(host: SimHost): Promise<void>;
   later(ms: number, fn: () => void): void;
 }
 
-export function hostImageVersion(vm: SimVm): XcpVersion | null {
+function hostImageVersion(vm: SimVm): XcpVersion | null {
   const v = vm.otherConfig[HOST_IMAGE_KEY];
   return v !== undefined && (XCP_VERSIONS as readonly string[]).includes(v) ? (v as XcpVersion) : null;
 }

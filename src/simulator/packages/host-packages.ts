@@ -14,10 +14,10 @@ export const DEPMOD_CONF = '/etc/depmod.d/dist.conf';
 export const DEPMOD_CONF_TEXT =
   '# override default search ordering for kmod packaging\nsearch override updates extra built-in weak-updates\n';
 /** depmod's own default when nothing configures it. */
-export const DEPMOD_DEFAULT_SEARCH = ['updates', 'extra', 'built-in', 'weak-updates'];
+const DEPMOD_DEFAULT_SEARCH = ['updates', 'extra', 'built-in', 'weak-updates'];
 export const TOOLSTACK_SERVICES = ['xapi', 'xenopsd-xc', 'xcp-networkd', 'squeezed', 'xcp-rrdd', 'message-switch'];
 
-export interface ModuleFile {
+interface ModuleFile {
   name: string;
   /** absolute path of the .ko */
   path: string;
@@ -30,7 +30,7 @@ export interface ModuleFile {
   owner: string;
 }
 
-export interface LoadedModule extends ModuleFile {
+interface LoadedModule extends ModuleFile {
   /** simulated seconds after boot when it loaded */
   at: number;
 }

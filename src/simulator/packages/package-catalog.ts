@@ -10,7 +10,7 @@ import { XcpVersion } from 'src/simulator/model/types';
 
 export type ModuleDir = 'override' | 'updates' | 'extra';
 
-export interface ModuleSpec {
+interface ModuleSpec {
   name: string;
   dir: ModuleDir;
   version: string;
@@ -33,7 +33,7 @@ export interface PackageBuild {
 }
 
 /** Modules the kernel package itself ships under `kernel/` (the fallback depmod calls built-in). */
-export interface BuiltinModule {
+interface BuiltinModule {
   name: string;
   path: string;
   version: string;

@@ -14,7 +14,7 @@ export interface PublishRequest {
   releases?: XcpVersion[];
 }
 
-export interface PublishedBuild extends PackageBuild {
+interface PublishedBuild extends PackageBuild {
   releases: XcpVersion[];
   /** simulated epoch ms */
   publishedAt: number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { PackageBuild } from 'src/simulator/packages/package-catalog';
 
-export interface RepoMetadata {
+interface RepoMetadata {
   repomd: string;
   /** file name under repodata/, content-addressed as createrepo names it */
   primaryName: string;

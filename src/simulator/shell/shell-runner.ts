@@ -10,7 +10,7 @@ import {
 } from 'just-bash';
 import { CommandHandler, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
-export interface ShellSink {
+interface ShellSink {
   stdout(chunk: string | Buffer): void;
   stderr(chunk: string): void;
 }

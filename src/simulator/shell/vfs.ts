@@ -9,7 +9,7 @@ export function normalisePath(path: string, cwd = '/root'): string {
 }
 
 /** Folders every dom0 has; others must be created (mkdir -p) before files go there. */
-export const DOM0_DIRS = [
+const DOM0_DIRS = [
   '/root',
   '/tmp',
   '/var/tmp',

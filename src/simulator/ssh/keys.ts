@@ -23,7 +23,7 @@ function writeAtomically(path: string, data: string, mode: number): void {
   renameSync(tmp, path);
 }
 
-export interface KeyPairFiles {
+interface KeyPairFiles {
   privatePath: string;
   privateKey: string;
   publicKey: string;

@@ -3,17 +3,13 @@ import { createServer, Server as NetServer, Socket } from 'node:net';
 import { AuthContext, Connection, ParsedKey, Server as SshServer, ServerChannel } from 'ssh2';
 import { parseOne } from 'src/simulator/ssh/keys';
 
-export interface ExecOutcome {
-  exitCode: number;
-}
-
-export interface EndpointCredentials {
+interface EndpointCredentials {
   user: string;
   password: string;
   clientPublicKey: string;
 }
 
-export interface EndpointOptions {
+interface EndpointOptions {
   name: string;
   address: string;
   port: number;

@@ -38,7 +38,7 @@ export function memoryMigrationSeconds(vm: SimVm, src: SimHost, dst: SimHost, sl
   return 1.5 + (vm.memory * (1 + dirtyFactor)) / bw;
 }
 
-export function srBytesPerSecond(sr: SimSr): number {
+function srBytesPerSecond(sr: SimSr): number {
   switch (sr.type) {
     case 'ext':
       return 400 * MB;
@@ -57,7 +57,7 @@ export function storageMotionSeconds(bytes: number, from: SimSr, to: SimSr, link
   return 2 + bytes / Math.min(srBytesPerSecond(from), srBytesPerSecond(to), linkBps);
 }
 
-export type Compression = 'none' | 'gzip' | 'zstd';
+type Compression = 'none' | 'gzip' | 'zstd';
 
 export function exportSeconds(bytes: number, compression: Compression): number {
   const rate = compression === 'gzip' ? 70 * MB : compression === 'zstd' ? 250 * MB : 300 * MB;

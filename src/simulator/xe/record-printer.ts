@@ -36,12 +36,3 @@ export function escapeMinimal(value: string): string {
 export function renderMinimal(records: PrintedField[][]): string {
   return `${records.map((r) => escapeMinimal(r[0]?.value ?? '')).join(',')}\n`;
 }
-
-export function renderMap(map: Array<[string, string]> | Record<string, string>): string {
-  const entries = Array.isArray(map) ? map : Object.entries(map);
-  return entries.map(([k, v]) => `${k}: ${v}`).join('; ');
-}
-
-export function renderSet(items: string[]): string {
-  return items.join('; ');
-}

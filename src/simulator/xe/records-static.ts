@@ -9,7 +9,7 @@ import { ClassDef } from 'src/simulator/xe/records';
  * UUID_INVALID with the class's table name (datamodel_common.ml).
  */
 
-export interface SimSm {
+interface SimSm {
   uuid: string;
   type: SrType | 'udev' | 'file';
   name: string;

@@ -21,7 +21,7 @@ import { XeCliError } from 'src/simulator/xe/xe-errors';
 export type FieldValue = string | string[] | Array<[string, string]>;
 
 /** How the simulator reads (and may write) one field; which fields exist, their order and kind come from records.ml. */
-export interface FieldDef<T> {
+interface FieldDef<T> {
   name: string;
   get: (obj: T, model: LabModel) => FieldValue;
   set?: (obj: T, value: string, model: LabModel) => void;
@@ -51,7 +51,7 @@ export interface ClassDef<T> {
 }
 
 /** cli_operations.ml print_field: set → SRO/SRW, map → MRO/MRW, else RO/RW by whether it has a setter. */
-export function kindOf(f: RecordFieldFacts): FieldKind {
+function kindOf(f: RecordFieldFacts): FieldKind {
   if (f.get_set) return f.add_to_set ? 'SRW' : 'SRO';
   if (f.get_map) return f.add_to_map ? 'MRW' : 'MRO';
   return f.set ? 'RW' : 'RO';
@@ -63,7 +63,7 @@ export function kindOf(f: RecordFieldFacts): FieldKind {
  */
 const stored = new WeakMap<object, Map<string, FieldValue>>();
 
-export function storedValue(obj: object, field: string): FieldValue | undefined {
+function storedValue(obj: object, field: string): FieldValue | undefined {
   return stored.get(obj)?.get(field);
 }
 
@@ -164,13 +164,13 @@ function toolsVersionParts(version: string): Array<[string, string]> {
 }
 
 /** Guest metrics exist once tools report from a booted guest. */
-export function guestReporting(vm: SimVm, model: LabModel): boolean {
+function guestReporting(vm: SimVm, model: LabModel): boolean {
   return (
     vm.powerState === 'running' && vm.tools !== null && !vm.isControlDomain && model.clock.now() >= vm.guest.bootedAt
   );
 }
 
-export function vmNetworks(vm: SimVm, model: LabModel): Array<[string, string]> {
+function vmNetworks(vm: SimVm, model: LabModel): Array<[string, string]> {
   if (!guestReporting(vm, model) || !vm.guest.address) return [];
   const out: Array<[string, string]> = [
     ['0/ip', vm.guest.address],
@@ -455,7 +455,7 @@ export const VM_CLASS: ClassDef<SimVm> = {
 
 // ---- host -------------------------------------------------------------------------------------
 
-export function softwareVersion(host: SimHost): Array<[string, string]> {
+function softwareVersion(host: SimHost): Array<[string, string]> {
   const v = versionInfo(host.version);
   const base: Array<[string, string]> = [
     ['product_version', v.productVersion],
@@ -855,7 +855,7 @@ export const VIF_CLASS: ClassDef<SimVif> = {
 };
 
 /** A PIF is up when plugged (pif-plug/unplug), else when it carries management or has a link. */
-export const pifAttached = (p: SimPif): boolean => p.attached ?? (p.management || p.carrier);
+const pifAttached = (p: SimPif): boolean => p.attached ?? (p.management || p.carrier);
 
 export const PIF_CLASS: ClassDef<SimPif> = {
   cli: 'pif',

@@ -3,7 +3,7 @@ import { STD_PARAMS } from 'src/simulator/xe/xe-args';
 import { XeContext } from 'src/simulator/xe/xe-context';
 import { XeCliError } from 'src/simulator/xe/xe-errors';
 
-export type FieldType<T> =
+type FieldType<T> =
   { kind: 'normal'; field: ResolvedField<T> } | { kind: 'map' | 'set'; field: ResolvedField<T>; key: string };
 
 /**

@@ -1,7 +1,7 @@
 import { syntaxError } from 'src/simulator/xe/xe-errors';
 
 /** Parameters the client consumes or every command accepts; never record filters (xe-cli.md §1.2). */
-export const CLIENT_PARAMS = [
+const CLIENT_PARAMS = [
   'server',
   'port',
   'username',
@@ -25,7 +25,7 @@ export const STD_PARAMS = [
   'trace',
 ];
 
-export interface XeArgs {
+interface XeArgs {
   command: string;
   params: Map<string, string>;
 }

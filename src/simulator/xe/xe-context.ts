@@ -1,6 +1,5 @@
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
-import { versionInfo } from 'src/simulator/model/versions';
 
 /** What the emulator asks of the fault board; the lab's FaultBoard implements it. */
 export interface XeFaultView {
@@ -25,10 +24,6 @@ export interface XeContext {
    * would; absent, every password is accepted (the xe test harness has no lab password).
    */
   authenticate?(username: string, password: string): boolean;
-}
-
-export function wordingIsNew(ctx: XeContext): boolean {
-  return versionInfo(ctx.host.version).newWording;
 }
 
 export interface XeResult {

@@ -17,14 +17,14 @@ function ensureZstd(): Promise<void> {
   return zstdReady;
 }
 
-export interface XvaDisk {
+interface XvaDisk {
   ref: string;
   /** the first chunk: a small header holding the guest's files, then filler, padded to 1 MiB */
   files: Record<string, string>;
   seed: string;
 }
 
-export interface XvaContent {
+interface XvaContent {
   header: XmlRpcValue;
   disks: XvaDisk[];
 }

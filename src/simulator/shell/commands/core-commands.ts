@@ -3,7 +3,7 @@ import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 import { normalisePath } from 'src/simulator/shell/vfs';
 
 /** `uptime`'s line, from the simulated clock and the last boot. */
-export function uptimeLine(env: ShellEnv, load: number): string {
+function uptimeLine(env: ShellEnv, load: number): string {
   const now = env.model.clock.now();
   const d = new Date(now);
   const secs = Math.max(0, Math.floor((now - env.bootedAt()) / 1000));

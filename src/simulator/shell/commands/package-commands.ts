@@ -396,7 +396,7 @@ async function systemctl(io: CommandIo, env: ShellEnv): Promise<number> {
 }
 
 /** systemd's timestamp format, e.g. `Tue 2024-10-01 12:00:00 UTC`. */
-export function systemdTime(ms: number): string {
+function systemdTime(ms: number): string {
   const d = new Date(ms);
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
   return `${day} ${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;

@@ -7,7 +7,7 @@ import { XeApiError, XeCliError } from 'src/simulator/xe/xe-errors';
 import { PrintedField, renderMinimal, renderRecord } from 'src/simulator/xe/record-printer';
 
 /** ISO names every simulated host's tools SR offers (8.2 and 8.3 ship the tools under both names). */
-export const TOOLS_ISOS = ['guest-tools.iso', 'xs-tools.iso'];
+const TOOLS_ISOS = ['guest-tools.iso', 'xs-tools.iso'];
 
 const SIZE_UNITS: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
 

@@ -15,7 +15,7 @@ import { XeCommand } from 'src/simulator/xe/xe-command';
  * which `host-refresh-server-certificate` replaces with a new one under a new uuid. The simulated
  * certificates carry fingerprints derived from the host and generation, not from real X.509 data.
  */
-export interface SimCertificate {
+interface SimCertificate {
   uuid: string;
   type: 'host' | 'host_internal';
   hostUuid: string;
@@ -56,7 +56,7 @@ function certificate(host: SimHost, type: SimCertificate['type'], gen: number, s
 /** Refreshes are stamped with the time they happened; the first certificates with the host's boot. */
 const refreshedAt = new WeakMap<LabModel, Map<string, number>>();
 
-export function hostCertificates(model: LabModel, host: SimHost): SimCertificate[] {
+function hostCertificates(model: LabModel, host: SimHost): SimCertificate[] {
   const certs = [certificate(host, 'host', 0, host.bootedAt)];
   if (host.version !== '8.2.1') {
     const gen = generation(model, host.uuid);

@@ -14,7 +14,7 @@ import { XeContext } from 'src/simulator/xe/xe-context';
 import { XeApiError, XeClientError, XeCliError } from 'src/simulator/xe/xe-errors';
 
 /** compress=true|gzip → gzip, zstd → zstd, anything else → none, never an error (xe-cli.md §4.1). */
-export function compressionOf(value: string | undefined): XvaCompression {
+function compressionOf(value: string | undefined): XvaCompression {
   if (value === 'true' || value === 'gzip') return 'gzip';
   if (value === 'zstd') return 'zstd';
   return 'none';

@@ -51,7 +51,7 @@ const CLASSES: Record<string, ClassDef<never>> = {
   ...EMPTY_CLASSES,
 } as unknown as Record<string, ClassDef<never>>;
 
-export function modelledClass(cli: string): ClassDef<unknown> | undefined {
+function modelledClass(cli: string): ClassDef<unknown> | undefined {
   return CLASSES[cli] as ClassDef<unknown> | undefined;
 }
 
@@ -76,7 +76,7 @@ export function toRecords<T>(
   );
 }
 
-export function printRecords(records: PrintedField[][], minimal: boolean): string {
+function printRecords(records: PrintedField[][], minimal: boolean): string {
   if (minimal) return renderMinimal(records);
   return records.map(renderRecord).join('');
 }

@@ -5,7 +5,7 @@ import { XeContext } from 'src/simulator/xe/xe-context';
 import { XeApiError, XeCliError } from 'src/simulator/xe/xe-errors';
 
 /** A dom0 reboot (firmware, kernel, services) in simulated seconds. */
-export const HOST_REBOOT_SECONDS = 150;
+const HOST_REBOOT_SECONDS = 150;
 
 function target(ctx: XeContext, params: Map<string, string>): SimHost {
   const uuid = params.get('uuid');

@@ -19,21 +19,21 @@ import { XeApiError, XeCliError } from 'src/simulator/xe/xe-errors';
 const GIB = 1024 ** 3;
 
 /** How xapi prints a ref it knows in error parameters (Cli_util.ref_convert): uuid, plus the name when there is one. */
-export const vdiRef = (vdi: SimVdi): string => `${vdi.uuid} (${vdi.name})`;
+const vdiRef = (vdi: SimVdi): string => `${vdi.uuid} (${vdi.name})`;
 
 /** An SM driver failure: SR_BACKEND_FAILURE_<n> with ["", description, stderr] (sm_exec.ml). */
-export function smFailure(ctx: XeContext, host: SimHost, code: number, description: string): XeApiError {
+function smFailure(ctx: XeContext, host: SimHost, code: number, description: string): XeApiError {
   ctx.model.log(host.uuid, '/var/log/SMlog', `SM: [4242] Raising exception [${code}, ${description}]`);
   return new XeApiError(`SR_BACKEND_FAILURE_${code}`, ['', description, '']);
 }
 
-export function lookupSr(ctx: XeContext, uuid: string): SimSr {
+function lookupSr(ctx: XeContext, uuid: string): SimSr {
   const sr = ctx.model.state.srs.get(uuid);
   if (!sr || sr.poolUuid !== ctx.host.poolUuid) throw new XeApiError('UUID_INVALID', ['SR', uuid]);
   return sr;
 }
 
-export function lookupVdi(ctx: XeContext, uuid: string): SimVdi {
+function lookupVdi(ctx: XeContext, uuid: string): SimVdi {
   const vdi = ctx.model.state.vdis.get(uuid);
   if (!vdi || ctx.model.state.srs.get(vdi.srUuid)?.poolUuid !== ctx.host.poolUuid) {
     throw new XeApiError('UUID_INVALID', ['VDI', uuid]);
@@ -60,7 +60,7 @@ function assertVdiOp(sr: SimSr | undefined, ctx: XeContext): void {
 }
 
 /** Record_util.bytes_of_string: an integer with an optional KiB/MiB/GiB/TiB (or K/M/G/T) suffix. */
-export function bytesOfString(field: string, text: string): number {
+function bytesOfString(field: string, text: string): number {
   const m = /^(\d+)\s*(KiB|MiB|GiB|TiB|K|M|G|T)?$/i.exec(text.trim());
   if (!m?.[1]) throw new XeCliError(`Failed to parse parameter '${field}': expecting an integer, got ${text}`);
   const unit = (m[2] ?? '').charAt(0).toUpperCase();
@@ -89,7 +89,7 @@ function checkDeviceConfig(ctx: XeContext, type: string, dc: Record<string, stri
   }
 }
 
-export function createSr(ctx: XeContext, params: Map<string, string>): SimSr {
+function createSr(ctx: XeContext, params: Map<string, string>): SimSr {
   const m = ctx.model;
   const type = (params.get('type') ?? '').toLowerCase();
   const sharedText = params.get('shared') ?? 'false';
