@@ -224,12 +224,13 @@ async function curl(io: CommandIo, env: ShellEnv): Promise<number> {
         return fail(28, `Operation timed out after ${maxTime * 1000} milliseconds with 0 out of -1 bytes received`);
       case 'refused':
         return fail(7, `Failed connect to ${r.host}:${r.port}; Connection refused`);
-      default:
+      case 'unreachable':
         return fail(7, `Failed connect to ${r.host}:${r.port}; No route to host`);
     }
   }
-  if (flags.has('-f') && r.status >= 400)
+  if (flags.has('-f') && r.status >= 400) {
     return fail(22, `The requested URL returned error: ${r.status} ${r.statusText}`);
+  }
   const head = Buffer.from(
     `HTTP/1.1 ${r.status} ${r.statusText}\r\n${r.rawHeaders.map((h) => `${h}\r\n`).join('')}\r\n`,
   );
