@@ -5,12 +5,9 @@
  *
  * Database: DATABASE_URL when set, else an embedded PostgreSQL in a temporary folder.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfig } from 'src/config/config';
 import { createDataSource } from 'src/database/data-source';
-import { prepareDatabase } from 'src/database/prepare-database';
+import { openBenchDatabase } from 'bench/bench-database';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { StaticReportBuilder } from 'src/reports/static-report';
@@ -21,17 +18,7 @@ const GOAL_MS = 3000;
 const GOAL_BYTES = 10 * 1024 * 1024;
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'shakedown-bench-report-'));
-  // Run as root, the embedded PostgreSQL server is the postgres user: it must be able to enter the folder.
-  chmodSync(dataDir, 0o711);
-  const config = AppConfig.fromEnv({
-    ...process.env,
-    SHAKEDOWN_DATA_DIR: dataDir,
-    SHAKEDOWN_EMBEDDED_PG_PORT: String(56000 + Math.floor(Math.random() * 2000)),
-  });
-  const prepared = await prepareDatabase(config);
-  const ds = createDataSource({ url: prepared.url, poolSize: 4, applicationName: 'shakedown-bench' });
-  await ds.initialize();
+  const { ds, dataDir, close } = await openBenchDatabase('report');
   try {
     const t0 = performance.now();
     const runNumber = await seed(ds);
@@ -76,9 +63,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await ds.destroy();
-    await prepared.embedded?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

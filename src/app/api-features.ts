@@ -4,6 +4,7 @@ import { CommunityModule } from 'src/community/community.module';
 import { ExecutionModule } from 'src/execution/execution.module';
 import { MetricsModule } from 'src/metrics/metrics.module';
 import { ReportsWebModule } from 'src/web/reports-web.module';
+import { WebWorkflowsModule } from 'src/web/web-workflows.module';
 
 /**
  * The domain modules the API process serves, besides health. Each domain adds its module here.
@@ -14,4 +15,5 @@ export const apiFeatures: Array<Type | DynamicModule> = [
   ReportsWebModule,
   ExecutionModule,
   MetricsModule,
+  WebWorkflowsModule,
 ];

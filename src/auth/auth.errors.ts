@@ -7,6 +7,8 @@ export enum AuthErrorCode {
   TokenState = 'TOKEN_STATE',
   TokenInvalid = 'TOKEN_INVALID',
   RegistrationRateLimited = 'REGISTRATION_RATE_LIMITED',
+  CsrfForbidden = 'CSRF_FORBIDDEN',
+  SignInInvalid = 'SIGN_IN_INVALID',
   NameTaken = 'NAME_TAKEN',
 }
 

@@ -124,17 +124,19 @@ const str_ = (opts: { pattern?: RegExp; hint?: string; maxLength?: number } = {}
   };
 };
 
+/** ` from 1 to 64`, ` ≥ 0`: a number's range, in errors and in the reference. */
+const between = (opts: { min?: number; max?: number }): string =>
+  opts.min !== undefined && opts.max !== undefined
+    ? ` from ${opts.min} to ${opts.max}`
+    : opts.min !== undefined
+      ? ` ≥ ${opts.min}`
+      : opts.max !== undefined
+        ? ` ≤ ${opts.max}`
+        : '';
+
 const num_ = (opts: { min?: number; max?: number; integer?: boolean } = {}): Validator<number> => {
   const kind = opts.integer ? 'a whole number' : 'a number';
-  const range =
-    opts.min !== undefined && opts.max !== undefined
-      ? ` from ${opts.min} to ${opts.max}`
-      : opts.min !== undefined
-        ? ` ≥ ${opts.min}`
-        : opts.max !== undefined
-          ? ` ≤ ${opts.max}`
-          : '';
-  const base = scalarOf((v): v is number => typeof v === 'number' && Number.isFinite(v), `${kind}${range}`);
+  const base = scalarOf((v): v is number => typeof v === 'number' && Number.isFinite(v), `${kind}${between(opts)}`);
   return (raw, ctx, what) => {
     const v = base(raw, ctx, what);
     if (v === BAD) return BAD;
@@ -143,7 +145,7 @@ const num_ = (opts: { min?: number; max?: number; integer?: boolean } = {}): Val
       (opts.min !== undefined && v < opts.min) ||
       (opts.max !== undefined && v > opts.max)
     ) {
-      ctx.error(raw, `${what}: expected ${kind}${range}, found ${v}`);
+      ctx.error(raw, `${what}: expected ${kind}${between(opts)}, found ${v}`);
       return BAD;
     }
     return v;
@@ -419,15 +421,6 @@ export function documented<T>(validator: Validator<T>, doc: TypeDoc): Validator<
 export function typeDocOf(validator: Validator<unknown>): TypeDoc {
   return typeDocs.get(validator) ?? { type: 'value' };
 }
-
-const between = (opts: { min?: number; max?: number }): string =>
-  opts.min !== undefined && opts.max !== undefined
-    ? ` from ${opts.min} to ${opts.max}`
-    : opts.min !== undefined
-      ? ` ≥ ${opts.min}`
-      : opts.max !== undefined
-        ? ` ≤ ${opts.max}`
-        : '';
 
 export const str = (opts: { pattern?: RegExp; hint?: string; maxLength?: number } = {}): Validator<string> =>
   documented(str_(opts), { type: opts.hint ? `text: ${opts.hint}` : 'text' });

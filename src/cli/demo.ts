@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { demoAdminLink } from 'src/app/demo-admin-link';
 import { startService } from 'src/app/start-service';
 import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
@@ -75,6 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       `shakedown: lab ${inventory.name}: ${inventory.pools.length} pools, ${hosts} simulated hosts on 127.x addresses`,
     );
     await engine.startWorker({ concurrency: options.concurrency });
+    say(`shakedown: sign in as admin (approve tokens, moderate, start runs): ${await demoAdminLink(service)}`);
 
     if (options.skipRun) {
       say(`shakedown: ready (no demo run). Pages: ${service.url}/`);

@@ -6,12 +6,23 @@ import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
 import type { CampaignCase, XcpNgTestRule } from 'src/campaign/campaign.types';
 
+/** A suite of the plan as the release page needs it: the test-plan bullets it covers and its size. */
+export interface PlanSuite {
+  id: string;
+  title: string;
+  covers: string[];
+  manual: boolean;
+  /** Distinct cases the plan selects for it. */
+  cases: number;
+}
+
 interface ReleaseCampaign {
   name: string;
   release: string;
   file: string;
   cases: CampaignCase[];
   byKey: ReadonlyMap<string, CampaignCase>;
+  suites: PlanSuite[];
   /** The case an xcp-ng-tests result (by pytest node id) counts for, from the campaign's `xcp_ng_tests`. */
   caseForTest(nodeId: string): CampaignCase | undefined;
 }
@@ -59,6 +70,14 @@ export class CampaignCatalog {
     return matching.find(isPlan) ?? matching[0] ?? all.find(isPlan);
   }
 
+  /** The releases the campaigns of campaigns/ are written for. */
+  releases(): string[] {
+    const all = this.files()
+      .map((f) => this.load(f))
+      .filter((c): c is ReleaseCampaign => c !== undefined);
+    return [...new Set(all.map((c) => c.release))];
+  }
+
   private files(): string[] {
     // Listing and stat-ing the folder on every submission would cost more than the rest of the
     // lookup: a changed campaign is noticed within a few seconds, which is soon enough.
@@ -98,6 +117,13 @@ export class CampaignCatalog {
         file,
         cases: [...byKey.values()],
         byKey,
+        suites: campaign.suites.map((suite) => ({
+          id: suite.id,
+          title: suite.title,
+          covers: suite.covers,
+          manual: suite.manual,
+          cases: new Set(expansion.suites.find((e) => e.suite === suite.id)?.cases.map((c) => c.caseKey)).size,
+        })),
         caseForTest: xcpNgTestsLookup(campaign.xcpNgTests, [...byKey.values()]),
       };
       this.cache.set(file, { mtimeMs, checkedAt: now, campaign: loaded });

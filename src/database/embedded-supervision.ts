@@ -8,7 +8,8 @@ function ownerFile(root: string): string {
   return join(root, 'pg-owner');
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (ours or another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -15,6 +15,7 @@ export enum ExecutionErrorCode {
   NotManual = 'CASE_INVALID_NOT_MANUAL',
   ManualInvalid = 'MANUAL_RESULT_INVALID',
   ScheduleInvalid = 'SCHEDULE_INVALID',
+  ScheduleNotFound = 'SCHEDULE_NOT_FOUND',
 }
 
 export class ExecutionError extends DomainError<ExecutionErrorCode> {}

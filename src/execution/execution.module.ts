@@ -7,6 +7,7 @@ import { DATABASE_URL } from 'src/database/database.tokens';
 import { CaseQueue } from 'src/execution/case-queue';
 import { RunService } from 'src/execution/run.service';
 import { RunsController } from 'src/execution/runs.controller';
+import { Scheduler } from 'src/execution/scheduler';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -39,12 +40,17 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
       useFactory: (db: DataSource, queue: CaseQueue, registry: ScenarioRegistry) => new RunService(db, queue, registry),
     },
     {
+      provide: Scheduler,
+      inject: [getDataSourceToken(), RunService],
+      useFactory: (db: DataSource, runs: RunService) => new Scheduler(db, runs),
+    },
+    {
       provide: ArtifactStore,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => new ArtifactStore(join(config.dataDir, 'artifacts')),
     },
   ],
-  exports: [RunService, CaseQueue],
+  exports: [RunService, CaseQueue, Scheduler],
 })
 export class ExecutionModule implements OnApplicationShutdown {
   constructor(@Inject(CaseQueue) private readonly queue: CaseQueue) {}

@@ -171,11 +171,6 @@ export class RunRepository {
     await queryRows(this.db, `UPDATE runs SET updates = $2 WHERE id = $1`, [runId, JSON.stringify(updates)]);
   }
 
-  async findRunUpdates(runId: string): Promise<unknown> {
-    const [row] = await queryRows(this.db, `SELECT updates FROM runs WHERE id = $1`, [runId]);
-    return row?.updates ?? null;
-  }
-
   async markRunStarted(runId: string): Promise<void> {
     await queryRows(
       this.db,

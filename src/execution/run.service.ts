@@ -14,6 +14,7 @@ import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { NewCase, RunRow } from 'src/execution/run.types';
 import { LabView } from 'src/execution/lab-view';
+import { LabRepository } from 'src/lab/lab.repository';
 import { ArtifactStore } from 'src/results/artifact-store';
 
 export interface StartRunInput {
@@ -50,6 +51,12 @@ export class RunService {
     private readonly registry: ScenarioRegistry,
   ) {
     this.repo = new RunRepository(db);
+  }
+
+  /** The labs one may start a run or a schedule on. */
+  async listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
+    const labs = await new LabRepository(this.db).listLabs();
+    return labs.map(({ name, simulated }) => ({ name, simulated }));
   }
 
   async start(input: StartRunInput): Promise<StartedRun> {

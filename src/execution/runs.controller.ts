@@ -1,7 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { statSync } from 'node:fs';
-import { isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import { CurrentPrincipal } from 'src/auth/principal.decorator';
 import { principalName } from 'src/auth/principal';
@@ -9,6 +7,7 @@ import type { Principal } from 'src/auth/principal';
 import { Role } from 'src/auth/role';
 import { Roles } from 'src/auth/roles.decorator';
 import { parseInput } from 'src/common/input/check-input';
+import { campaignFilePath } from 'src/execution/campaign-files';
 import { CaseQueue } from 'src/execution/case-queue';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunService } from 'src/execution/run.service';
@@ -68,8 +67,6 @@ const manualSchema = z
 
 type StartRunBody = z.infer<typeof startRunSchema>;
 
-const CAMPAIGNS_DIR = join(process.cwd(), 'campaigns');
-
 function parseBody(body: unknown): StartRunBody {
   return parseInput(
     startRunSchema,
@@ -94,21 +91,7 @@ export class RunsController {
     const input = parseBody(body);
     let campaign: string | { text: string; filename: string };
     if (input.campaign) {
-      const rel = normalize(input.campaign);
-      if (isAbsolute(rel) || rel.startsWith('..')) {
-        throw new ExecutionError(
-          `campaign: must be a file under campaigns/, not ${input.campaign}`,
-          ExecutionErrorCode.RequestInvalid,
-          { problems: [{ path: 'campaign', message: 'must be a file under campaigns/' }] },
-        );
-      }
-      campaign = join(CAMPAIGNS_DIR, rel);
-      // A folder (`.`, `suites/`) is no campaign either: refused here, not an EISDIR later.
-      if (!statSync(campaign, { throwIfNoEntry: false })?.isFile()) {
-        throw new ExecutionError(`campaign: no file campaigns/${rel}`, ExecutionErrorCode.RequestInvalid, {
-          problems: [{ path: 'campaign', message: `no file campaigns/${rel}` }],
-        });
-      }
+      campaign = campaignFilePath(input.campaign);
     } else {
       campaign = { text: input.campaignText!, filename: 'campaign (posted)' };
     }

@@ -32,6 +32,22 @@ export function lastTick(cron: string, now: Date): Date {
   }
 }
 
+/** The next time `cron` fires after `now` (UTC); null for an expression that cannot be read. */
+function nextTick(cron: string, now: Date): Date | null {
+  try {
+    return parseExpression(cron, { currentDate: now, tz: 'UTC' }).next().toDate();
+  } catch {
+    return null;
+  }
+}
+
+/** A schedule as its page shows it: when it fires next and what its last firing gave. */
+interface ScheduleView extends ScheduleRow {
+  nextFireAt: Date | null;
+  lastRunNumber: number | null;
+  lastError: string | null;
+}
+
 /**
  * Campaigns on a cron schedule. Every worker checks; a schedule fires once per tick whatever the
  * number of workers, because claiming the tick is one conditional UPDATE. A tick missed while no
@@ -64,6 +80,28 @@ export class Scheduler {
 
   list(): Promise<ScheduleRow[]> {
     return queryRows<ScheduleRow>(this.db, `SELECT ${COLUMNS} FROM schedules ORDER BY name`);
+  }
+
+  async listWithLastRuns(now = new Date()): Promise<ScheduleView[]> {
+    const rows = await queryRows<ScheduleRow & { lastRunNumber: number | null; lastError: string | null }>(
+      this.db,
+      `SELECT s.id, s.name, s.campaign_path AS "campaignPath", s.lab_name AS "labName", s.cron, s.priority, s.enabled,
+              s.last_fired_at AS "lastFiredAt", r.number AS "lastRunNumber", s.last_error AS "lastError"
+         FROM schedules s LEFT JOIN runs r ON r.id = s.last_run_id ORDER BY s.name`,
+    );
+    return rows.map((r) => ({ ...r, nextFireAt: r.enabled ? nextTick(r.cron, now) : null }));
+  }
+
+  /** Pauses (false) or resumes (true) a schedule; false when there is no schedule of that name. */
+  async setEnabled(name: string, enabled: boolean): Promise<boolean> {
+    // Resuming does not replay the ticks missed while paused: the next run starts at the next tick.
+    const rows = await queryRows(
+      this.db,
+      `UPDATE schedules SET enabled = $2, last_fired_at = CASE WHEN $2 THEN now() ELSE last_fired_at END
+        WHERE name = $1 RETURNING id`,
+      [name, enabled],
+    );
+    return rows.length > 0;
   }
 
   async remove(name: string): Promise<boolean> {

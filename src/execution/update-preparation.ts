@@ -147,9 +147,16 @@ export class UpdatePreparation {
           entry.status = 'failed';
           entry.error = err instanceof Error ? err.message : String(err);
           const before = entries.filter((e) => e.status === 'updated').map((e) => e.host);
+          const own = entry.changes.length
+            ? ` — its packages did change (${entry.changes.map((c) => `${c.name} ${c.to ?? 'removed'}`).join(', ')}) but it is not running them`
+            : '';
           throw new UpdateFailure(
-            `${host.name} (pool ${pool.name}): ${entry.error}` +
-              (before.length ? ` — already updated: ${before.join(', ')}` : ' — no host of the pool was changed'),
+            `${host.name} (pool ${pool.name}): ${entry.error}${own}` +
+              (before.length
+                ? ` — already updated: ${before.join(', ')}`
+                : own
+                  ? ''
+                  : ' — no host of the pool was changed'),
           );
         }
       }
@@ -242,8 +249,14 @@ export class UpdatePreparation {
     const uuid = (await must(master, `xe host-list name-label=${host.name} --minimal`)).stdout.trim();
     if (!/^[0-9a-f-]{36}$/.test(uuid)) throw new UpdateFailure(`xe does not know host ${host.name}`);
     await must(master, `xe host-disable uuid=${uuid}`);
-    await must(master, `xe host-evacuate uuid=${uuid}`, 3_600_000);
-    await must(master, `xe host-reboot uuid=${uuid}`);
+    try {
+      await must(master, `xe host-evacuate uuid=${uuid}`, 3_600_000);
+      await must(master, `xe host-reboot uuid=${uuid}`);
+    } catch (err) {
+      // Not rebooted: the host goes back into service rather than staying disabled behind the run.
+      await master.exec(`xe host-enable uuid=${uuid}`, { timeoutMs: 60_000 }).catch(() => undefined);
+      throw err;
+    }
     await this.until(`${host.name} back with a new boot id`, async () => {
       const now = await bootId(runner);
       return now !== undefined && now !== before;

@@ -23,14 +23,4 @@ export class NotifyRepository {
       [runId, target, r.status, r.attempts, r.error ?? null],
     );
   }
-
-  async list(
-    runId: string,
-  ): Promise<Array<{ target: string; status: string; attempts: number; error: string | null }>> {
-    return queryRows(
-      this.db,
-      `SELECT target, status, attempts, error FROM run_notifications WHERE run_id = $1 ORDER BY target`,
-      [runId],
-    );
-  }
 }

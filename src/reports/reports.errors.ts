@@ -5,6 +5,7 @@ export enum ReportsErrorCode {
   CaseNotFound = 'REPORT_CASE_NOT_FOUND',
   ArtifactNotFound = 'REPORT_ARTIFACT_NOT_FOUND',
   CompareInvalid = 'REPORT_COMPARE_INVALID',
+  ReleaseInvalid = 'REPORT_RELEASE_INVALID',
   KnownIssueInvalid = 'REPORT_KNOWN_ISSUE_INVALID',
   ExportFormatInvalid = 'REPORT_EXPORT_FORMAT_INVALID',
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, ParseIntPipe, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ComparisonService } from 'src/comparison/comparison.service';
@@ -12,6 +12,8 @@ import { ArtifactStore } from 'src/results/artifact-store';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { intParam, listParam, sendHtml } from 'src/web/html';
 import { PageErrorFilter } from 'src/web/page-error.filter';
+import { RELEASE_VERDICTS } from 'src/web/release-verdicts';
+import type { ReleaseVerdicts } from 'src/web/release-verdicts';
 
 type QueryBag = Record<string, unknown>;
 
@@ -27,12 +29,18 @@ export class PagesController {
     private readonly read: ResultsReadRepository,
     private readonly artifacts: ArtifactStore,
     private readonly runRepo: RunRepository,
+    @Optional() @Inject(RELEASE_VERDICTS) private readonly releases?: ReleaseVerdicts,
   ) {}
 
   @Get()
   async dashboard(@Res() res: Response): Promise<void> {
-    const runs = await this.views.dashboard();
-    sendHtml(res, this.renderer.render('dashboard', { runs }, { title: 'Runs', simulated: false }));
+    const [runs, releases] = await Promise.all([this.views.dashboard(), this.releases?.verdicts() ?? []]);
+    // The home page answers "what broke lately?" before listing everything.
+    const regressions = runs.filter((r) => r.newFailures > 0).slice(0, 10);
+    sendHtml(
+      res,
+      this.renderer.render('dashboard', { runs, releases, regressions }, { title: 'Runs', simulated: false }),
+    );
   }
 
   @Get('runs/:number')

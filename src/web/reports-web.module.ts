@@ -53,6 +53,6 @@ import { RunEventsService } from 'src/web/run-events.service';
     PageErrorFilter,
     RunEventsService,
   ],
-  exports: [ReportViewsService, ComparisonService],
+  exports: [ReportViewsService, ComparisonService, ViewRenderer, PageErrorFilter],
 })
 export class ReportsWebModule {}

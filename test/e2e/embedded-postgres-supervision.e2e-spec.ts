@@ -1,18 +1,10 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from 'src/database/embedded-supervision';
 import { LongRunning, startCli } from 'test/utils/cli';
 import { freePort } from 'test/utils/sshd';
 import { waitUntil } from 'test/utils/wait';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * `shakedown serve` with its embedded PostgreSQL, killed the hard way: the server it owns is

@@ -86,6 +86,20 @@ describe('npm start (shakedown demo)', () => {
       const [, url] = (await again.waitFor(/Pages: (\S+)\//, 120_000)) as [string, string];
       const runs = await (await fetch(`${url}/api/v1/runs`)).json();
       expect(JSON.stringify(runs)).toContain('"number":1');
+      // Each start prints a fresh admin sign-in link and revokes the previous one.
+      const links = [
+        ...`${demo.output().stderr}${again.output().stderr}`.matchAll(/sign in as admin[^:]*: (\S+#token=(\S+))/g),
+      ];
+      expect(links).toHaveLength(2);
+      const whoami = (token: string) =>
+        fetch(`${url}/api/v1/whoami`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      await expect(whoami(links[0]![2]!)).resolves.toBe(401);
+      const page = await browser.newPage();
+      await page.goto(links[1]![1]!);
+      await page.waitForURL(`${url}/`);
+      await expect(page.locator('header .session').innerText()).resolves.toContain('demo admin');
+      expect(page.url()).not.toContain('token');
+      await page.close();
     } finally {
       await again.stop('SIGINT');
     }

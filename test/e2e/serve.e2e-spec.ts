@@ -74,7 +74,8 @@ describe('shakedown serve', () => {
       .send({ campaignText: CAMPAIGN_WITH_BAD_EXPRESSION, lab: 'no-such-lab' })
       .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'CAMPAIGN_INVALID' });
-    expect(res.body.message).toMatch(/^campaign \(posted\):9:15: .*requires_when\[0\]\.when: /);
+    // column 25 is the second `==` inside the quoted expression, not the quote that opens it
+    expect(res.body.message).toMatch(/^campaign \(posted\):9:25: .*requires_when\[0\]\.when: /);
   });
 
   it('should answer a request body that fails validation with 400 naming each faulty field by its path', async () => {

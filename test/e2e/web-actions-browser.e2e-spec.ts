@@ -5,7 +5,7 @@ import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { createResultsTestApp, ResultsFactory, TEST_ADMIN_TOKEN } from 'test/utils/results-factory';
 
 /**
- * The page actions that write go through the API with the tester's token typed in the page:
+ * The page actions that write go through the API with the signed-in session (cookie + CSRF header):
  * recording a manual check from the case page (real browser, real API, real database).
  */
 describe('page actions (browser)', () => {
@@ -27,7 +27,7 @@ describe('page actions (browser)', () => {
     await db?.close();
   });
 
-  it('should record a manual check from the case page and refuse a missing token', async () => {
+  it('should record a manual check from the case page once signed in, and offer sign-in before', async () => {
     const f = new ResultsFactory(db.dataSource);
     const run = await f.run({ campaignName: 'release', release: '8.3.0', status: 'running' });
     await db.dataSource.query(
@@ -41,14 +41,15 @@ describe('page actions (browser)', () => {
     await expect(page.locator('ol.checklist li').innerText()).resolves.toBe(
       'Install with an answer file <b>unattended</b>',
     );
+    // Signed out: no form, a way to sign in instead.
+    await expect(page.locator('section.manual-check form').count()).resolves.toBe(0);
+    await page.locator('section.manual-check').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('API token').fill(TEST_ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${url}/runs/${run.number}/cases/abcdefabcdef`);
     const form = page.locator('section.manual-check form');
     await form.locator('select[name=outcome]').selectOption('failed');
     await form.locator('textarea[name=notes]').fill('the answer file was ignored');
-    await form.locator('button').click();
-    await page.waitForFunction(() =>
-      /refused: /.test(document.querySelector('section.manual-check .form-status')?.textContent ?? ''),
-    );
-    await form.locator('input[name=token]').fill(TEST_ADMIN_TOKEN);
     await Promise.all([page.waitForEvent('load'), form.locator('button').click()]);
     const [c] = await db.dataSource.query(
       `SELECT outcome, reason, manual_result AS m FROM cases WHERE case_hash = 'abcdefabcdef'`,

@@ -36,11 +36,10 @@ const DESELECTED = [
 ];
 
 /**
- * Share of collected tests that must pass: what was measured last (see src/simulator/README.md).
- * 0/58 on 2026-12-03: every test stops in the suite's host setup at `lsblk`, which the simulated
- * dom0 does not have yet; raised as the dom0 and xe gain what the suite asks for.
+ * Share of collected tests that must pass: what was measured last (see src/simulator/README.md,
+ * which lists every test that still fails and why). 24/58 on 2026-12-03, in 0.8 min of pytest.
  */
-const FLOOR = 0;
+const FLOOR = 24 / 58;
 
 // Not 127.10/127.20 of the default lab: port 22 must be free on these addresses even when another
 // lab of the default config runs on this machine.

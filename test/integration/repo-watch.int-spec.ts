@@ -1,18 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { Engine } from 'src/execution/engine';
 import { RunUpdatesRecord } from 'src/execution/update-preparation';
-import { LabRepository } from 'src/lab/lab.repository';
-import { parseInventory } from 'src/lab/inventory.loader';
-import { defaultScenarios } from 'src/scenarios/default-scenarios';
-import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
-import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { RepoWatcher, WatchSettings } from 'src/watch/repo-watcher';
 import { WatchErrorCode } from 'src/watch/watch.errors';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { runCli } from 'test/utils/cli';
+import { openSimEngine } from 'test/utils/sim-engine';
 import { waitUntil } from 'test/utils/wait';
 
 /** The repository watcher against the simulated lab's xcp-ng-testing, served over HTTP. */
@@ -30,14 +26,7 @@ describe('repository watcher', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-watch-'));
     db = await createTestDatabase();
-    lab = await startSimulatedLab({ speed: 600, stateDir: join(dir, 'sim') });
-    await new LabRepository(db.dataSource).upsertInventory(parseInventory(JSON.stringify(lab.inventory)));
-    engine = await Engine.open({
-      databaseUrl: db.url,
-      dataDir: dir,
-      registry: new ScenarioRegistry(defaultScenarios()),
-      logger: pino({ level: 'silent' }),
-    });
+    ({ lab, engine } = await openSimEngine(dir, db, { controlApi: true }));
     await engine.startWorker({ concurrency: 2, updates: { pollMs: 50, healthTimeoutMs: 60_000 } });
     writeFileSync(
       join(dir, 'candidates.yaml'),

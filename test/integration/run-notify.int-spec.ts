@@ -3,15 +3,11 @@ import { createServer as createTcpServer, Server as TcpServer, Socket } from 'no
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { Engine } from 'src/execution/engine';
-import { LabRepository } from 'src/lab/lab.repository';
-import { parseInventory } from 'src/lab/inventory.loader';
 import { Notifier } from 'src/notify/notifier';
-import { defaultScenarios } from 'src/scenarios/default-scenarios';
-import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
-import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
+import { openSimEngine } from 'test/utils/sim-engine';
 import { waitUntil } from 'test/utils/wait';
 
 interface Hit {
@@ -102,14 +98,7 @@ describe('run notifications', () => {
     db = await createTestDatabase();
     hooks = await receiver({ '/text': [500, 502], '/broken': [503, 503, 503, 503] });
     smtp = await smtpSink();
-    lab = await startSimulatedLab({ speed: 600, stateDir: join(dir, 'sim'), controlApi: false });
-    await new LabRepository(db.dataSource).upsertInventory(parseInventory(JSON.stringify(lab.inventory)));
-    engine = await Engine.open({
-      databaseUrl: db.url,
-      dataDir: dir,
-      registry: new ScenarioRegistry(defaultScenarios()),
-      logger: pino({ level: 'silent' }),
-    });
+    ({ lab, engine } = await openSimEngine(dir, db));
     const notifier = new Notifier(
       engine.db,
       {

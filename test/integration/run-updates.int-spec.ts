@@ -1,16 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { Engine } from 'src/execution/engine';
 import { RunUpdatesRecord } from 'src/execution/update-preparation';
-import { LabRepository } from 'src/lab/lab.repository';
-import { parseInventory } from 'src/lab/inventory.loader';
-import { defaultScenarios } from 'src/scenarios/default-scenarios';
-import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
-import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { hostPackages, evr } from 'src/simulator/packages/host-packages';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
+import { openSimEngine } from 'test/utils/sim-engine';
 import { waitUntil } from 'test/utils/wait';
 
 const campaign = (updates: string): string => `name: candidates
@@ -58,14 +54,7 @@ describe('update candidates as a run preparation', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-run-updates-'));
     db = await createTestDatabase();
-    lab = await startSimulatedLab({ speed: 600, stateDir: join(dir, 'sim'), controlApi: false });
-    await new LabRepository(db.dataSource).upsertInventory(parseInventory(JSON.stringify(lab.inventory)));
-    engine = await Engine.open({
-      databaseUrl: db.url,
-      dataDir: dir,
-      registry: new ScenarioRegistry(defaultScenarios()),
-      logger: pino({ level: 'silent' }),
-    });
+    ({ lab, engine } = await openSimEngine(dir, db));
     await engine.startWorker({ concurrency: 2, updates: { pollMs: 50, healthTimeoutMs: 60_000 } });
   });
 
@@ -127,5 +116,41 @@ describe('update candidates as a run preparation', () => {
     // The lab snapshot, taken after the updates, is what the cases ran on.
     const snap = r.snapshot.hosts.find((h) => h.name === 'sim-830-a');
     expect(snap?.packages['xapi-core']).toBe('24.19.2-1.12.xcpng8.3');
+  }, 150_000);
+
+  it('should reboot the hosts whose update needs it, and report a pool left half-updated when one cannot be', async () => {
+    lab.packages.publish({ name: 'xen-hypervisor', version: '4.17.5-6.9.xcpng8.3' });
+    const xen = { name: 'xen-hypervisor', from: '4.17.5-6.1.xcpng8.3', to: '4.17.5-6.9.xcpng8.3' };
+    // sim-830-b runs a VM on its local storage: it cannot be evacuated, so it cannot be rebooted.
+    const stuck = await finish('xen.yaml', campaign('{ enablerepo: xcp-ng-testing, packages: [xen-hypervisor] }'));
+    expect(stuck.status).toBe('error');
+    expect(stuck.error).toMatch(
+      /^update preparation failed: sim-830-b \(pool pool-830\): `xe host-evacuate uuid=[0-9a-f-]{36}` exited 1: .*doesn't have access to an SR/,
+    );
+    expect(stuck.error).toMatch(
+      /its packages did change \(xen-hypervisor 4\.17\.5-6\.9\.xcpng8\.3\) but it is not running them — already updated: sim-830-a$/,
+    );
+    expect(stuck.updates.hosts.map((h) => [h.host, h.status, h.rebooted])).toEqual([
+      ['sim-830-a', 'updated', true],
+      ['sim-830-b', 'failed', false],
+    ]);
+    expect(stuck.updates.hosts[1]!.changes).toEqual([xen]);
+    expect(lab.model.hostByName('sim-830-b')!.enabled).toBe(true);
+    expect(stuck.cases.every((c) => c.outcome === null)).toBe(true);
+
+    // Without it, every host of the next pool is updated and rebooted, master first.
+    const bootedBefore = lab.model.hostByName('sim-830b-b')!.bootedAt;
+    // As an administrator would: that VM shut down (sim-830-b already has the build, so nothing reboots it).
+    const rocky = [...lab.model.state.vms.values()].find((v) => v.name === 'rocky9-local')!;
+    rocky.powerState = 'halted';
+    rocky.residentOn = null;
+    const r = await finish('xen-again.yaml', campaign('{ enablerepo: xcp-ng-testing, packages: [xen-hypervisor] }'));
+    expect({ status: r.status, error: r.error }).toEqual({ status: 'finished', error: null });
+    const b = r.updates.hosts.filter((h) => h.pool === 'pool-830-b');
+    expect(b.map((h) => [h.host, h.master, h.status, h.rebooted, h.changes])).toEqual([
+      ['sim-830b-a', true, 'updated', true, [xen]],
+      ['sim-830b-b', false, 'updated', true, [xen]],
+    ]);
+    expect(lab.model.hostByName('sim-830b-b')!.bootedAt).toBeGreaterThan(bootedBefore);
   }, 150_000);
 });

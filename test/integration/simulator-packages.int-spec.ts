@@ -12,13 +12,14 @@ import { DEFAULT_LAB_CONFIG } from 'src/simulator/lab/simulated-lab';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
+import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
 import { PACKAGE_COMMANDS } from 'src/simulator/shell/commands/package-commands';
 import { runShell } from 'src/simulator/shell/shell-runner';
 import { ShellEnv } from 'src/simulator/shell/shell-types';
 import { FolderVfs } from 'src/simulator/shell/vfs';
 
-const TABLE = { ...CORE_COMMANDS, ...PACKAGE_COMMANDS, ...HARDWARE_COMMANDS };
+const TABLE = { ...CORE_COMMANDS, ...PACKAGE_COMMANDS, ...HARDWARE_COMMANDS, ...DOM0_COMMANDS };
 
 /** A dom0 shell in-process (no SSH): the package, module and hardware commands against the default lab. */
 async function dom0(hostName: string): Promise<{
@@ -141,7 +142,7 @@ describe('simulated dom0 packages, kernel modules and hardware', () => {
     expect(hardwareClass(profile)).toBe('simulated / intel-xeon-scalable-gen2 / bnxt_en / megaraid_sas');
     const bug = await sh('xen-bugtool --yestoall');
     const path = /Writing tarball (\S+) successful/.exec(bug.stdout)?.[1];
-    expect(path).toMatch(/^\/var\/opt\/xen\/bug-report\/bug-report-\d{8}T\d{6}\.tar$/);
+    expect(path).toMatch(/^\/var\/opt\/xen\/bug-report\/bug-report-\d{14}\.tar\.bz2$/);
     expect((await sh(`test -s ${path}`)).exitCode).toBe(0);
   });
 });

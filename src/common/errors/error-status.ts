@@ -43,6 +43,8 @@ const auth: StatusOf<AuthErrorCode> = {
   [AuthErrorCode.TokenState]: CONFLICT,
   [AuthErrorCode.TokenInvalid]: B,
   [AuthErrorCode.RegistrationRateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [AuthErrorCode.CsrfForbidden]: HttpStatus.FORBIDDEN,
+  [AuthErrorCode.SignInInvalid]: B,
   [AuthErrorCode.NameTaken]: CONFLICT,
 };
 
@@ -90,6 +92,7 @@ const execution: StatusOf<ExecutionErrorCode> = {
   [ExecutionErrorCode.NotManual]: B,
   [ExecutionErrorCode.ManualInvalid]: B,
   [ExecutionErrorCode.ScheduleInvalid]: B,
+  [ExecutionErrorCode.ScheduleNotFound]: NF,
 };
 
 const lab: StatusOf<LabErrorCode> = {
@@ -155,6 +158,7 @@ const reports: StatusOf<ReportsErrorCode> = {
   [ReportsErrorCode.CaseNotFound]: NF,
   [ReportsErrorCode.ArtifactNotFound]: NF,
   [ReportsErrorCode.CompareInvalid]: B,
+  [ReportsErrorCode.ReleaseInvalid]: B,
   [ReportsErrorCode.KnownIssueInvalid]: B,
   [ReportsErrorCode.ExportFormatInvalid]: B,
 };

@@ -8,6 +8,7 @@ import { HostKeyPins1764150000000 } from 'src/database/migrations/1764150000000-
 import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-RunUpdates';
 import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-RepoWatches';
 import { RunNotifications1764180000000 } from 'src/database/migrations/1764180000000-RunNotifications';
+import { WebSessions1764190000000 } from 'src/database/migrations/1764190000000-WebSessions';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   RunUpdates1764160000000,
   RepoWatches1764170000000,
   RunNotifications1764180000000,
+  WebSessions1764190000000,
 ];

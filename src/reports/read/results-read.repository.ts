@@ -21,7 +21,7 @@ import type {
 } from 'src/reports/read/read-models';
 
 /** The one thing the read model needs from a database: TypeORM's DataSource and a pg pool both fit. */
-interface SqlQueryable {
+export interface SqlQueryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 

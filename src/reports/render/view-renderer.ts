@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
+import { currentViewer } from 'src/common/request/viewer';
 import { withoutServerPaths } from 'src/common/errors/server-paths';
 import { chartJsFile, publicDir, viewsDir } from 'src/reports/render/project-paths';
 import { templateHelpers } from 'src/reports/render/template-helpers';
@@ -53,10 +54,13 @@ export class ViewRenderer {
 
   /** A page inside the layout. */
   render(page: string, model: Record<string, unknown>, layout: LayoutOptions): string {
-    const body = this.renderFragment(`pages/${page}`, { ...model, standalone: Boolean(layout.standalone) });
+    // A static report is read by anyone, anywhere: it never carries a session's name or CSRF token.
+    const viewer = layout.standalone ? null : currentViewer();
+    const body = this.renderFragment(`pages/${page}`, { ...model, viewer, standalone: Boolean(layout.standalone) });
     this.layout ??= this.compile('layouts/main');
     return this.layout({
       ...layout,
+      viewer,
       body,
       inline: layout.standalone ? this.inlineAssets() : null,
     });

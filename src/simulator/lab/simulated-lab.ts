@@ -1,3 +1,4 @@
+import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
 import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -6,13 +7,15 @@ import { buildLab } from 'src/simulator/config/build-lab';
 import { LabConfig, loadLabConfig } from 'src/simulator/config/lab-config';
 import { startControlApi, ControlApi } from 'src/simulator/faults/control-api';
 import { ActiveFault, FaultBoard, FaultSpec } from 'src/simulator/faults/fault-board';
-import { hostVirtualFile } from 'src/simulator/lab/host-files';
+import { hostVirtualFile, initDom0Files } from 'src/simulator/lab/host-files';
 import { linkSharedSrMounts } from 'src/simulator/lab/sr-mounts';
 import { InventoryHostJson, LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { LabModel, OperationRecord } from 'src/simulator/model/lab-model';
 import { SimHost, SimVm } from 'src/simulator/model/types';
 import { PublishedBuilds, publishedBuilds } from 'src/simulator/packages/published-builds';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
+import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
+import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
@@ -98,8 +101,16 @@ const HOST_COMMANDS: CommandTable = {
   ...OD_COMMANDS,
   ...PACKAGE_COMMANDS,
   ...HARDWARE_COMMANDS,
+  ...DOM0_COMMANDS,
+  ...HTTP_CLIENT_COMMANDS,
 };
-const GUEST_TABLE: CommandTable = { ...CORE_COMMANDS, ...FIO_COMMANDS, ...GUEST_COMMANDS, ...TOOLS_CD_COMMANDS };
+const GUEST_TABLE: CommandTable = {
+  ...CORE_COMMANDS,
+  ...FIO_COMMANDS,
+  ...GUEST_COMMANDS,
+  ...GUEST_IP_COMMANDS,
+  ...TOOLS_CD_COMMANDS,
+};
 
 class Lab implements SimulatedLab {
   inventory!: LabInventoryJson;
@@ -183,8 +194,12 @@ class Lab implements SimulatedLab {
   private async startHostEndpoint(host: SimHost, hanging?: () => boolean, port?: number): Promise<number> {
     // Nested hosts get renamed; their files and key follow their uuid instead.
     const id = hanging ? `nested-${host.uuid}` : host.name;
-    const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) => hostVirtualFile(this.model, host, p));
+    const faultActive = (kind: string): boolean => this.board.find(host.uuid, kind as FaultSpec['kind']) !== undefined;
+    const vfs = new FolderVfs(join(this.stateDir, 'hosts', id, 'fs'), (p) =>
+      hostVirtualFile(this.model, host, p, faultActive),
+    );
     await vfs.init();
+    await initDom0Files(vfs);
     await initHostFiles(vfs, this.model, host);
     writeInternalPem(this.model, host, vfs.real(INTERNAL_PEM));
     await linkSharedSrMounts(vfs, this.model, host, join(this.stateDir, 'srs'));
@@ -198,7 +213,7 @@ class Lab implements SimulatedLab {
       host: () => host,
       xe: (argv) => runXe(this.xeContext(host), argv),
       bootedAt: () => host.bootedAt,
-      faultActive: (kind) => this.board.find(host.uuid, kind as FaultSpec['kind']) !== undefined,
+      faultActive,
     };
     const endpoint = new SshEndpoint({
       name: host.name,

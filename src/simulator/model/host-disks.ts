@@ -7,13 +7,13 @@ import { SimHost } from 'src/simulator/model/types';
  * when the host has one, and two disks no SR uses (one with 512 B sectors, one with 4 KiB) for
  * tests that create their own SRs. Sizes in bytes.
  */
-interface BlockDevice {
+export interface BlockDevice {
   name: string;
   kname: string;
   pkname: string;
   size: number;
   logSec: 512 | 4096;
-  type: 'disk' | 'part';
+  type: 'disk' | 'part' | 'lvm';
   mountpoint: string;
   ro: boolean;
   major: number;
@@ -65,7 +65,7 @@ export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] 
     ...(sr3 > 0 ? [part(sda, 3, sr3, '')] : []),
     part(sda, 4, 512 * MIB, '/boot/efi'),
     part(sda, 5, 4 * GIB, '/var/log'),
-    part(sda, 6, 1 * GIB, ''),
+    part(sda, 6, 1 * GIB, '[SWAP]'),
   ];
   const lvm = sizeOf('/dev/sdb', 0);
   let minor = 16;
@@ -78,5 +78,38 @@ export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] 
   const letter = (i: number): string => String.fromCharCode(97 + i);
   out.push(disk(`sd${letter(minor / 16)}`, minor, 100 * GIB, 512, n));
   out.push(disk(`sd${letter(minor / 16 + 1)}`, minor + 16, 100 * GIB, 4096, n + 1));
+  return out;
+}
+
+/** device-mapper names double a dash that is part of a name */
+const dmName = (s: string): string => s.replace(/-/g, '--');
+
+/**
+ * The device-mapper volumes SRs keep open on the host's disks, as children of the partition or
+ * disk that holds them (major 253, kernel names dm-N): a local ext SR's logical volume mounted at
+ * /run/sr-mount/<sr>, an LVM SR's `MGT` volume. What makes lsblk report such a disk as in use.
+ */
+export function deviceMapperHolders(model: LabModel, host: SimHost, devices: BlockDevice[]): BlockDevice[] {
+  const out: BlockDevice[] = [];
+  for (const pbd of model.state.pbds.values()) {
+    if (pbd.hostUuid !== host.uuid || !pbd.attached) continue;
+    const sr = model.state.srs.get(pbd.srUuid);
+    const parent = devices.find((d) => `/dev/${d.name}` === pbd.deviceConfig['device']);
+    if (!sr || !parent || (sr.type !== 'ext' && sr.type !== 'lvm')) continue;
+    const ext = sr.type === 'ext';
+    out.push({
+      name: ext ? `XSLocalEXT--${dmName(sr.uuid)}-${dmName(sr.uuid)}` : `VG_XenStorage--${dmName(sr.uuid)}-MGT`,
+      kname: `dm-${out.length}`,
+      pkname: parent.kname,
+      size: ext ? parent.size - 12 * MIB : 4 * MIB,
+      logSec: parent.logSec,
+      type: 'lvm',
+      mountpoint: ext ? `/run/sr-mount/${sr.uuid}` : '',
+      ro: false,
+      major: 253,
+      minor: out.length,
+      wwn: '',
+    });
+  }
   return out;
 }

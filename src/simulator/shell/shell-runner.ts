@@ -43,6 +43,16 @@ function simulatorCommand(name: string, handler: CommandHandler, env: ShellEnv, 
         out: (c) => out.push(typeof c === 'string' ? Buffer.from(c) : c),
         err: (c) => err.push(c),
         signal: ctx.signal ?? new AbortController().signal,
+        shell: {
+          fs: ctx.fs,
+          cwd: ctx.cwd,
+          env: ctx.env,
+          exec: async (command) => {
+            if (!ctx.exec) return { stdout: '', stderr: 'sh: cannot run commands here\n', exitCode: 126 };
+            const r = await ctx.exec(command, { cwd: ctx.cwd, signal: ctx.signal });
+            return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+          },
+        },
       },
       env,
     );

@@ -41,6 +41,17 @@ export interface CommandIo {
   err(chunk: string): void;
   /** aborted when the SSH channel closes */
   signal: AbortSignal;
+  /** the shell the command runs in (absent when a handler is called directly) */
+  shell?: ShellAccess;
+}
+
+/** What a simulator command sees of the shell that runs it: its files, folder and variables. */
+interface ShellAccess {
+  fs: IFileSystem;
+  cwd: string;
+  env: Map<string, string>;
+  /** runs a command line in the same shell (e.g. `tar` for xen-bugtool) */
+  exec(command: string): Promise<{ stdout: string; stderr: string; exitCode: number }>;
 }
 
 export type CommandHandler = (io: CommandIo, env: ShellEnv) => Promise<number>;

@@ -1,5 +1,6 @@
-import { createCipheriv, createHash } from 'node:crypto';
-import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
+import { createCipheriv, createHash, randomInt } from 'node:crypto';
+import { posix } from 'node:path';
+import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 import { normalisePath } from 'src/simulator/shell/vfs';
 
 /** `uptime`'s line, from the simulated clock and the last boot. */
@@ -26,8 +27,96 @@ function pseudoRandom(seed: string, zeros: Buffer): Buffer {
   return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(zeros);
 }
 
+const TEMPLATE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * coreutils 8.22 `mktemp [-d] [-u] [-q] [-p DIR|--tmpdir[=DIR]] [-t] [--suffix=S] [TEMPLATE]`:
+ * X's at the end of the template become random letters and digits; the file (mode 600) or folder
+ * (700) is created, and its name printed.
+ */
+async function mktemp(io: CommandIo): Promise<number> {
+  const fs = io.shell?.fs;
+  if (!fs) return 1;
+  let dir = false;
+  let dryRun = false;
+  let quiet = false;
+  let tmpdir: string | undefined;
+  let legacyT = false;
+  let suffix = '';
+  let template: string | undefined;
+  const fail = (msg: string): number => {
+    if (!quiet) io.err(`mktemp: ${msg}\n`);
+    return 1;
+  };
+  for (let i = 0; i < io.argv.length; i++) {
+    const a = io.argv[i]!;
+    if (a === '-d' || a === '--directory') dir = true;
+    else if (a === '-u' || a === '--dry-run') dryRun = true;
+    else if (a === '-q' || a === '--quiet') quiet = true;
+    else if (a === '-t') legacyT = true;
+    else if (a === '-p') tmpdir = io.argv[++i];
+    else if (a.startsWith('-p')) tmpdir = a.slice(2);
+    else if (a === '--tmpdir') tmpdir = '';
+    else if (a.startsWith('--tmpdir=')) tmpdir = a.slice(9);
+    else if (a.startsWith('--suffix=')) suffix = a.slice(9);
+    else if (a === '--suffix') suffix = io.argv[++i] ?? '';
+    else if (/^-[duqt]+$/.test(a)) {
+      dir ||= a.includes('d');
+      dryRun ||= a.includes('u');
+      quiet ||= a.includes('q');
+      legacyT ||= a.includes('t');
+    } else if (a.startsWith('-')) return fail(`unrecognized option '${a}'\nTry 'mktemp --help' for more information.`);
+    else if (template === undefined) template = a;
+    else return fail("too many templates\nTry 'mktemp --help' for more information.");
+  }
+  const explicit = template !== undefined;
+  template ??= 'tmp.XXXXXXXXXX';
+  if (!/X{3,}$/.test(template)) return fail(`too few X's in template '${template}${suffix}'`);
+  if (explicit && template.includes('/') && (tmpdir !== undefined || legacyT)) {
+    return fail(`invalid template, '${template}', contains directory separator`);
+  }
+  const base = !explicit || tmpdir !== undefined || legacyT ? tmpdir || io.shell?.env.get('TMPDIR') || '/tmp' : '';
+  const cwd = io.shell?.cwd ?? '/root';
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const name = template.replace(/X+$/, (xs) =>
+      Array.from({ length: xs.length }, () => TEMPLATE_CHARS[randomInt(TEMPLATE_CHARS.length)]).join(''),
+    );
+    const path = posix.resolve(cwd, base, `${name}${suffix}`);
+    if (await fs.exists(path)) continue;
+    if (!(await fs.exists(posix.dirname(path)))) {
+      return fail(
+        `failed to create ${dir ? 'directory' : 'file'} via template '${posix.join(base, template)}${suffix}': No such file or directory`,
+      );
+    }
+    if (!dryRun) {
+      if (dir) {
+        await fs.mkdir(path);
+        await fs.chmod(path, 0o700);
+      } else {
+        await fs.writeFile(path, '');
+        await fs.chmod(path, 0o600);
+      }
+    }
+    io.out(`${base || !explicit ? path : posix.join(posix.dirname(template), posix.basename(path))}\n`);
+    return 0;
+  }
+  return fail(`failed to create file via template '${template}': File exists`);
+}
+
+/** `nproc [--all] [--ignore=N]`: dom0's or the guest's vCPUs. */
+async function nproc(io: CommandIo, env: ShellEnv): Promise<number> {
+  const host = env.host();
+  const n = env.vm?.vcpus ?? env.model.state.vms.get(host.controlDomainUuid)?.vcpus ?? Math.min(16, host.cpuCount);
+  const ignoreArg = io.argv.find((a) => a.startsWith('--ignore='))?.slice(9);
+  const ignore = ignoreArg === undefined ? 0 : parseInt(ignoreArg, 10) || 0;
+  io.out(`${Math.max(1, n - (io.argv.includes('--all') ? 0 : ignore))}\n`);
+  return 0;
+}
+
 export const CORE_COMMANDS: CommandTable = {
   sync: async () => 0,
+  mktemp,
+  nproc,
   hostname: async (io, env) => {
     io.out(`${env.hostname}\n`);
     return 0;

@@ -1,7 +1,5 @@
-import { pack } from 'tar-stream';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost, SimPif } from 'src/simulator/model/types';
-import { versionInfo } from 'src/simulator/model/versions';
 import {
   DEPMOD_CONF,
   DEPMOD_CONF_TEXT,
@@ -163,42 +161,6 @@ export const HARDWARE_COMMANDS: CommandTable = {
         '',
       ].join('\n'),
     );
-    return 0;
-  },
-  /** Collects the host's logs and identity files into a tarball under /var/opt/xen/bug-report. */
-  'xen-bugtool': async (io, env) => {
-    if (!io.argv.includes('--yestoall') && !io.argv.includes('-y')) {
-      io.out(
-        'This application will collate dmesg output, details of the hardware configuration of your machine, ...\nDo you want to continue? [Y/n] ',
-      );
-      io.err('\nAborted: no answer (use --yestoall)\n');
-      return 1;
-    }
-    const host = env.host();
-    const stamp = new Date(env.model.clock.now()).toISOString().replace(/[-:]/g, '').slice(0, 15);
-    const name = `bug-report-${stamp}`;
-    const tar = pack();
-    const parts: Buffer[] = [];
-    tar.on('data', (c: unknown) => void parts.push(c as Buffer));
-    const done = new Promise<void>((resolve) => tar.on('end', () => resolve()));
-    for (const f of [
-      '/etc/xensource-inventory',
-      '/var/log/xensource.log',
-      '/var/log/SMlog',
-      '/var/log/daemon.log',
-      '/var/log/kern.log',
-      '/var/log/yum.log',
-    ]) {
-      const data = await env.vfs.read(f);
-      if (data) tar.entry({ name: `${name}${f}`, size: data.length, mtime: new Date(0) }, data);
-    }
-    const inv = Buffer.from(`host ${host.name} XCP-ng ${versionInfo(host.version).productVersion} (simulated)\n`);
-    tar.entry({ name: `${name}/host.txt`, size: inv.length, mtime: new Date(0) }, inv);
-    tar.finalize();
-    await done;
-    const path = `/var/opt/xen/bug-report/${name}.tar`;
-    await env.vfs.write(path, Buffer.concat(parts), false);
-    io.out(`Writing tarball ${path} successful.\n`);
     return 0;
   },
 };
