@@ -41,8 +41,9 @@ import { RunEventsService } from 'src/web/run-events.service';
     },
     {
       provide: RunExportService,
-      inject: [ResultsReadRepository],
-      useFactory: (read: ResultsReadRepository) => new RunExportService(read),
+      inject: [ResultsReadRepository, AppConfig],
+      // Case links in exports are absolute, as the CLI's are: a JUnit file is read far from the server.
+      useFactory: (read: ResultsReadRepository, config: AppConfig) => new RunExportService(read, config.publicUrl),
     },
     {
       provide: RunRepository,

@@ -52,6 +52,11 @@ describe('no absolute server paths in answers', () => {
     if (!url().endsWith(String(run))) expect(text).toContain('./.shakedown/keys/lab.key');
   });
 
+  it('should link each case of the JUnit export from the API by its absolute URL, as the CLI export does', async () => {
+    const res = await request(app.getHttpServer()).get(`/api/v1/runs/${run}/export?format=junit`).expect(200);
+    expect(res.text).toMatch(new RegExp(`https?://[^\\s<"]+/runs/${run}/cases/`));
+  });
+
   it('should refuse a campaign that is a folder with a 400 that names no server path', async () => {
     for (const campaign of ['.', 'campaigns/..']) {
       const res = await request(app.getHttpServer())

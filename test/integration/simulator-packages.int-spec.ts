@@ -145,4 +145,14 @@ describe('simulated dom0 packages, kernel modules and hardware', () => {
     expect(path).toMatch(/^\/var\/opt\/xen\/bug-report\/bug-report-\d{14}\.tar\.bz2$/);
     expect((await sh(`test -s ${path}`)).exitCode).toBe(0);
   });
+  it('should keep yum history: failing while empty, then newest transaction first as the suite parses it', async () => {
+    const { sh } = await dom0('sim-830-a');
+    expect(await sh('yum history list --noplugins')).toEqual({ stdout: '', stderr: 'No transactions\n', exitCode: 1 });
+    await sh('yum update xapi-core sm --enablerepo=xcp-ng-testing -y');
+    const lines = (await sh('yum history list --noplugins')).stdout.split('\n');
+    const rule = lines.findIndex((l) => l.startsWith('--------'));
+    expect(lines[rule - 1]).toBe('ID     | Command line             | Date and time    | Action(s)      | Altered');
+    expect(lines.slice(rule + 1).filter(Boolean).length).toBeGreaterThan(0);
+    expect(parseInt(lines[rule + 1]!.split(/\s+/).filter(Boolean)[0]!, 10)).toBe(lines.length - rule - 3);
+  });
 });

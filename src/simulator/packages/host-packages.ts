@@ -40,6 +40,8 @@ export class HostPackages {
   readonly installed = new Map<string, PackageBuild>();
   /** unit → simulated epoch ms it last (re)started */
   readonly serviceStarts = new Map<string, number>();
+  /** yum's transactions, oldest first (`yum history`) */
+  readonly history: Array<{ commandLine: string; at: number; action: string; altered: number }> = [];
   loaded: LoadedModule[] = [];
   private bootSeen: number | null = null;
 

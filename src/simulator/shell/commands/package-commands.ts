@@ -52,6 +52,8 @@ interface YumOptions {
   repos: string[];
   names: string[];
   unknownRepo: string | null;
+  /** the arguments as `yum history` shows them */
+  commandLine: string;
 }
 
 function yumOptions(argv: string[]): YumOptions {
@@ -72,7 +74,13 @@ function yumOptions(argv: string[]): YumOptions {
       }
     } else if (!a.startsWith('-')) names.push(a);
   }
-  return { assumeYes: argv.includes('-y') || argv.includes('--assumeyes'), repos, names, unknownRepo };
+  return {
+    assumeYes: argv.includes('-y') || argv.includes('--assumeyes'),
+    repos,
+    names,
+    unknownRepo,
+    commandLine: argv.join(' '),
+  };
 }
 
 const HEADER = 'Loaded plugins: fastestmirror\nLoading mirror speeds from cached hostfile\n';
@@ -145,6 +153,12 @@ async function transaction(
   io.out(
     `\n${kind === 'Updating' ? 'Updated' : kind === 'Installing' ? 'Installed' : 'Removed'}:\n  ${done.join('  ')}\n\nComplete!\n`,
   );
+  pk.history.push({
+    commandLine: opts.commandLine,
+    at: env.model.clock.now(),
+    action: { Updating: 'Update', Installing: 'Install', Removing: 'Erase' }[kind],
+    altered: builds.length,
+  });
   env.model.log(
     env.host().uuid,
     '/var/log/yum.log',
@@ -153,11 +167,37 @@ async function transaction(
   return 0;
 }
 
+/** yum 3.4.3's `yum history [list]`: newest first; with no transaction yet it fails, as the real one does. */
+function yumHistory(io: CommandIo, pk: HostPackages, rest: string[]): number {
+  const verb = rest[0] ?? 'list';
+  if (verb !== 'list') {
+    io.err(`Invalid history sub-command, use: list (simulated: only list is modelled, not ${verb}).\n`);
+    return 1;
+  }
+  if (!pk.history.length) {
+    io.err('No transactions\n');
+    return 1;
+  }
+  io.out('ID     | Command line             | Date and time    | Action(s)      | Altered\n');
+  io.out(`${'-'.repeat(79)}\n`);
+  for (let i = pk.history.length - 1; i >= 0; i--) {
+    const t = pk.history[i]!;
+    const when = new Date(t.at).toISOString().slice(0, 16).replace('T', ' ');
+    io.out(
+      `${String(i + 1).padStart(6)} | ${t.commandLine.slice(0, 24).padEnd(24)} | ${when} | ${t.action.padEnd(14)} | ${String(t.altered).padStart(4)}\n`,
+    );
+  }
+  io.out('history list\n');
+  return 0;
+}
+
 async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
-  const [sub, ...rest] = io.argv.filter((a) => a !== '-q');
+  const [sub, ...rest] = io.argv.filter((a) => a !== '-q' && a !== '--noplugins');
   const opts = yumOptions(rest);
+  opts.commandLine = [sub, ...rest].join(' ');
   const { pk } = await state(env);
-  io.out(HEADER);
+  if (!io.argv.includes('--noplugins')) io.out(HEADER);
+  if (sub === 'history') return yumHistory(io, pk, rest);
   if (opts.unknownRepo) {
     io.err(`Error getting repository data for ${opts.unknownRepo}, repository not found\n`);
     return 1;
