@@ -74,7 +74,7 @@ export async function seedCommunity(app: INestApplication, db: Queryable): Promi
       [lab.id, key, outcome],
     );
   }
-  const tester = await issue(app, 'tester', 'Core <i>tester</i>');
+  const tester = await issue(app, 'tester', 'Core <i> tester');
   const other = await issue(app, 'tester', 'Erin');
   const submitter = await issue(app, 'submitter', 'Dana');
   const send = async (token: string, content: string, hardware: unknown): Promise<string> => {
