@@ -31,4 +31,7 @@ module.exports = {
   // Most integration and end-to-end time is spent waiting (SSH, PostgreSQL, child processes,
   // simulated time): three workers keep two cores busy where two left them half idle.
   maxWorkers: 3,
+  // A worker keeps what earlier files left on its heap; the parsers' 10 MB adversarial inputs then
+  // ran one out of memory. A worker above this between files is replaced by a fresh one.
+  workerIdleMemoryLimit: '1GB',
 };
