@@ -8,7 +8,7 @@ import {
   parse,
   serialize,
 } from 'just-bash';
-import { CommandHandler, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
+import { CommandHandler, CommandTable, ShellEnv, Vfs } from 'src/simulator/shell/shell-types';
 
 interface ShellSink {
   stdout(chunk: string | Buffer): void;
@@ -96,12 +96,16 @@ interface Shell {
  * /usr/bin or /bin: every command gets an executable stub there (so `which`, `type` and `ls /usr/bin`
  * answer as on a real machine).
  */
-async function installCommandFiles(fs: IFileSystem, names: string[]): Promise<void> {
+async function installCommandFiles(vfs: Vfs, fs: IFileSystem, names: string[]): Promise<void> {
+  const stubs = Object.fromEntries(
+    names.filter((n) => !n.includes('/')).map((n) => [n, `#!/bin/bash\n# ${n}: built into the simulated shell\n`]),
+  );
+  if (vfs.installExecutables) return vfs.installExecutables('/usr/bin', stubs);
   await fs.mkdir('/usr/bin', { recursive: true });
-  for (const name of names) {
+  for (const [name, content] of Object.entries(stubs)) {
     const path = `/usr/bin/${name}`;
     if (await fs.exists(path)) continue;
-    await fs.writeFile(path, `#!/bin/bash\n# ${name}: built into the simulated shell\n`);
+    await fs.writeFile(path, content);
     await fs.chmod(path, 0o755);
   }
 }
@@ -145,7 +149,7 @@ function shellFor(env: ShellEnv, table: CommandTable): Shell {
   });
   holder.bash = bash;
   const names = [...getCommandNames(), ...Object.keys(table), BACKGROUND].filter((n) => n !== ':');
-  const shell = { bash, fs, marks, ready: installCommandFiles(fs, names) };
+  const shell = { bash, fs, marks, ready: installCommandFiles(env.vfs, fs, names) };
   byTable.set(table, shell);
   return shell;
 }

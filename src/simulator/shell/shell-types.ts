@@ -14,6 +14,8 @@ export interface Vfs {
   shellFs(): IFileSystem;
   /** called when a command line ends, to record what the shell changed */
   sync?(): Promise<void>;
+  /** writes the executable files of `dir` that are missing, faster than through the shell's checks */
+  installExecutables?(dir: string, files: Record<string, string>): Promise<void>;
 }
 
 /** What a command handler may use; hosts fill the xe part, guests the vm part. */

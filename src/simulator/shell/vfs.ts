@@ -175,6 +175,17 @@ export class FolderVfs implements Vfs {
     forget(this.fs);
     await mkdir(this.real(path), { recursive: true });
   }
+
+  /** One folder listing and plain writes: through just-bash each file cost a path validation. */
+  async installExecutables(dir: string, files: Record<string, string>): Promise<void> {
+    forget(this.fs);
+    const folder = this.real(dir);
+    await mkdir(folder, { recursive: true });
+    const present = new Set(await readdir(folder));
+    for (const [name, content] of Object.entries(files)) {
+      if (!present.has(name)) await writeFile(join(folder, name), content, { mode: 0o755 });
+    }
+  }
 }
 
 /**
