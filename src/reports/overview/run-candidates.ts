@@ -7,7 +7,7 @@ interface PackageChange {
 }
 
 /** What started a run: the repository watcher, a schedule, or a person (a token's name, `demo`). */
-export interface RunStarter {
+interface RunStarter {
   kind: 'watch' | 'schedule' | 'user';
   name: string | null;
   /** The watched repository, for a run the watcher started. */
