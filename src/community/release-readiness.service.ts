@@ -12,6 +12,21 @@ export class ReleaseReadinessService {
   ) {}
 
   async readiness(release: string): Promise<ReleaseReadiness> {
+    await this.releases.catchUp();
+    return this.readinessOfSummaries(release);
+  }
+
+  /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */
+  async verdicts(limit = 5): Promise<Array<{ release: string; verdict: Verdict }>> {
+    await this.releases.catchUp();
+    const seen = await this.releases.releases(limit);
+    const names = [...new Set([...seen, ...this.catalog.releases()])].slice(0, limit);
+    return Promise.all(
+      names.map(async (release) => ({ release, verdict: (await this.readinessOfSummaries(release)).verdict })),
+    );
+  }
+
+  private async readinessOfSummaries(release: string): Promise<ReleaseReadiness> {
     // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
     const plan = this.catalog.forRelease(release);
     const [latest, builds] = await Promise.all([
@@ -28,12 +43,5 @@ export class ReleaseReadinessService {
       knownIssues,
       builds,
     });
-  }
-
-  /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */
-  async verdicts(limit = 5): Promise<Array<{ release: string; verdict: Verdict }>> {
-    const seen = await this.releases.releases(limit);
-    const names = [...new Set([...seen, ...this.catalog.releases()])].slice(0, limit);
-    return Promise.all(names.map(async (release) => ({ release, verdict: (await this.readiness(release)).verdict })));
   }
 }
