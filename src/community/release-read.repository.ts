@@ -30,6 +30,22 @@ export interface BuildRun {
   total: number;
 }
 
+/** A run that tested update candidates: its `updates:` and trigger as stored, what its preparation recorded. */
+export interface CandidateRun {
+  runNumber: number;
+  simulated: boolean;
+  status: string;
+  createdAt: Date;
+  createdBy: string | null;
+  updates: unknown;
+  trigger: unknown;
+  record: unknown;
+  passed: number;
+  failed: number;
+  errored: number;
+  total: number;
+}
+
 // Runs that hold cases of a release: run for it, or carrying it as the baseline half of a two-release run.
 // Community runs count once accepted; pending and rejected submissions never reach a release page.
 // A case belongs to its run's release unless it names its own (the baseline half of a two-release run).
@@ -150,6 +166,24 @@ export class ReleaseReadRepository {
         ORDER BY r.number`,
       [release],
     )) as BuildRun[];
+  }
+
+  /**
+   * Lab runs of the release that applied update candidates (`updates:`), oldest first, with what they
+   * found (all their cases, from the summary; call `catchUp` first).
+   */
+  async candidateRuns(release: string): Promise<CandidateRun[]> {
+    return (await this.db.query(
+      `SELECT r.number AS "runNumber", r.simulated, r.status, r.created_at AS "createdAt", r.created_by AS "createdBy",
+              r.options->'updates' AS updates, r.options->'trigger' AS trigger, r.updates AS record,
+              COALESCE(sum(k.passed), 0)::int AS passed, COALESCE(sum(k.failed), 0)::int AS failed,
+              COALESCE(sum(k.errored), 0)::int AS errored, COALESCE(sum(k.total), 0)::int AS total
+         FROM runs r LEFT JOIN run_release_counts k ON k.run_id = r.id
+        WHERE r.release = $1 AND r.origin = 'lab' AND jsonb_typeof(r.options->'updates') = 'object'
+        GROUP BY r.id
+        ORDER BY r.number`,
+      [release],
+    )) as CandidateRun[];
   }
 
   /** Releases that have runs, newest run first. */

@@ -81,6 +81,28 @@ describe('release summaries (stored per run and per case, kept by a change log)'
       }));
       expect(counts).toEqual(await aggregateCounts(db, release));
     }
+    // Runs that tested update candidates count all their cases, whichever release each belongs to.
+    const candidates = (await summaries.candidateRuns(RELEASE)).map(
+      ({ runNumber, passed, failed, errored, total }) => ({
+        runNumber,
+        passed,
+        failed,
+        errored,
+        total,
+      }),
+    );
+    expect(candidates).toEqual(
+      await db.dataSource.query(
+        `SELECT r.number AS "runNumber",
+                count(*) FILTER (WHERE c.outcome IN ('passed', 'xfailed'))::int AS passed,
+                count(*) FILTER (WHERE c.outcome IN ('failed', 'xpassed'))::int AS failed,
+                count(*) FILTER (WHERE c.outcome = 'infra-error')::int AS errored, count(c.id)::int AS total
+           FROM runs r LEFT JOIN cases c ON c.run_id = r.id
+          WHERE r.release = $1 AND r.origin = 'lab' AND jsonb_typeof(r.options->'updates') = 'object'
+          GROUP BY r.id ORDER BY r.number`,
+        [RELEASE],
+      ),
+    );
   }
 
   const cases = async (run: RunFixture, outcome: string | null, n = 4): Promise<CaseFixture[]> => {
@@ -93,7 +115,7 @@ describe('release summaries (stored per run and per case, kept by a change log)'
     // Two finished real runs, a simulated one, and a two-release run carrying the baseline's half.
     const first = await make.run();
     await cases(first, 'passed');
-    const second = await make.run();
+    const second = await make.run({ options: { updates: { from: 'testing' } } });
     const [a] = await cases(second, 'failed');
     await make.case(second, { params: { i: 0, half: 'baseline' }, release: BASELINE, outcome: 'passed' });
     const sim = await make.run({ simulated: true });
@@ -103,7 +125,7 @@ describe('release summaries (stored per run and per case, kept by a change log)'
     expect(await summaries.catchUp()).toEqual({ runs: 0, keys: 0 });
 
     // A new run: its cases are queued (no result yet), then finish one by one, one after a retry.
-    const third = await make.run({ status: 'running' });
+    const third = await make.run({ status: 'running', options: { updates: { from: 'candidates' } } });
     const queued = await cases(third, null);
     await expectExact();
     await runs.finishCase(queued[0]!.id, { outcome: 'failed', errorCode: 'VM_BAD_POWER_STATE', signature: 'sig-1' });
