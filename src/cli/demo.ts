@@ -49,7 +49,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const config = AppConfig.fromEnv(env);
 
   say('shakedown: starting the embedded PostgreSQL and the service…');
-  const service = await startService({ env });
+  // The demo command stops on signals itself, worker and lab first, the service and its database last.
+  const service = await startService({ env, shutdownHooks: false });
   const closers: Array<() => Promise<void>> = [() => service.close()];
   let lab: SimulatedLab | undefined;
   let engine: Engine | undefined;

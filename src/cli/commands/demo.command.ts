@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stopOnSignals } from 'src/app/stop-signals';
 import { runDemo } from 'src/cli/demo';
 
 /** `shakedown demo` (what `npm start` runs): the whole product on the simulated lab, then keeps serving. */
@@ -24,8 +25,9 @@ export function registerDemoCommand(program: Command): void {
         await demo.close();
         return;
       }
-      const stop = (): void => void demo.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      stopOnSignals(
+        () => demo.close(),
+        (line) => process.stderr.write(`shakedown: ${line}\n`),
+      );
     });
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stopOnSignals } from 'src/app/stop-signals';
 import { startWorkerProcess } from 'src/app/worker-process';
 import { CliError } from 'src/common/errors/cli-error';
 
@@ -18,11 +19,10 @@ export function registerWorkerCommand(program: Command): void {
       }
       const running = await startWorkerProcess({ name: opts.name, concurrency });
       process.stderr.write(`shakedown: worker ${running.worker.name} started (concurrency ${running.concurrency})\n`);
-      const stop = (signal: string): void => {
-        process.stderr.write(`shakedown: ${signal}: finishing or handing back running cases\n`);
-        void running.close().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      stopOnSignals(
+        () => running.close(),
+        (line) => process.stderr.write(`shakedown: ${line}\n`),
+        'finishing or handing back running cases',
+      );
     });
 }
