@@ -54,8 +54,9 @@ describe('stop signals with the embedded PostgreSQL', () => {
     const server = postmaster();
     expect(alive(server)).toBe(true);
     // Resolves when the process has exited: by then it must have stopped its server.
-    expect(await command.stop(signal)).toBe(0);
+    const code = await command.stop(signal);
     const { stderr } = command.output();
+    expect({ code, signal: command.child.signalCode, stderr }).toEqual({ code: 0, signal: null, stderr });
     expect(stderr).toContain(`shakedown: ${signal}:`);
     // The database was still there while the process finished its own work.
     expect(stderr).not.toContain('terminating connection due to administrator command');

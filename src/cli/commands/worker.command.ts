@@ -17,12 +17,12 @@ export function registerWorkerCommand(program: Command): void {
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
         throw new CliError(`--concurrency must be a whole number from 1 to 64, got ${opts.concurrency}`, 2);
       }
-      const running = await startWorkerProcess({ name: opts.name, concurrency });
-      process.stderr.write(`shakedown: worker ${running.worker.name} started (concurrency ${running.concurrency})\n`);
-      stopOnSignals(
-        () => running.close(),
+      const signals = stopOnSignals(
         (line) => process.stderr.write(`shakedown: ${line}\n`),
         'finishing or handing back running cases',
       );
+      const running = await startWorkerProcess({ name: opts.name, concurrency });
+      process.stderr.write(`shakedown: worker ${running.worker.name} started (concurrency ${running.concurrency})\n`);
+      signals.closeWith(() => running.close());
     });
 }
