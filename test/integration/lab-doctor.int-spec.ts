@@ -125,7 +125,7 @@ describe(LabDoctor.name, () => {
     await xe(master, `pbd-plug uuid=${pbd}`);
   });
 
-  it('names a refused xapi password, a missing tools ISO and guest software with no package manager', async () => {
+  it('names a refused xapi password, a missing tools ISO and guest software no repository offers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-doctor-'));
     try {
       const wrong = join(dir, 'wrong-password');
@@ -168,8 +168,10 @@ describe(LabDoctor.name, () => {
       for (const r of software) {
         expect(r).toMatchObject({
           status: 'fail',
-          detail: 'missing nosuchtool; no package manager (apt-get, dnf, yum, apk)',
-          fix: expect.stringContaining('install nosuchtool in the template'),
+          detail: expect.stringMatching(
+            /^missing fio, nosuchtool; (apt-get|dnf|yum|apk) finds no nosuchtool \(no repository offers it\)$/,
+          ),
+          fix: expect.stringContaining('install it in the template the cases start from'),
         });
       }
       // Nothing else is wrong with this lab.
@@ -182,6 +184,37 @@ describe(LabDoctor.name, () => {
       ).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names guests without fio and without repositories; with repositories fio is installable', async () => {
+    const needs = { guestSoftware: ['fio'] };
+    const rowsNow = async () =>
+      (await new LabDoctor(env.ssh, lab, { templateHints: TEMPLATE_HINTS, needs, timeoutMs: 20_000 }).examine()).filter(
+        (r) => r.check === 'guest software (fio)',
+      );
+    const guests = [...env.lab.model.state.vms.values()].filter((v) => !v.isTemplate && !v.isControlDomain);
+    for (const vm of guests) vm.repositories = false;
+    try {
+      const rows = await rowsNow();
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(r).toMatchObject({
+          status: 'fail',
+          detail: expect.stringMatching(
+            /^missing fio; (apt-get|dnf|yum|apk) finds no fio \(no repository offers it\)$/,
+          ),
+          fix: expect.stringContaining('give the guests a repository with fio'),
+        });
+      }
+    } finally {
+      for (const vm of guests) vm.repositories = true;
+    }
+    for (const r of await rowsNow()) {
+      expect(r).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(/^missing fio; installable with (apt-get|dnf|yum|apk)$/),
+      });
     }
   });
 
