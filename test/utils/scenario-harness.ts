@@ -204,6 +204,15 @@ export interface HarnessLab {
   stop(): Promise<void>;
 }
 
+/** Disks of prepared templates (guest software installed once per pool): they outlive the cases by design. */
+export function preparedTemplateVdis(lab: SimulatedLab): Set<string | null> {
+  return new Set(
+    [...lab.model.state.vbds.values()]
+      .filter((b) => lab.model.state.vms.get(b.vmUuid)?.otherConfig[PREPARED_KEYS.from])
+      .map((b) => b.vdiUuid),
+  );
+}
+
 export const CAMPAIGN: CampaignFacts = { release: '8.3.0', baseline: '8.2.1' };
 
 /** Starts the default simulated lab fast (high speed factor) with ephemeral ports. */
@@ -294,12 +303,7 @@ export async function startHarnessLab(speed = 2000): Promise<HarnessLab> {
       ),
     objects: () => {
       const s = lab.snapshot();
-      // Prepared templates (guest software installed once per pool) outlive the cases by design.
-      const kept = new Set(
-        [...lab.model.state.vbds.values()]
-          .filter((b) => lab.model.state.vms.get(b.vmUuid)?.otherConfig[PREPARED_KEYS.from])
-          .map((b) => b.vdiUuid),
-      );
+      const kept = preparedTemplateVdis(lab);
       return {
         vms: new Set(s.vms.map((v) => v.uuid)),
         vdis: new Set(s.vdis.map((v) => v.uuid).filter((v) => !kept.has(v))),
