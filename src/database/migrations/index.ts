@@ -9,7 +9,8 @@ import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-R
 import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-RepoWatches';
 import { RunNotifications1764180000000 } from 'src/database/migrations/1764180000000-RunNotifications';
 import { WebSessions1764190000000 } from 'src/database/migrations/1764190000000-WebSessions';
-import { GuestInstalls1764203150000 } from 'src/database/migrations/1764203150000-GuestInstalls';
+import { TokenNameKeys1764205000000 } from 'src/database/migrations/1764205000000-TokenNameKeys';
+import { GuestInstalls1764206000000 } from 'src/database/migrations/1764206000000-GuestInstalls';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -24,5 +25,6 @@ export const migrations = [
   RepoWatches1764170000000,
   RunNotifications1764180000000,
   WebSessions1764190000000,
-  GuestInstalls1764203150000,
+  TokenNameKeys1764205000000,
+  GuestInstalls1764206000000,
 ];
