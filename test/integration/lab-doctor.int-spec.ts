@@ -245,6 +245,40 @@ describe(LabDoctor.name, () => {
     }
   });
 
+  it('lab clean removes the prepared templates and their disks, and nothing else', async () => {
+    const master = lab.inventory.pools[0]!.master;
+    const vm = await xe(master, 'vm-install template="Debian Bookworm 12" new-name-label=prepared-for-clean');
+    await xe(
+      master,
+      `vm-param-set uuid=${vm} other-config:shakedown-prepared-from=Debian other-config:shakedown-prepared-software=fio`,
+    );
+    await xe(master, `vm-param-set uuid=${vm} is-a-template=true`);
+    const disks = (await xe(master, `vbd-list vm-uuid=${vm} type=Disk params=vdi-uuid --minimal`)).split(',');
+    const templatesBefore = await xe(master, 'template-list --minimal');
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-clean-'));
+    try {
+      const file = join(dir, 'lab.json');
+      writeFileSync(file, JSON.stringify(env.lab.inventory));
+      const env0 = { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: dir };
+      const dry = await runCli(['lab', 'clean', file, '--dry-run'], env0, 120_000);
+      expect(dry).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining(`would remove ${lab.inventory.pools[0]!.name}: prepared-for-clean (${vm}`),
+      });
+      const r = await runCli(['lab', 'clean', file], env0, 120_000);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^1 prepared template removed$/m);
+      const templatesAfter = (await xe(master, 'template-list --minimal')).split(',');
+      expect(templatesAfter).not.toContain(vm);
+      expect(templatesAfter.length).toBe(templatesBefore.split(',').length - 1);
+      for (const vdi of disks) expect(await xe(master, `vdi-list uuid=${vdi} --minimal`)).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.close();
+    }
+  });
+
   it('run start refuses a lab that fails the quick checks, names the rows, and records --force', async () => {
     const unplugged = await unplugSomeSharedSr();
     expect(unplugged).toBeDefined();

@@ -1,10 +1,7 @@
 import { Command } from 'commander';
 import { withDatabase } from 'src/cli/cli-database';
-import { CliError, ExitCode } from 'src/common/errors/cli-error';
+import { loadLab } from 'src/cli/commands/lab-inventory.command';
 import { PgHostKeyStore } from 'src/lab/host-key.repository';
-import { loadInventoryFile } from 'src/lab/inventory.loader';
-import { LabError } from 'src/lab/lab.errors';
-import { LabInventory } from 'src/lab/lab-inventory';
 import { listPreparedTemplates, removePreparedTemplate } from 'src/remote/prepared-templates';
 import { SshPool } from 'src/remote/ssh-pool';
 
@@ -19,13 +16,7 @@ export function registerLabCleanCommand(lab: Command): void {
     .argument('<inventory>', 'inventory file (YAML or JSON)')
     .option('--dry-run', 'only list them')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
-      let inventory: LabInventory;
-      try {
-        inventory = new LabInventory(await loadInventoryFile(file));
-      } catch (err) {
-        if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
-        throw err;
-      }
+      const inventory = await loadLab(file);
       await withDatabase(async (db) => {
         const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });
         try {
