@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * template's build, or a case's own guest. A run's count shows that preparation happened once per
  * pool and template, not once per case.
  */
-export class GuestInstalls1764206000000 implements MigrationInterface {
-  name = 'GuestInstalls1764206000000';
+export class GuestInstalls1764231500000 implements MigrationInterface {
+  name = 'GuestInstalls1764231500000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
