@@ -6,7 +6,7 @@ import { generate } from 'selfsigned';
 import { SimHost } from 'src/simulator/model/types';
 
 /** A host's server certificate: what stunnel presents on 443 and /etc/xensource/xapi-ssl.pem holds. */
-export interface HostCertificate {
+interface HostCertificate {
   key: string;
   cert: string;
   x509: X509Certificate;

@@ -14,7 +14,7 @@ import { Vfs } from 'src/simulator/shell/shell-types';
  */
 
 /** The web root xapi serves (Xapi_globs.web_dir). */
-export const WEB_DIR = '/opt/xensource/www';
+const WEB_DIR = '/opt/xensource/www';
 const XAPI_CONF_DIR = '/etc/xapi.conf.d';
 
 /**
@@ -137,12 +137,12 @@ async function onHttps(host: SimHost, vfs: Vfs, req: IncomingMessage, res: Serve
 }
 
 /** A simulated host's front page, marked as what it is. */
-export const SIMULATED_INDEX = `<!DOCTYPE html>
+const SIMULATED_INDEX = `<!DOCTYPE html>
 <html><head><title>XCP-ng (simulated)</title></head>
 <body><h1>XCP-ng</h1><p>This host is simulated by Shakedown: no real hypervisor answers here.</p></body></html>
 `;
 
-export interface XapiListenersOptions {
+interface XapiListenersOptions {
   host: SimHost;
   vfs: Vfs & { mkdirp(path: string): Promise<void> };
   /** 80 and 443 when the lab uses real ports, 0 (ephemeral) otherwise */
