@@ -1,3 +1,4 @@
+import { jsonArray, jsonObject, jsonText } from 'src/common/input/stored-json';
 import type { CandidateRun } from 'src/community/release-read.repository';
 
 type RunVerdict = 'passed' | 'failed' | 'pending' | 'cancelled' | 'inconclusive';
@@ -23,10 +24,9 @@ export interface CandidateSet {
   line: string;
 }
 
-const obj = (v: unknown): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const obj = jsonObject;
+const arr = jsonArray;
+const text = jsonText;
 
 function runVerdict(r: CandidateRun): RunVerdict {
   if (r.status === 'cancelled') return 'cancelled';
