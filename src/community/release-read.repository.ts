@@ -56,7 +56,7 @@ const RELEASE_RUNS = (release: string): string => `(r.release = ${release} OR r.
 const SUMMARY_LOCK = `pg_advisory_xact_lock(hashtext('shakedown.release-summaries'))`;
 
 /** What `SqlQueryable` does, plus a transaction (bringing the summaries up to date is one). */
-export interface SummaryDb extends SqlQueryable {
+interface SummaryDb extends SqlQueryable {
   transaction<T>(work: (db: SqlQueryable) => Promise<T>): Promise<T>;
 }
 

@@ -38,7 +38,7 @@ export interface StartRunInput {
   trigger?: Record<string, unknown>;
 }
 
-export interface LabCheck {
+interface LabCheck {
   forced: boolean;
   failing: Array<{ check: string; subject: string; detail: string }>;
   /** who queued the run over failing checks */

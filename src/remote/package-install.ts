@@ -8,7 +8,7 @@ import { shellQuote } from 'src/remote/shell-quote';
 /** Program names one may ask a guest's package manager for (allow-list: nothing else reaches it). */
 const PROGRAM = /^[a-z0-9][a-z0-9+._-]{0,63}$/;
 
-export type PackageManager = 'apt-get' | 'dnf' | 'yum' | 'apk';
+type PackageManager = 'apt-get' | 'dnf' | 'yum' | 'apk';
 const MANAGERS: readonly PackageManager[] = ['apt-get', 'dnf', 'yum', 'apk'];
 
 /** The install command for each package manager, non-interactive and idempotent. */

@@ -9,7 +9,7 @@ export const PREPARED_KEYS = {
   sr: 'shakedown-prepared-sr',
 } as const;
 
-export interface PreparedTemplateRecord {
+interface PreparedTemplateRecord {
   uuid: string;
   name: string;
   from: string;

@@ -43,7 +43,7 @@ export async function ensureGuestSoftware(
   return { manager: probe.manager, installed: probe.missing };
 }
 
-export interface PreparedTemplate {
+interface PreparedTemplate {
   uuid: string;
   name: string;
   /** the SR holding its disks: a clone on that SR is thin and fast */

@@ -13,12 +13,12 @@ const PACKAGES: Record<string, { version: string; programs: string[] }> = {
 };
 
 /** Every program a package can bring; the guest shell offers one only once its package is installed. */
-export const INSTALLABLE_PROGRAMS: readonly string[] = Object.values(PACKAGES).flatMap((p) => p.programs);
+const INSTALLABLE_PROGRAMS: readonly string[] = Object.values(PACKAGES).flatMap((p) => p.programs);
 
 type Manager = 'apt-get' | 'dnf' | 'yum' | 'apk';
 
 /** The package managers a distro's guests have (Rocky's dnf answers as yum too). */
-export function managersOf(distro: string): Manager[] {
+function managersOf(distro: string): Manager[] {
   if (['debian', 'ubuntu'].includes(distro)) return ['apt-get'];
   if (['rocky', 'alma', 'almalinux', 'rhel', 'fedora', 'oracle'].includes(distro)) return ['dnf', 'yum'];
   if (distro === 'centos') return ['yum'];
