@@ -13,32 +13,40 @@ export class ReleaseReadinessService {
   ) {}
 
   async readiness(release: string): Promise<ReleaseReadiness & { candidates: CandidateSet[] }> {
-    // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
-    const plan = this.catalog.forRelease(release);
-    const [latest, builds, candidateRuns] = await Promise.all([
-      this.releases.latestResults(release),
-      this.releases.buildRuns(release),
+    await this.releases.catchUp();
+    const [readiness, candidateRuns] = await Promise.all([
+      this.readinessOfSummaries(release),
       this.releases.candidateRuns(release),
     ]);
-    const signatures = [...new Set(latest.map((r) => r.signature).filter((s): s is string => s !== null))];
-    const knownIssues = signatures.length ? await this.results.knownIssues(signatures) : new Map();
-    return {
-      ...releaseReadiness({
-        release,
-        campaign: plan?.name ?? null,
-        suites: plan?.suites ?? [],
-        latest,
-        knownIssues,
-        builds,
-      }),
-      candidates: candidateSets(candidateRuns),
-    };
+    return { ...readiness, candidates: candidateSets(candidateRuns) };
   }
 
   /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */
   async verdicts(limit = 5): Promise<Array<{ release: string; verdict: Verdict }>> {
+    await this.releases.catchUp();
     const seen = await this.releases.releases(limit);
     const names = [...new Set([...seen, ...this.catalog.releases()])].slice(0, limit);
-    return Promise.all(names.map(async (release) => ({ release, verdict: (await this.readiness(release)).verdict })));
+    return Promise.all(
+      names.map(async (release) => ({ release, verdict: (await this.readinessOfSummaries(release)).verdict })),
+    );
+  }
+
+  private async readinessOfSummaries(release: string): Promise<ReleaseReadiness> {
+    // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
+    const plan = this.catalog.forRelease(release);
+    const [latest, builds] = await Promise.all([
+      this.releases.latestResults(release),
+      this.releases.buildRuns(release),
+    ]);
+    const signatures = [...new Set(latest.map((r) => r.signature).filter((s): s is string => s !== null))];
+    const knownIssues = signatures.length ? await this.results.knownIssues(signatures) : new Map();
+    return releaseReadiness({
+      release,
+      campaign: plan?.name ?? null,
+      suites: plan?.suites ?? [],
+      latest,
+      knownIssues,
+      builds,
+    });
   }
 }
