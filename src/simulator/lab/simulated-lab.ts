@@ -22,6 +22,7 @@ import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
 import { PACKAGE_COMMANDS } from 'src/simulator/shell/commands/package-commands';
+import { killAll, PROCESS_COMMANDS } from 'src/simulator/shell/commands/process-commands';
 import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-commands';
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
@@ -111,9 +112,11 @@ const HOST_COMMANDS: CommandTable = {
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
+  ...PROCESS_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
+  ...PROCESS_COMMANDS,
   ...FIO_COMMANDS,
   ...GUEST_COMMANDS,
   ...GUEST_IP_COMMANDS,
@@ -333,6 +336,7 @@ class Lab implements SimulatedLab {
     if (!host || !endpoint || this.stopped) return;
     const web = this.webListeners.get(host.uuid);
     if (f.kind === 'reboot' && on) {
+      killAll(host);
       void endpoint.stop();
       void web?.stop();
       for (const vm of this.model.vmsOn(host.uuid)) {
@@ -394,6 +398,7 @@ class Lab implements SimulatedLab {
         reboot: () =>
           this.later(0, () => {
             if (vm.powerState !== 'running') return;
+            killAll(vm);
             this.guestStopped(vm);
             vm.startTime = this.model.clock.now();
             vm.guest.bootedAt = this.model.clock.now() + bootSeconds(vm) * 1000;
@@ -433,6 +438,8 @@ class Lab implements SimulatedLab {
       this.nested.stopped(vm);
       return;
     }
+    // Processes end with a halt; a suspended VM (or one reverted to a checkpoint) keeps them in its memory image.
+    if (vm.powerState === 'halted') killAll(vm);
     const endpoint = this.guestEndpoints.get(vm.uuid);
     vm.guest.sshPort = null;
     if (!endpoint) return;
