@@ -22,7 +22,7 @@ import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
 import { PACKAGE_COMMANDS } from 'src/simulator/shell/commands/package-commands';
-import { killAll, PROCESS_COMMANDS } from 'src/simulator/shell/commands/process-commands';
+import { haltProcesses, killAll, PROCESS_COMMANDS } from 'src/simulator/shell/commands/process-commands';
 import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-commands';
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
@@ -438,8 +438,8 @@ class Lab implements SimulatedLab {
       this.nested.stopped(vm);
       return;
     }
-    // Processes end with a halt; a suspended VM (or one reverted to a checkpoint) keeps them in its memory image.
-    if (vm.powerState === 'halted') killAll(vm);
+    // Processes end with a halt; a suspended VM keeps them in its memory image (and so may a checkpoint).
+    if (vm.powerState === 'halted') haltProcesses(vm);
     const endpoint = this.guestEndpoints.get(vm.uuid);
     vm.guest.sshPort = null;
     if (!endpoint) return;
@@ -558,6 +558,8 @@ class Lab implements SimulatedLab {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const vm of this.model.state.vms.values()) killAll(vm);
+    for (const host of this.model.state.hosts.values()) killAll(host);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.control?.close();

@@ -1,5 +1,11 @@
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
-import { killAll, PROCESS_COMMANDS } from 'src/simulator/shell/commands/process-commands';
+import {
+  haltProcesses,
+  killAll,
+  PROCESS_COMMANDS,
+  recordProcessImage,
+  restoreProcessImage,
+} from 'src/simulator/shell/commands/process-commands';
 import { runShell } from 'src/simulator/shell/shell-runner';
 import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 import { MemoryVfs } from 'src/simulator/shell/vfs';
@@ -78,5 +84,21 @@ describe('background processes on a simulated machine (nohup, $$, kill)', () => 
     expect((await sh(env, `kill -0 ${pid}`)).code).toBe(0);
     killAll(vm);
     expect((await sh(env, `kill -0 ${pid}`)).code).toBe(1);
+  });
+
+  it('a checkpoint revert brings back the jobs its memory image held, and only those', async () => {
+    const { env, vm } = guest();
+    await sh(env, `bash -c 'echo $$ > /tmp/kept.pid; sleep 100' &`);
+    const kept = await pidFile(env, '/tmp/kept.pid');
+    const checkpoint = {};
+    recordProcessImage(vm, checkpoint);
+    await sh(env, `bash -c 'echo $$ > /tmp/later.pid; sleep 100' &`);
+    const later = await pidFile(env, '/tmp/later.pid');
+    haltProcesses(vm);
+    expect((await sh(env, `kill -0 ${kept}`)).code).toBe(1);
+    restoreProcessImage(vm, checkpoint);
+    expect((await sh(env, `kill -0 ${kept}`)).code).toBe(0);
+    expect((await sh(env, `kill -0 ${later}`)).code).toBe(1);
+    killAll(vm);
   });
 });

@@ -32,12 +32,41 @@ export function startProcess(env: ShellEnv, command: string): { process: SimProc
   return { process, end: () => void t.delete(process.pid) };
 }
 
-/** Ends every job of a VM (it halted) or host (it rebooted). */
+/** Ends every job of a VM (it rebooted) or host (it rebooted), and those kept from its last halt. */
 export function killAll(owner: object): void {
-  const t = tables.get(owner);
-  if (!t) return;
-  for (const p of t.values()) p.abort.abort();
-  t.clear();
+  for (const t of [tables.get(owner), parked.get(owner)]) {
+    for (const p of t?.values() ?? []) p.abort.abort();
+    t?.clear();
+  }
+}
+
+/** A halted VM's jobs, kept aside until it is known whether a checkpoint revert brings them back. */
+const parked = new WeakMap<object, Map<number, SimProcess>>();
+/** The pids a checkpoint's memory image holds. */
+const images = new WeakMap<object, Set<number>>();
+
+/** A VM halts: its jobs are gone from it (a revert to a checkpoint that held them restores them). */
+export function haltProcesses(vm: object): void {
+  const t = tables.get(vm);
+  for (const p of parked.get(vm)?.values() ?? []) p.abort.abort();
+  parked.set(vm, new Map(t ?? []));
+  t?.clear();
+}
+
+/** vm-checkpoint: the snapshot's memory image holds the VM's running jobs. */
+export function recordProcessImage(vm: object, snapshot: object): void {
+  images.set(snapshot, new Set(tables.get(vm)?.keys() ?? []));
+}
+
+/** snapshot-revert to a checkpoint: the jobs of its memory image run again; the others stay ended. */
+export function restoreProcessImage(vm: object, snapshot: object): void {
+  const pids = images.get(snapshot) ?? new Set<number>();
+  const t = table(vm);
+  for (const p of parked.get(vm)?.values() ?? []) {
+    if (pids.has(p.pid)) t.set(p.pid, p);
+    else p.abort.abort();
+  }
+  parked.delete(vm);
 }
 
 /** Signal numbers bash's `kill` accepts by name. */
