@@ -18,6 +18,7 @@ import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
 import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
+import { guestCommandTable } from 'src/simulator/shell/commands/guest-package-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
@@ -418,7 +419,7 @@ class Lab implements SimulatedLab {
           runShell(
             command,
             env,
-            GUEST_TABLE,
+            guestCommandTable(GUEST_TABLE, vm),
             { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
             signal,
           ),
