@@ -76,6 +76,25 @@ describe('scenario families on the simulated lab', () => {
     expect(await ctx.finish()).toEqual([]);
   });
 
+  it('migration.live of a Windows VM under CPU load (PowerShell over SSH): duration, downtime and checksum measured', async () => {
+    const { ctx, error } = await run('migration.live', { ...live, vm_kind: 'hvm-windows', load: 'cpu' });
+    expect(error).toBeNull();
+    expect(ctx.metric('migration.duration_ms')).toHaveLength(1);
+    expect(ctx.metric('migration.downtime_ms')).toHaveLength(1);
+    const steps = ctx.steps.map((st) => st.name);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'Windows guest answers (OpenSSH, PowerShell)',
+        'write 8 MiB of test data (SHA-256)',
+        'start cpu load (PowerShell)',
+        'stop the load',
+      ]),
+    );
+    expect(ctx.steps.filter((st) => !st.ok)).toEqual([]);
+    expect(ctx.logs.join('\n')).toMatch(/tools and drivers: XCP-ng Windows PV Drivers \S+/);
+    expect(ctx.installs).toEqual([]);
+  });
+
   it('migration.cold local-to-shared within the pool boots on the other host with its data', async () => {
     const { error } = await run('migration.cold', {
       vm_kind: 'pvhvm-linux',
