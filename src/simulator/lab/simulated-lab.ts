@@ -19,6 +19,7 @@ import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-c
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { guestCommandTable } from 'src/simulator/shell/commands/guest-package-commands';
+import { runWindowsCommand } from 'src/simulator/guest/windows-shell';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
@@ -372,13 +373,13 @@ class Lab implements SimulatedLab {
     this.timers.add(t);
   }
 
-  /** A Linux guest with tools gets its own sshd once booted; Windows guests are reached through xe only. */
+  /** A guest gets its own sshd once booted: a shell for Linux guests, cmd.exe and PowerShell for Windows ones. */
   private guestStarted(vm: SimVm): void {
     if (!this.stopped && this.nested.isHostImage(vm)) {
       this.nested.started(vm);
       return;
     }
-    if (this.stopped || vm.isControlDomain || vm.image === 'hvm-windows' || !vm.guest.address) return;
+    if (this.stopped || vm.isControlDomain || !vm.guest.address) return;
     this.guestStopped(vm);
     const delay = this.model.clock.realMsFor(Math.max(0, vm.guest.bootedAt - this.model.clock.now()) / 1000);
     const bootedAt = vm.guest.bootedAt;
@@ -415,14 +416,15 @@ class Lab implements SimulatedLab {
         credentials: this.credentials(),
         hanging: () => false,
         files: sftpFiles(vfs),
-        exec: (command, channel, _drop, signal) =>
-          runShell(
-            command,
-            env,
-            guestCommandTable(GUEST_TABLE, vm),
-            { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
-            signal,
-          ),
+        exec: async (command, channel, _drop, signal) => {
+          const sink = {
+            stdout: (c: string | Buffer) => void channel.write(c),
+            stderr: (c: string) => void channel.stderr.write(c),
+          };
+          // Windows guests run OpenSSH with cmd.exe and PowerShell, not a POSIX shell.
+          if (vm.image === 'hvm-windows') return runWindowsCommand(command, vm, this.model, sink);
+          return runShell(command, env, guestCommandTable(GUEST_TABLE, vm), sink, signal);
+        },
       });
       this.guestEndpoints.set(vm.uuid, endpoint);
       endpoint.start().then(
