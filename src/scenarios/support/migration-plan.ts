@@ -24,17 +24,17 @@ export type Storage = 'shared' | 'local-to-local' | 'shared-to-local' | 'local-t
  * choice to `storage` (a shared end is NFS, a local end the host's local SR). Local kinds can only be
  * a local end, shared kinds only a shared end: the case says both, and they must agree.
  */
-export const MIGRATION_SR_KINDS = ['any', 'ext', 'lvm', 'nfs', 'lvmoiscsi'] as const;
-export type MigrationSrKind = (typeof MIGRATION_SR_KINDS)[number];
+const MIGRATION_SR_KINDS = ['any', 'ext', 'lvm', 'nfs', 'lvmoiscsi'] as const;
+type MigrationSrKind = (typeof MIGRATION_SR_KINDS)[number];
 const LOCAL_SR_KINDS: readonly MigrationSrKind[] = ['ext', 'lvm'];
 
 /** Where the disks start and end: shared or local, and which SR kind (undefined: any of that sort). */
-export interface MigrationEnds {
+interface MigrationEnds {
   from: { shared: boolean; kind: string | undefined };
   to: { shared: boolean; kind: string | undefined };
 }
 
-export function migrationEnds(p: { storage: Storage; srFrom: MigrationSrKind; srTo: MigrationSrKind }): MigrationEnds {
+function migrationEnds(p: { storage: Storage; srFrom: MigrationSrKind; srTo: MigrationSrKind }): MigrationEnds {
   const end = (param: string, shared: boolean, kind: MigrationSrKind): MigrationEnds['from'] => {
     if (kind === 'any') return { shared, kind: undefined };
     if (shared === LOCAL_SR_KINDS.includes(kind)) {
