@@ -5,6 +5,7 @@ import { hostBlockDevices } from 'src/simulator/model/host-disks';
 import { SimHost } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
 import { meminfo } from 'src/simulator/shell/commands/hardware-commands';
+import { SSHD_CONFIG, SSHD_CONFIG_D, SSHD_CONFIG_TEXT } from 'src/simulator/shell/commands/sshd-command';
 import { Vfs } from 'src/simulator/shell/shell-types';
 
 /** xapi creates it once initialisation (storage included) is complete; `xapi-wait-init-complete` polls for it. */
@@ -147,8 +148,6 @@ export function hostVirtualFile(
       return Buffer.from(XAPI_CONF);
     case '/etc/xenopsd.conf':
       return Buffer.from(XENOPSD_CONF);
-    case '/etc/fstab':
-      return Buffer.from(FSTAB);
     case '/etc/os-release':
       return Buffer.from(
         [
@@ -180,7 +179,6 @@ const LISTED_VIRTUAL_FILES = [
   '/etc/xensource/pool.conf',
   '/etc/xapi.conf',
   '/etc/xenopsd.conf',
-  '/etc/fstab',
   '/etc/os-release',
   '/etc/xcp-ng-release',
   '/etc/redhat-release',
@@ -188,18 +186,39 @@ const LISTED_VIRTUAL_FILES = [
   '/etc/system-release',
 ];
 
+/** Programs that live outside /usr/bin on a dom0, by path → the simulator command that answers. */
+const FULL_PATH_COMMANDS: Record<string, string> = {
+  '/usr/sbin/sshd': 'sshd',
+  '/opt/xensource/libexec/gencert': 'gencert',
+};
+
 /** Folders of a dom0 beyond the basic ones, with the files that stand for the model's in listings. */
 export async function initDom0Files(vfs: Vfs & { mkdirp(p: string): Promise<void> }): Promise<void> {
   for (const d of [
     '/etc/xensource',
     '/etc/xapi.conf.d',
     '/etc/xenopsd.conf.d',
+    '/dev',
     '/var/run',
     '/var/lib/xcp',
     '/usr/local/bin',
     '/usr/libexec/xapi',
   ]) {
     await vfs.mkdirp(d);
+  }
+  // files users edit (the suite appends to fstab and drops sshd configuration in): real files
+  await vfs.mkdirp(SSHD_CONFIG_D);
+  for (const [path, text] of [
+    ['/etc/fstab', FSTAB],
+    [SSHD_CONFIG, SSHD_CONFIG_TEXT],
+  ] as const) {
+    if (!(await vfs.read(path))) await vfs.write(path, Buffer.from(text), false);
+  }
+  // dom0 programs outside $PATH's /usr/bin, run by their full path: each hands over to the command
+  for (const [path, name] of Object.entries(FULL_PATH_COMMANDS)) {
+    await vfs.installExecutables?.(posix.dirname(path), {
+      [posix.basename(path)]: `#!/bin/bash\n# simulated: ${path}\n/usr/bin/${name} "$@"\n`,
+    });
   }
   for (const path of LISTED_VIRTUAL_FILES) {
     if ((await vfs.list(posix.dirname(path)))?.includes(posix.basename(path))) continue;

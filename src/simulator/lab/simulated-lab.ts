@@ -15,6 +15,8 @@ import { SimHost, SimVm } from 'src/simulator/model/types';
 import { PublishedBuilds, publishedBuilds } from 'src/simulator/packages/published-builds';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
+import { DISK_COMMANDS } from 'src/simulator/shell/commands/disk-commands';
+import { RAID_COMMANDS } from 'src/simulator/shell/commands/raid-commands';
 import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
@@ -102,6 +104,8 @@ const HOST_COMMANDS: CommandTable = {
   ...PACKAGE_COMMANDS,
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
+  ...DISK_COMMANDS,
+  ...RAID_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {

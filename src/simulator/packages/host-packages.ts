@@ -40,6 +40,8 @@ export class HostPackages {
   readonly installed = new Map<string, PackageBuild>();
   /** unit → simulated epoch ms it last (re)started */
   readonly serviceStarts = new Map<string, number>();
+  /** units whose last start failed (`systemctl --state=failed`); a boot clears them */
+  readonly failedUnits = new Set<string>();
   /** yum's transactions, oldest first (`yum history`) */
   readonly history: Array<{ commandLine: string; at: number; action: string; altered: number }> = [];
   loaded: LoadedModule[] = [];
@@ -113,7 +115,10 @@ export class HostPackages {
       .filter((f): f is ModuleFile => f !== null && f.autoload)
       .map((f, i) => ({ ...f, at: 2.1 + i * 0.37 }));
     this.serviceStarts.clear();
+    this.failedUnits.clear();
     const units = new Set([...TOOLSTACK_SERVICES, ...[...this.installed.values()].flatMap((b) => b.services ?? [])]);
+    // from 8.3 stunnel serves xapi's TLS as its own unit (ocaml/xapi/stunnel.ml, scripts/stunnel@.service)
+    if (this.host.version !== '8.2.1') units.add('stunnel@xapi');
     for (const u of units) this.serviceStarts.set(u, this.host.bootedAt + 20_000);
   }
 }

@@ -10,10 +10,11 @@ import {
 } from 'src/simulator/packages/host-packages';
 import { enabledByDefault, KERNEL_MODULE_VERSION, PackageBuild, REPOS } from 'src/simulator/packages/package-catalog';
 import { publishedBuilds } from 'src/simulator/packages/published-builds';
+import { systemctl } from 'src/simulator/shell/commands/systemctl-command';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 /** The host's package state with boot-time effects applied (modules loaded, services started). */
-async function state(env: ShellEnv): Promise<{ pk: HostPackages; search: string[] }> {
+export async function packageState(env: ShellEnv): Promise<{ pk: HostPackages; search: string[] }> {
   const pk = hostPackages(env.host());
   const search = depmodSearch((await env.vfs.read(DEPMOD_CONF))?.toString('utf8') ?? null);
   pk.syncBoot(search);
@@ -195,7 +196,7 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
   const [sub, ...rest] = io.argv.filter((a) => a !== '-q' && a !== '--noplugins');
   const opts = yumOptions(rest);
   opts.commandLine = [sub, ...rest].join(' ');
-  const { pk } = await state(env);
+  const { pk } = await packageState(env);
   if (!io.argv.includes('--noplugins')) io.out(HEADER);
   if (sub === 'history') return yumHistory(io, pk, rest);
   if (opts.unknownRepo) {
@@ -285,7 +286,7 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
 
 /** `rpm -qa`, `rpm -q NAME…`, `--qf FORMAT` with %{NAME} %{VERSION} %{RELEASE} %{ARCH}, `rpm -ql NAME`. */
 async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
-  const { pk } = await state(env);
+  const { pk } = await packageState(env);
   const argv = io.argv;
   const qfAt = argv.findIndex((a) => a === '--qf' || a === '--queryformat');
   const qfGlued = argv.find((a) => a.startsWith('--qf=') || a.startsWith('--queryformat='));
@@ -329,7 +330,7 @@ async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
 }
 
 async function modinfo(io: CommandIo, env: ShellEnv): Promise<number> {
-  const { pk, search } = await state(env);
+  const { pk, search } = await packageState(env);
   const fAt = io.argv.indexOf('-F');
   const field = fAt >= 0 ? io.argv[fAt + 1] : undefined;
   const names = io.argv.filter((a, i) => !a.startsWith('-') && !(fAt >= 0 && i === fAt + 1));
@@ -383,85 +384,26 @@ function dmesg(env: ShellEnv, pk: HostPackages): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-const unitName = (u: string): string => u.replace(/\.service$/, '');
-
-async function systemctl(io: CommandIo, env: ShellEnv): Promise<number> {
-  const { pk } = await state(env);
-  const [verb, ...rest] = io.argv.filter((a) => a !== '--no-pager' && a !== '--value' && a !== '-q');
-  const units = rest.filter((a, i) => !a.startsWith('-') && rest[i - 1] !== '-p').map(unitName);
-  const xapiDown = (u: string): boolean =>
-    (u === 'xapi' || TOOLSTACK_SERVICES.includes(u)) && env.faultActive?.('xapi-restart') === true;
-  const known = (u: string): boolean => pk.serviceStarts.has(u);
-  switch (verb ?? '') {
-    case 'is-active': {
-      let code = 0;
-      for (const u of units) {
-        const s = !known(u) ? 'inactive' : xapiDown(u) ? 'activating' : 'active';
-        if (s !== 'active') code = 3;
-        if (!io.argv.includes('-q')) io.out(`${s}\n`);
-      }
-      return code;
-    }
-    case 'restart':
-    case 'try-restart':
-      for (const u of units) {
-        if (!known(u)) {
-          io.err(`Failed to restart ${u}.service: Unit not found.\n`);
-          return 5;
-        }
-        pk.serviceStarts.set(u, env.model.clock.now());
-      }
-      return 0;
-    case 'show': {
-      const pAt = rest.indexOf('-p');
-      const prop = pAt >= 0 ? rest[pAt + 1] : rest.find((a) => a.startsWith('--property='))?.slice(11);
-      for (const u of units) {
-        const at = pk.serviceStarts.get(u);
-        const values: Record<string, string> = {
-          ActiveState: at === undefined ? 'inactive' : xapiDown(u) ? 'activating' : 'active',
-          ActiveEnterTimestamp: at === undefined ? '' : systemdTime(at),
-          ActiveEnterTimestampMonotonic: at === undefined ? '0' : String((at - env.bootedAt()) * 1000),
-        };
-        const keys = prop ? prop.split(',') : Object.keys(values);
-        for (const k of keys) {
-          io.out(io.argv.includes('--value') ? `${values[k] ?? ''}\n` : `${k}=${values[k] ?? ''}\n`);
-        }
-      }
-      return 0;
-    }
-    default:
-      io.err(`Unknown command verb ${verb ?? ''}.\n`);
-      return 1;
-  }
-}
-
-/** systemd's timestamp format, e.g. `Tue 2024-10-01 12:00:00 UTC`. */
-function systemdTime(ms: number): string {
-  const d = new Date(ms);
-  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
-  return `${day} ${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
-}
-
 export const PACKAGE_COMMANDS: CommandTable = {
   yum,
   rpm,
   modinfo,
   dmesg: async (io, env) => {
-    const { pk } = await state(env);
+    const { pk } = await packageState(env);
     io.out(dmesg(env, pk));
     return 0;
   },
   lsmod: async (io, env) => {
-    const { pk } = await state(env);
+    const { pk } = await packageState(env);
     io.out('Module                  Size  Used by\n');
     for (const m of pk.loaded) io.out(`${m.name.padEnd(24)}${String(100000 + m.name.length * 4321).padStart(6)}  0\n`);
     return 0;
   },
   /** depmod rebuilds modules.dep; the simulator resolves on demand, so only its errors matter. */
   depmod: async () => 0,
-  systemctl,
+  systemctl: async (io, env) => systemctl(io, env, (await packageState(env)).pk),
   'xe-toolstack-restart': async (io, env) => {
-    const { pk } = await state(env);
+    const { pk } = await packageState(env);
     io.out('Executing xe-toolstack-restart\n');
     for (const u of TOOLSTACK_SERVICES) if (pk.serviceStarts.has(u)) pk.serviceStarts.set(u, env.model.clock.now());
     io.out('done.\n');

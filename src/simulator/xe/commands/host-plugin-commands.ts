@@ -1,4 +1,6 @@
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
+import { poolTlsRejected } from 'src/simulator/xe/commands/certificate-commands';
+import { mdadmDetail } from 'src/simulator/shell/commands/raid-commands';
 import { compareEvr, hostPackages } from 'src/simulator/packages/host-packages';
 import { enabledByDefault, REPOS } from 'src/simulator/packages/package-catalog';
 import { publishedBuilds } from 'src/simulator/packages/published-builds';
@@ -45,8 +47,28 @@ const PLUGINS: Record<string, Plugin> = {
   },
   // hyperthreading.py: `xl info threads_per_core` > 1; simulated CPUs have two threads per core
   'hyperthreading.py': { get_hyperthreading: () => 'true' },
-  // raid.py: no /dev/md127 on a simulated host, so `mdadm --detail` fails and the plugin answers {}
-  'raid.py': { check_raid_pool: () => '{}' },
+  // raid.py: `mdadm --detail /dev/md127`, {} when it fails (no array); else its `key : value` lines
+  // as `raid` and each member row's fields (split on double spaces) as `volumes`
+  'raid.py': {
+    check_raid_pool: (model, host) => {
+      const text = mdadmDetail(model, host, '/dev/md127');
+      if (!text) return '{}';
+      const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l)
+        .slice(1);
+      const footer = lines.findIndex((l) => l.startsWith('Number'));
+      const raid = Object.fromEntries(lines.slice(0, footer).map((l) => l.split(' : ', 2).map((f) => f.trim())));
+      const volumes = lines.slice(footer + 1).map((l) =>
+        l
+          .split('  ')
+          .map((f) => f.trim())
+          .filter((f) => f),
+      );
+      return JSON.stringify({ raid, volumes });
+    },
+  },
   // zfs.py: no zfs binary on a stock dom0 (ENOENT) → {}
   'zfs.py': { list_zfs_pools: () => '{}' },
   // smartctl.py: one entry per disk `smartctl --scan` lists (simulated disks always pass)
@@ -104,6 +126,10 @@ export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {
     // Host.dmesg is the hypervisor's console ring (`xl dmesg`), one PList item
     run: (ctx, params) => {
       const host = selectOneHost(ctx, params, [], true);
+      // forwarded to that host over the pool's TLS link: refused when it serves an unknown certificate
+      if (host.uuid !== ctx.host.uuid && poolTlsRejected(ctx.model, host)) {
+        throw new XeApiError('CANNOT_CONTACT_HOST', [host.uuid]);
+      }
       const v = versionInfo(host.version);
       return [
         ` Xen version ${v.xen.split('-')[0]} (mockbuild@simulated) (gcc (GCC) 11.2.1) debug=n Sat Jan  1 00:00:00 UTC 2022`,
