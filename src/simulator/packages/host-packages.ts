@@ -35,6 +35,15 @@ interface LoadedModule extends ModuleFile {
   at: number;
 }
 
+/** One `yum` transaction as its history keeps it: each package's build before and after (absent: not installed). */
+export interface YumTransaction {
+  commandLine: string;
+  at: number;
+  action: string;
+  altered: number;
+  changes: Array<{ name: string; before: PackageBuild | undefined; after: PackageBuild | undefined }>;
+}
+
 /** One dom0's RPM database, services and loaded modules; kept per host for the lab's life. */
 export class HostPackages {
   readonly installed = new Map<string, PackageBuild>();
@@ -43,7 +52,7 @@ export class HostPackages {
   /** units whose last start failed (`systemctl --state=failed`); a boot clears them */
   readonly failedUnits = new Set<string>();
   /** yum's transactions, oldest first (`yum history`) */
-  readonly history: Array<{ commandLine: string; at: number; action: string; altered: number }> = [];
+  readonly history: YumTransaction[] = [];
   loaded: LoadedModule[] = [];
   private bootSeen: number | null = null;
 

@@ -210,8 +210,16 @@ const INSTALLED: Line[] = [
   },
 ];
 
-/** Not installed by default; offered by the base repository (alternate and additional modules). */
+/** Not installed by default; offered by the base repository (alternate and additional modules, CentOS extras). */
 const AVAILABLE: Line[] = [
+  {
+    // what xcp-ng-tests installs and removes to give an empty yum history a transaction to roll back to
+    name: 'gpm-libs',
+    v82: '1.20.7-6.el7',
+    v83: '1.20.7-6.el7',
+    summary: 'Dynamic library for gpm',
+    sizeKib: 32,
+  },
   {
     name: 'broadcom-bnxt-en-alt',
     v82: '1.10.2_223.0.183.0-1.xcpng8.2',

@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, randomInt } from 'node:crypto';
 import { posix } from 'node:path';
+import { cp } from 'src/simulator/shell/commands/cp-command';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 import { normalisePath } from 'src/simulator/shell/vfs';
 
@@ -115,6 +116,7 @@ async function nproc(io: CommandIo, env: ShellEnv): Promise<number> {
 
 export const CORE_COMMANDS: CommandTable = {
   sync: async () => 0,
+  cp,
   mktemp,
   nproc,
   hostname: async (io, env) => {

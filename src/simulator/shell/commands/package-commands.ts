@@ -7,10 +7,12 @@ import {
   hostPackages,
   MODULES_ROOT,
   TOOLSTACK_SERVICES,
+  YumTransaction,
 } from 'src/simulator/packages/host-packages';
 import { enabledByDefault, KERNEL_MODULE_VERSION, PackageBuild, REPOS } from 'src/simulator/packages/package-catalog';
 import { publishedBuilds } from 'src/simulator/packages/published-builds';
 import { systemctl } from 'src/simulator/shell/commands/systemctl-command';
+import { yumHistory } from 'src/simulator/shell/commands/yum-history';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 /** The host's package state with boot-time effects applied (modules loaded, services started). */
@@ -136,8 +138,10 @@ async function transaction(
   const line = (label: string, b: PackageBuild): void =>
     void io.out(`  ${label.padEnd(11)}: ${fullName(b).padEnd(60)} ${++step}/${total}\n`);
   const done: string[] = [];
+  const changes: YumTransaction['changes'] = [];
   for (const b of builds) {
     const old = pk.installed.get(b.name);
+    changes.push({ name: b.name, before: old, after: kind === 'Removing' ? undefined : b });
     if (kind === 'Removing') {
       line('Erasing', b);
       pk.installed.delete(b.name);
@@ -159,6 +163,7 @@ async function transaction(
     at: env.model.clock.now(),
     action: { Updating: 'Update', Installing: 'Install', Removing: 'Erase' }[kind],
     altered: builds.length,
+    changes,
   });
   env.model.log(
     env.host().uuid,
@@ -168,37 +173,13 @@ async function transaction(
   return 0;
 }
 
-/** yum 3.4.3's `yum history [list]`: newest first; with no transaction yet it fails, as the real one does. */
-function yumHistory(io: CommandIo, pk: HostPackages, rest: string[]): number {
-  const verb = rest[0] ?? 'list';
-  if (verb !== 'list') {
-    io.err(`Invalid history sub-command, use: list (simulated: only list is modelled, not ${verb}).\n`);
-    return 1;
-  }
-  if (!pk.history.length) {
-    io.err('No transactions\n');
-    return 1;
-  }
-  io.out('ID     | Command line             | Date and time    | Action(s)      | Altered\n');
-  io.out(`${'-'.repeat(79)}\n`);
-  for (let i = pk.history.length - 1; i >= 0; i--) {
-    const t = pk.history[i]!;
-    const when = new Date(t.at).toISOString().slice(0, 16).replace('T', ' ');
-    io.out(
-      `${String(i + 1).padStart(6)} | ${t.commandLine.slice(0, 24).padEnd(24)} | ${when} | ${t.action.padEnd(14)} | ${String(t.altered).padStart(4)}\n`,
-    );
-  }
-  io.out('history list\n');
-  return 0;
-}
-
 async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
   const [sub, ...rest] = io.argv.filter((a) => a !== '-q' && a !== '--noplugins');
   const opts = yumOptions(rest);
   opts.commandLine = [sub, ...rest].join(' ');
   const { pk } = await packageState(env);
   if (!io.argv.includes('--noplugins')) io.out(HEADER);
-  if (sub === 'history') return yumHistory(io, pk, rest);
+  if (sub === 'history') return yumHistory(io, env, pk, rest, (b, present) => syncModuleFile(env, b, present));
   if (opts.unknownRepo) {
     io.err(`Error getting repository data for ${opts.unknownRepo}, repository not found\n`);
     return 1;
@@ -297,6 +278,7 @@ async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
       ? `${fullName(b)}\n`
       : qf
           .replace(/%\{NAME\}/g, b.name)
+          .replace(/%\{EPOCHNUM\}/g, '0')
           .replace(/%\{VERSION\}/g, b.version)
           .replace(/%\{RELEASE\}/g, b.release)
           .replace(/%\{ARCH\}/g, b.arch)
