@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { LabModel } from 'src/simulator/model/lab-model';
+import { hostBlockState } from 'src/simulator/model/host-block-state';
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
 import { SimHost } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
@@ -138,6 +139,10 @@ export function hostVirtualFile(
     return Buffer.from(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}\n`);
   }
   if (path === XAPI_INIT_COOKIE) return xapiUp(faultActive) ? Buffer.alloc(0) : null;
+  // reads as empty whatever was redirected to it (the shell writes `> /dev/null` to a plain file)
+  if (path === '/dev/null') return Buffer.alloc(0);
+  // the node of an md array mdadm assembled (`test -e /dev/md127`)
+  if (/^\/dev\/md\d+$/.test(path)) return hostBlockState(host).arrays.has(path) ? Buffer.alloc(0) : null;
   const v = versionInfo(host.version);
   switch (path) {
     case '/etc/xensource-inventory':
@@ -198,7 +203,6 @@ export async function initDom0Files(vfs: Vfs & { mkdirp(p: string): Promise<void
     '/etc/xensource',
     '/etc/xapi.conf.d',
     '/etc/xenopsd.conf.d',
-    '/dev',
     '/var/run',
     '/var/lib/xcp',
     '/usr/local/bin',

@@ -97,6 +97,12 @@ export interface SimulatedLab {
   stop(): Promise<void>;
 }
 
+/** What sshd sets for a session: SSH_CLIENT (`addr port server-port`) and SSH_CONNECTION (with the server's address). */
+function sessionVars(serverAddress: string, sshClient: string): Record<string, string> {
+  const [ip = '', port = '', serverPort = ''] = sshClient.split(' ');
+  return { SSH_CLIENT: sshClient, SSH_CONNECTION: `${ip} ${port} ${serverAddress} ${serverPort}` };
+}
+
 const HOST_COMMANDS: CommandTable = {
   ...CORE_COMMANDS,
   ...XE_SHELL_COMMANDS,
@@ -226,7 +232,8 @@ class Lab implements SimulatedLab {
       hostPrivateKey: key.privateKey,
       credentials: this.credentials(),
       hanging: () => hanging?.() === true || this.board.find(host.uuid, 'hang') !== undefined,
-      exec: (command, channel, drop, signal) => this.hostExec(host, env, command, channel, drop, signal),
+      exec: (command, channel, drop, signal, sshClient) =>
+        this.hostExec(host, env, command, channel, drop, signal, sessionVars(host.address, sshClient)),
     });
     await this.hostEndpoints.get(host.uuid)?.stop();
     this.hostEndpoints.set(host.uuid, endpoint);
@@ -251,6 +258,7 @@ class Lab implements SimulatedLab {
     channel: ServerChannel,
     drop: () => void,
     signal: AbortSignal,
+    vars: Record<string, string>,
   ): Promise<number> {
     if (this.board.take(host.uuid, 'drop')) {
       const out: Buffer[] = [];
@@ -260,6 +268,7 @@ class Lab implements SimulatedLab {
         this.hostCommands,
         { stdout: (c) => out.push(Buffer.from(c)), stderr: () => undefined },
         signal,
+        vars,
       );
       const all = Buffer.concat(out);
       channel.write(all.subarray(0, Math.floor(all.length / 2)));
@@ -272,6 +281,7 @@ class Lab implements SimulatedLab {
       this.hostCommands,
       { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
       signal,
+      vars,
     );
   }
 
@@ -351,13 +361,14 @@ class Lab implements SimulatedLab {
         hostPrivateKey: key.privateKey,
         credentials: this.credentials(),
         hanging: () => false,
-        exec: (command, channel, _drop, signal) =>
+        exec: (command, channel, _drop, signal, sshClient) =>
           runShell(
             command,
             env,
             GUEST_TABLE,
             { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
             signal,
+            sessionVars(vm.guest.address ?? '127.0.0.1', sshClient),
           ),
       });
       this.guestEndpoints.set(vm.uuid, endpoint);

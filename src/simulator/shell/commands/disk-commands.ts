@@ -26,7 +26,22 @@ function mke2fsReport(size: number, label: string): string {
   for (const base of [3, 5, 7]) {
     for (let g = 1; g < groups; g *= base) if (!backups.includes(g)) backups.push(g);
   }
-  const backupBlocks = backups.sort((a, b) => a - b).map((g) => g * BLOCKS_PER_GROUP);
+  // mke2fs's show_stats: ", " between blocks, a new tab-indented line when 72 columns are used up
+  let list = '';
+  let left = 0;
+  for (const [i, block] of backups
+    .sort((a, b) => a - b)
+    .map((g) => g * BLOCKS_PER_GROUP)
+    .entries()) {
+    if (i > 0) list += ', ';
+    const need = String(block).length + 2;
+    if (need > left) {
+      list += '\n\t';
+      left = 72;
+    }
+    left -= need;
+    list += String(block);
+  }
   const journal = blocks >= 262144 ? 32768 : 4096;
   return [
     'Discarding device blocks: done                            ',
@@ -42,8 +57,7 @@ function mke2fsReport(size: number, label: string): string {
     `${groups} block group${groups === 1 ? '' : 's'}`,
     `${BLOCKS_PER_GROUP} blocks per group, ${BLOCKS_PER_GROUP} fragments per group`,
     `${inodesPerGroup} inodes per group`,
-    ...(backupBlocks.length ? [`Superblock backups stored on blocks: \n\t${backupBlocks.join(', ')}`] : []),
-    '',
+    ...(list ? [`Superblock backups stored on blocks: ${list}`, ''] : []),
     'Allocating group tables: done                            ',
     'Writing inode tables: done                            ',
     `Creating journal (${journal} blocks): done`,

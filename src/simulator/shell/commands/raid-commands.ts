@@ -185,7 +185,6 @@ async function mdadm(io: CommandIo, env: ShellEnv): Promise<number> {
     }
     state.arrays.delete(device);
     state.signatures.delete(device);
-    await env.vfs.remove(device);
     io.err(`mdadm: stopped ${device}\n`);
     return 0;
   }
@@ -229,8 +228,6 @@ async function mdadm(io: CommandIo, env: ShellEnv): Promise<number> {
   const uuid = newUuid(`${host.uuid}:${device}:${env.model.clock.now()}`);
   state.arrays.set(device, { level: raid, members, uuid, created: env.model.clock.now(), size });
   for (const m of members) state.signatures.set(m, { type: 'linux_raid_member', uuid, at: env.model.clock.now() });
-  // the device node appears, so `test -e /dev/md127` sees the array
-  await env.vfs.write(device, Buffer.alloc(0), false);
   if (raid === 'raid1') {
     io.err(
       "mdadm: Note: this array has metadata at the start and\n    may not be suitable as a boot device.  If you plan to\n    store '/boot' on this device please ensure that\n    your boot-loader understands md/v1.x metadata, or use\n    --metadata=0.90\n",

@@ -2,7 +2,9 @@ import { posix } from 'node:path';
 import { CommandIo } from 'src/simulator/shell/shell-types';
 
 /**
- * GNU coreutils' `cp` with the options scripts pass on XCP-ng and Debian: -r/-R, -a, -p, -f, -n,
+ * GNU coreutils' commands where just-bash's differ on a host's real-folder filesystem.
+ *
+ * `cp` with the options scripts pass on XCP-ng and Debian: -r/-R, -a, -p, -f, -n,
  * -v (just-bash's own cp refuses -f and -a, which every `cp -f … /etc/…` of xcp-ng-tests uses).
  * -f only matters when the destination cannot be opened for writing; here it always can.
  */
@@ -100,6 +102,47 @@ export async function cp(io: CommandIo): Promise<number> {
       continue;
     }
     if (flags.has('v')) io.out(`'${src}' -> '${dest}'\n`);
+  }
+  return code;
+}
+
+/**
+ * `rmdir [-p] [--ignore-fail-on-non-empty] DIR…`: removes empty folders (just-bash's fails with
+ * EISDIR on the real-folder filesystem of a host).
+ */
+export async function rmdir(io: CommandIo): Promise<number> {
+  const shell = io.shell;
+  if (!shell) return 126;
+  const fs = shell.fs;
+  const parents = io.argv.includes('-p') || io.argv.includes('--parents');
+  const ignoreNonEmpty = io.argv.includes('--ignore-fail-on-non-empty');
+  const dirs = io.argv.filter((a) => !a.startsWith('-'));
+  if (!dirs.length) {
+    io.err("rmdir: missing operand\nTry 'rmdir --help' for more information.\n");
+    return 1;
+  }
+  const removeOne = async (dir: string): Promise<string | null> => {
+    const path = fs.resolvePath(shell.cwd, dir);
+    const st = await fs.stat(path).catch(() => null);
+    if (!st) return 'No such file or directory';
+    if (!st.isDirectory) return 'Not a directory';
+    if ((await fs.readdir(path)).length) return 'Directory not empty';
+    await fs.rm(path, { recursive: true });
+    return null;
+  };
+  let code = 0;
+  for (const dir of dirs) {
+    const chain = [dir];
+    if (parents) for (let d = posix.dirname(dir); d !== '.' && d !== '/'; d = posix.dirname(d)) chain.push(d);
+    for (const d of chain) {
+      const why = await removeOne(d);
+      if (!why) continue;
+      if (!(why === 'Directory not empty' && ignoreNonEmpty)) {
+        io.err(`rmdir: failed to remove '${d}': ${why}\n`);
+        code = 1;
+      }
+      break;
+    }
   }
   return code;
 }
