@@ -48,6 +48,9 @@ function toRecord(row: TokenRow): TokenRecord {
   };
 }
 
+const UNIQUE_VIOLATION = '23505';
+const LIVE_NAME_INDEX = 'uq_api_tokens_live_name';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The api_tokens table. Only hashes of tokens are ever written or compared here. */
@@ -55,43 +58,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TokenRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * Inserts a token; undefined when a live (pending or active) token already has its name, as
+   * compared by `nameKey`. The unique index on name_key decides, so two requests racing for one
+   * name cannot both win, whether an admin or a newcomer makes them.
+   */
   async insert(input: {
     name: string;
+    nameKey: string;
     email?: string;
     role: Role;
     hash: string;
     prefix: string;
     status: TokenStatus;
-  }): Promise<TokenRecord> {
-    const rows: TokenRow[] = await this.db.query(
-      `INSERT INTO api_tokens (name, email, role, token_hash, token_prefix, status, approved_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 'active' THEN now() END)
-       RETURNING ${COLUMNS}`,
-      [input.name, input.email ?? null, input.role, input.hash, input.prefix, input.status],
-    );
-    return toRecord(rows[0]!);
-  }
-
-  /**
-   * Inserts the token unless `taken` says a live token already has its name. One registration at
-   * a time (a transaction-scoped advisory lock), so two requests cannot both find the name free.
-   */
-  async insertUniquelyNamed(
-    input: Parameters<TokenRepository['insert']>[0],
-    taken: (existing: string[]) => boolean,
-  ): Promise<TokenRecord | undefined> {
-    return this.db.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext('api_tokens.name'))`);
-      const rows: Array<{ name: string }> = await em.query(`SELECT name FROM api_tokens WHERE status <> 'revoked'`);
-      if (taken(rows.map((r) => r.name))) return undefined;
-      const inserted: TokenRow[] = await em.query(
-        `INSERT INTO api_tokens (name, email, role, token_hash, token_prefix, status, approved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 'active' THEN now() END)
+  }): Promise<TokenRecord | undefined> {
+    try {
+      const rows: TokenRow[] = await this.db.query(
+        `INSERT INTO api_tokens (name, name_key, email, role, token_hash, token_prefix, status, approved_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'active' THEN now() END)
          RETURNING ${COLUMNS}`,
-        [input.name, input.email ?? null, input.role, input.hash, input.prefix, input.status],
+        [input.name, input.nameKey, input.email ?? null, input.role, input.hash, input.prefix, input.status],
       );
-      return toRecord(inserted[0]!);
-    });
+      return toRecord(rows[0]!);
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string };
+      if (e.code === UNIQUE_VIOLATION && e.constraint === LIVE_NAME_INDEX) return undefined;
+      throw err;
+    }
   }
 
   async findByHash(hash: string): Promise<TokenRecord | undefined> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Role } from 'src/auth/role';
+import { nameKey } from 'src/common/input/name-key';
 
 /**
  * Names show on public pages next to results, so they are an allow-list, not a deny-list: letters
@@ -11,15 +12,6 @@ const NAME_CHARACTERS = /^[\p{L}\p{M}\p{N} .,'’()<>@&+_-]+$/u;
 
 /** Names that would pass for the service or its operator (compared without case, spaces or marks). */
 const RESERVED_NAMES = new Set(['admin', 'administrator', 'root', 'system', 'shakedown', 'anonymous', 'operator']);
-
-/** The form two names are compared in: case, width, accents and spacing do not make a name new. */
-export function nameKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
 
 const name = z
   .string()

@@ -4,7 +4,7 @@ import { ANONYMOUS, Principal } from 'src/auth/principal';
 import { Role } from 'src/auth/role';
 import { generateToken, hashToken, secretsEqual, tokenPrefix } from 'src/auth/token-secret';
 import { TokenRecord, TokenRepository, TokenStatus } from 'src/auth/token.repository';
-import { nameKey } from 'src/auth/token.schemas';
+import { nameKey } from 'src/common/input/name-key';
 import { AppConfig } from 'src/config/config';
 
 export interface IssuedToken {
@@ -67,20 +67,7 @@ export class TokenService {
 
   /** Self-registration: a submitter token that works once an admin approves it. */
   async register(input: { name: string; email?: string }): Promise<IssuedToken> {
-    // Names tell whose results these are: a newcomer cannot take a live token's name (nor one
-    // that differs only in case, accents or spacing).
-    const token = generateToken();
-    const key = nameKey(input.name);
-    const record = await this.tokens.insertUniquelyNamed(
-      { ...input, role: Role.Submitter, hash: hashToken(token), prefix: tokenPrefix(token), status: 'pending' },
-      (names) => names.some((n) => nameKey(n) === key),
-    );
-    if (!record) {
-      throw new AuthError(`name: "${input.name}" is taken; choose another`, AuthErrorCode.NameTaken, {
-        problems: [{ path: 'name', message: 'is taken' }],
-      });
-    }
-    return { token, record };
+    return this.issue({ ...input, role: Role.Submitter }, 'pending');
   }
 
   list(): Promise<TokenRecord[]> {
@@ -100,9 +87,24 @@ export class TokenService {
     return record;
   }
 
+  /**
+   * Names tell whose results these are: a token cannot take a live token's name (nor one that
+   * differs only in case, accents or spacing), whether an admin makes it or a newcomer registers.
+   */
   private async issue(input: { name: string; role: Role; email?: string }, status: TokenStatus): Promise<IssuedToken> {
     const token = generateToken();
-    const record = await this.tokens.insert({ ...input, hash: hashToken(token), prefix: tokenPrefix(token), status });
+    const record = await this.tokens.insert({
+      ...input,
+      nameKey: nameKey(input.name),
+      hash: hashToken(token),
+      prefix: tokenPrefix(token),
+      status,
+    });
+    if (!record) {
+      throw new AuthError(`name: "${input.name}" is taken; choose another`, AuthErrorCode.NameTaken, {
+        problems: [{ path: 'name', message: 'is taken' }],
+      });
+    }
     return { token, record };
   }
 

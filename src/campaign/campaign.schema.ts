@@ -63,6 +63,11 @@ export const requirementsSchema = object({
     doc: 'Releases installed somewhere in the lab: `baseline`, `candidate` or a version such as `8.2.1`.',
   },
   hardware: { v: list(str()), doc: 'Hardware tags (classes) every host used must carry.' },
+  updated: {
+    v: bool(),
+    default: 'false',
+    doc: "`true`: the cases run on candidate-release pools only after the run's `updates:` step succeeded there (the campaign needs an `updates:` block); baseline-release roles stay un-updated, so old-vs-new compares before and after the candidates.",
+  },
 });
 
 export const settingsShape = {
@@ -446,6 +451,22 @@ export const campaignSchema = object(
         seen.set(id, i);
       }
     });
+    if (!campaign.updates) {
+      // A suite that tests the candidates cannot run when nothing applies them: said at load, where it is written.
+      (campaign.suites ?? []).forEach((suite, i) => {
+        const at: Array<Array<string | number>> = [];
+        if (suite.requires?.updated) at.push(['suites', i, 'requires', 'updated']);
+        (suite.requires_when ?? []).forEach((rule, j) => {
+          if (rule.requires?.updated) at.push(['suites', i, 'requires_when', j, 'requires', 'updated']);
+        });
+        for (const path of at) {
+          ctx.error(
+            nodeAt(node, path, ctx),
+            `campaign${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: updated: true needs the campaign's updates: block (the candidates applied before these cases run)`,
+          );
+        }
+      });
+    }
     (campaign.xcp_ng_tests ?? []).forEach((rule, i) => {
       if (!seen.has(rule.suite as string)) {
         ctx.error(

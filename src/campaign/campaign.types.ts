@@ -9,6 +9,8 @@ export interface Requirements {
   versions?: string[];
   /** Hardware tags every host used must carry. */
   hardware?: string[];
+  /** Candidate-release pools only, after the run's `updates:` step succeeded on them. */
+  updated?: boolean;
 }
 
 export interface SuiteSettings {

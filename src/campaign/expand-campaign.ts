@@ -67,6 +67,7 @@ function mergeRequirements(a: Requirements, b: Requirements): Requirements {
     const extra = b[key];
     if (extra) out[key] = [...new Set([...(out[key] ?? []), ...extra])];
   }
+  if (b.updated) out.updated = true;
   return out;
 }
 

@@ -134,6 +134,28 @@ suites:
     ]);
   });
 
+  it('refuses requires: { updated: true } without an updates: block, at the key, and loads it with one', () => {
+    const text = `name: t
+release: 8.3.0
+baseline: 8.2.1
+suites:
+  - { id: a, scenario: basic.log-check, title: t }
+  - id: b
+    scenario: basic.install-check
+    title: t
+    requires: { updated: true }
+    requires_when:
+      - { when: "true", requires: { updated: true } }
+`;
+    expect(messages(text)).toEqual([
+      "c.yaml:9:26: campaign.suites[1].requires.updated: updated: true needs the campaign's updates: block (the candidates applied before these cases run)",
+      "c.yaml:11:46: campaign.suites[1].requires_when[0].requires.updated: updated: true needs the campaign's updates: block (the candidates applied before these cases run)",
+    ]);
+    const c = loadCampaign({ text: `${text}updates: { enablerepo: xcp-ng-testing }\n`, filename: 'c.yaml' });
+    expect(c.suites.map((s) => s.requires)).toEqual([{}, { updated: true }]);
+    expect(c.suites[1]!.requires_when[0]!.requires).toEqual({ updated: true });
+  });
+
   it('refuses two suites with the same id', () => {
     const text = `name: t\nrelease: r\nbaseline: b\nsuites:\n  - { id: a, scenario: basic.log-check, title: t }\n  - { id: a, scenario: basic.interfaces, title: t }\n`;
     expect(messages(text)).toEqual(["c.yaml:6:11: suites[1].id: 'a' is already the id of suites[0]"]);

@@ -46,6 +46,7 @@ function toRequirements(r: RequirementsValue | undefined): Requirements {
   if (r.sr_kinds) out.sr_kinds = r.sr_kinds;
   if (r.versions) out.versions = r.versions;
   if (r.hardware) out.hardware = r.hardware;
+  if (r.updated) out.updated = true;
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { LabView } from 'src/execution/lab-view';
 import { assignPools, planCase } from 'src/execution/planner';
+import { withRequirements } from 'src/execution/run.service';
 
 const host = (name: string, version: string, tags: string[] = []) => ({
   id: name,
@@ -76,5 +77,46 @@ describe(assignPools.name, () => {
     ];
     expect(assignPools(roles, (id) => id !== 'b')).toEqual(['a', 'c']);
     expect(assignPools(roles, (id) => id === 'a')).toBeNull();
+  });
+});
+
+describe(withRequirements.name, () => {
+  const facts = { release: '8.3.0', baseline: '8.2.1' };
+
+  it('should put the roles of a requires-updated case on candidate pools, leaving the baseline role un-updated', () => {
+    const needs = withRequirements(
+      {
+        pools: [
+          { role: 'old', minHosts: 1, version: '8.2.1' },
+          { role: 'new', minHosts: 1 },
+        ],
+      },
+      { updated: true },
+      facts,
+    );
+    expect(needs.pools).toEqual([
+      { role: 'old', minHosts: 1, version: '8.2.1', srKinds: [], tags: [] },
+      { role: 'new', minHosts: 1, version: '8.3.0', updated: true, srKinds: [], tags: [] },
+    ]);
+    const plan = planCase(needs, lab);
+    expect(plan.ok && plan.plan.roles.map((r) => [r.role, r.poolIds])).toEqual([
+      ['old', ['p821']],
+      ['new', ['p830']],
+    ]);
+  });
+
+  it('should say the update is needed when no candidate pool can serve the case', () => {
+    const needs = withRequirements({ pools: [{ role: 'pool', minHosts: 3 }] }, { updated: true }, facts);
+    expect(planCase(needs, lab)).toEqual({
+      ok: false,
+      reason:
+        "no pool of lab test-lab can be the pool pool (needs 3+ hosts, version 8.3.0, the run's update candidates applied; pool-821: 2 usable host(s); pool-830: 2 usable host(s); pool-mixed: 2 usable host(s))",
+    });
+  });
+
+  it('should leave the needs alone without updated', () => {
+    expect(withRequirements({ pools: [{ role: 'pool', minHosts: 1 }] }, {}, facts).pools).toEqual([
+      { role: 'pool', minHosts: 1, srKinds: [], tags: [] },
+    ]);
   });
 });

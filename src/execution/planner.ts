@@ -14,6 +14,7 @@ export function describeNeed(need: PoolNeed): string {
   if (need.version) parts.push(`version ${need.version}`);
   if (need.mixedVersions) parts.push('mixed versions (mid-upgrade)');
   if (need.tags?.length) parts.push(`tags ${need.tags.join(',')}`);
+  if (need.updated) parts.push("the run's update candidates applied");
   return parts.join(', ');
 }
 

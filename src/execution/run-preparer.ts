@@ -8,6 +8,7 @@ import { LabHostView, LabView } from 'src/execution/lab-view';
 import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 import { CampaignUpdates } from 'src/campaign/campaign.types';
 import { UpdatePreparation } from 'src/execution/update-preparation';
+import { assignPools, CasePlan } from 'src/execution/planner';
 
 interface HostSoftware {
   name: string;
@@ -45,6 +46,7 @@ export class RunPreparer {
       return;
     }
     const updates = run.options.updates as CampaignUpdates | null | undefined;
+    let updatedPools: string[] = [];
     if (updates) {
       if (!this.updates) {
         await this.repo.markRunError(runId, 'updates: this worker cannot apply update candidates');
@@ -52,6 +54,7 @@ export class RunPreparer {
       }
       const record = await this.updates.apply(runId, lab, run.release, updates);
       await this.repo.setRunUpdates(runId, record);
+      updatedPools = record.pools.filter((p) => p.updated).map((p) => p.name);
       if (record.status === 'failed') {
         await this.repo.markRunError(runId, `update preparation failed: ${record.error ?? 'unknown error'}`);
         await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: 'error' });
@@ -59,6 +62,7 @@ export class RunPreparer {
         return;
       }
     }
+    await this.confineToUpdatedPools(runId, lab, updatedPools);
     const hosts = await Promise.all(lab.pools.flatMap((p) => p.hosts.map((h) => this.software(lab, h, p.name))));
     await this.repo.setRunSnapshot(runId, { takenAt: new Date().toISOString(), simulated: lab.simulated, hosts });
     await this.repo.markRunStarted(runId);
@@ -71,6 +75,35 @@ export class RunPreparer {
       await publishEvent(this.db, { kind: 'run', runId, runNumber: run.number, status: settled.status });
     }
     this.log({ run: run.number, cases: jobs.length }, 'run prepared and queued');
+  }
+
+  /**
+   * Cases of `requires: { updated: true }` suites go only to pools the update step just changed: their
+   * planned pools are narrowed to those, and a case left with none is skipped saying why (its pools
+   * were not updated, or the run applied no candidates) instead of running on un-updated hosts.
+   */
+  private async confineToUpdatedPools(runId: string, lab: LabView, updatedPools: string[]): Promise<void> {
+    const updatedIds = new Set(lab.pools.filter((p) => updatedPools.includes(p.name)).map((p) => p.id));
+    const names = new Map(lab.pools.map((p) => [p.id, p.name]));
+    for (const c of await this.repo.pendingCasesNeedingUpdates(runId)) {
+      const plan = c.needs as CasePlan;
+      const roles = plan.roles.map((r) =>
+        r.need.updated ? { ...r, poolIds: r.poolIds.filter((id) => updatedIds.has(id)) } : r,
+      );
+      const empty = roles.find((r) => r.need.updated && !r.poolIds.length);
+      if (empty || !assignPools(roles)) {
+        const planned = (empty ?? roles.find((r) => r.need.updated))!;
+        const was = plan.roles.find((r) => r.role === planned.role)?.poolIds.map((id) => names.get(id) ?? id) ?? [];
+        await this.repo.finishCase(c.id, {
+          outcome: 'skipped',
+          reason: updatedPools.length
+            ? `requires updated: none of its ${planned.role} pools (${was.join(', ')}) was updated by this run (updated: ${updatedPools.join(', ')})`
+            : 'requires updated: this run applied no update candidates, so no pool can serve it',
+        });
+      } else if (roles.some((r, i) => r.poolIds.length !== plan.roles[i]!.poolIds.length)) {
+        await this.repo.setCaseNeeds(c.id, { ...plan, roles });
+      }
+    }
   }
 
   private async software(lab: LabView, host: LabHostView, pool: string): Promise<HostSoftware> {

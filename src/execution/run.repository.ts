@@ -200,6 +200,24 @@ export class RunRepository {
     );
   }
 
+  /** Pending cases with a role that needs the run's update candidates applied (`requires: { updated: true }`). */
+  async pendingCasesNeedingUpdates(runId: string): Promise<Array<{ id: string; needs: unknown }>> {
+    return queryRows(
+      this.db,
+      `SELECT id, needs FROM cases
+        WHERE run_id = $1 AND status = 'pending'
+          AND jsonb_path_exists(needs, '$.roles[*].need.updated ? (@ == true)')`,
+      [runId],
+    );
+  }
+
+  async setCaseNeeds(caseId: string, needs: unknown): Promise<void> {
+    await queryRows(this.db, `UPDATE cases SET needs = $2 WHERE id = $1 AND status = 'pending'`, [
+      caseId,
+      JSON.stringify(needs),
+    ]);
+  }
+
   /** Counts by outcome; closes the run when nothing is left to do (idempotent, safe from any process). */
   async settleRun(runId: string): Promise<{ closed: boolean; status: string }> {
     const [row] = await queryRows(

@@ -79,7 +79,8 @@ export class RunService {
     }
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
 
-    const planned = cases.map((c) => this.plan(c, lab, campaign.release, campaign.baseline));
+    const updates = input.updates ?? campaign.updates ?? null;
+    const planned = cases.map((c) => this.plan(c, lab, campaign.release, campaign.baseline, updates !== null));
     const priority = input.priority ?? campaign.schedule?.priority ?? 0;
     const sha256 = createHash('sha256').update(source.text).digest('hex');
     const run = await this.repo.transaction(async (em) => {
@@ -106,7 +107,7 @@ export class RunService {
             suite: input.suite ?? null,
             only: input.only ?? null,
             cases: input.cases ?? null,
-            updates: input.updates ?? campaign.updates ?? null,
+            updates,
             notify: campaign.notify ?? null,
             ...(input.trigger ? { trigger: input.trigger } : {}),
             ...(input.labCheck ? { labCheck: input.labCheck } : {}),
@@ -202,7 +203,7 @@ export class RunService {
   }
 
   /** Each case's needs: what its scenario says, tightened by the suite's `requires`. */
-  private plan(c: CampaignCase, lab: LabView, release: string, baseline: string): NewCase {
+  private plan(c: CampaignCase, lab: LabView, release: string, baseline: string, updating: boolean): NewCase {
     const base: NewCase = {
       caseKey: c.caseKey,
       caseHash: c.caseHash,
@@ -237,6 +238,13 @@ export class RunService {
       c.settings.requires,
       { release, baseline },
     );
+    if (!updating && needs.pools.some((p) => p.updated)) {
+      return {
+        ...base,
+        outcome: 'skipped',
+        reason: 'requires updated: this run applies no update candidates (the campaign has no updates: block)',
+      };
+    }
     const plan = planCase(needs, lab);
     return plan.ok ? { ...base, needs: plan.plan } : { ...base, outcome: 'skipped', reason: plan.reason };
   }
@@ -257,6 +265,14 @@ export function withRequirements(
   while (req.pools && pools.length < req.pools) {
     pools.push({ role: `extra-${pools.length + 1}`, minHosts: req.hosts_per_pool ?? 1 });
   }
-  void facts;
-  return { pools };
+  if (!req.updated) return { pools };
+  // The update step changes candidate-release pools only; a role on the baseline (the "old" side of
+  // an old-vs-new case) stays un-updated, which is what the comparison is against.
+  return {
+    pools: pools.map((p) =>
+      p.mixedVersions || (p.version !== undefined && p.version !== facts.release)
+        ? p
+        : { ...p, version: facts.release, updated: true },
+    ),
+  };
 }

@@ -1,3 +1,4 @@
+import { runCandidates, type RunCandidates } from 'src/reports/overview/run-candidates';
 import { open } from 'node:fs/promises';
 import { buildMatrix } from 'src/reports/overview/matrix-view';
 import type { MatrixView } from 'src/reports/overview/matrix-view';
@@ -36,6 +37,8 @@ export interface RunOverview {
   lab: LabSnapshot;
   labDiff: LabDiff | null;
   outcomeBySuite: Array<{ suite: string; counts: Record<Outcome | 'pending', number> }>;
+  /** Who started the run, its update candidates and the package diff their preparation recorded. */
+  candidates: RunCandidates;
 }
 
 export interface DashboardRun extends RunSummary {
@@ -82,13 +85,14 @@ export class ReportViewsService {
       baseline = Number.isInteger(named) && named > 0 ? await this.read.findRun(named) : await this.read.findBaselineRun(run);
     }
     const filter: CaseFilter = { outcomes: (opts.outcomes ?? []).filter(isOutcome), suites: opts.suites ?? [] };
-    const [allCases, suites, failed, lab, baseLab, baseSignatures] = await Promise.all([
+    const [allCases, suites, failed, lab, baseLab, baseSignatures, updates] = await Promise.all([
       this.read.listCases(run.id),
       this.read.listSuites(run.id),
       this.read.listFailedCases(run.id, { withOutput: opts.withOutput }),
       this.read.labSnapshot(run.id),
       baseline ? this.read.labSnapshot(baseline.id) : Promise.resolve(null),
       baseline ? this.read.failureSignatures(baseline.id) : Promise.resolve(null),
+      this.read.runUpdates(run.id),
     ]);
     const cases = allCases.filter((c) => filterMatches(c, filter));
     const signatures = [...new Set(failed.map((c) => c.signature ?? c.errorCode ?? c.outcome ?? 'unknown'))];
@@ -110,6 +114,7 @@ export class ReportViewsService {
       lab,
       labDiff: baseLab ? diffLabs(baseLab, lab) : null,
       outcomeBySuite: outcomeBySuite(allCases),
+      candidates: runCandidates(run, updates),
     };
   }
 

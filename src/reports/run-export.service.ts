@@ -202,6 +202,7 @@ export class RunExportService {
     const rows: ComparableMeasurement[] = await this.read.measurementsOfRun(run.id);
     return rows.map((m) => ({
       caseKey: m.caseKey,
+      run: run.number,
       runId: run.id,
       release: m.release ?? run.release,
       simulated: m.simulated || run.simulated,

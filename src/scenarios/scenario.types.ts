@@ -25,6 +25,8 @@ export interface PoolNeed {
   mixedVersions?: boolean;
   /** Inventory tags every host must carry (hardware classes, `nested`, …). */
   tags?: string[];
+  /** The run's update candidates must have been applied to the pool first (suite `requires: { updated: true }`). */
+  updated?: boolean;
 }
 
 export interface ScenarioNeeds {

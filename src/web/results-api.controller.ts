@@ -53,6 +53,9 @@ export class ResultsApiController {
       })),
       newSignatures: o.newSignatures,
       labDiff: o.labDiff,
+      startedBy: o.candidates.startedBy,
+      candidates: o.candidates.candidates,
+      updates: o.candidates.updates,
     };
   }
 

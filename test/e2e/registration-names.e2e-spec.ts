@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { ADMIN_TOKEN, createCommunityTestApp } from 'test/fixtures/community/test-app';
 
-/** Names show next to results: an allow-list of characters, no reserved words, unique when self-chosen. */
+/** Names show next to results: an allow-list of characters, no reserved words, unique among live tokens. */
 describe('token and registration names', () => {
   let db: TestDatabase;
   let app: INestApplication;
@@ -60,5 +60,37 @@ describe('token and registration names', () => {
       expect(res.body).toMatchObject({ error: 'NAME_TAKEN', message: expect.stringMatching(/^name: .* is taken/) });
     }
     expect(await tokens()).toBe(before);
+  });
+  it('should refuse an admin-created token under a live name (409 naming the field), and free it on revoke', async () => {
+    const create = (name: string) =>
+      request(app.getHttpServer()).post('/api/v1/tokens').set('authorization', admin).send({ name, role: 'tester' });
+    const first = await create('Dana Lab').expect(201);
+    const before = await tokens();
+    for (const name of ['Dana Lab', 'dana-lab', 'DÁNA LAB']) {
+      const res = await create(name).expect(409);
+      expect(res.body).toMatchObject({ error: 'NAME_TAKEN', message: `name: "${name}" is taken; choose another` });
+    }
+    // A newcomer cannot take an admin-made name either.
+    await request(app.getHttpServer()).post('/api/v1/registrations').send({ name: 'Dana lab' }).expect(409);
+    expect(await tokens()).toBe(before);
+    await request(app.getHttpServer())
+      .post(`/api/v1/tokens/${first.body.id}/revoke`)
+      .set('authorization', admin)
+      .expect(200);
+    await create('Dana Lab').expect(201);
+  });
+
+  it('should let exactly one of several racing creations of one name win: the database decides', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        request(app.getHttpServer())
+          .post('/api/v1/tokens')
+          .set('authorization', admin)
+          .send({ name: 'Erin Race', role: 'submitter' }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const live = await db.dataSource.query(`SELECT count(*)::int AS n FROM api_tokens WHERE name = 'Erin Race'`);
+    expect(live[0].n).toBe(1);
   });
 });

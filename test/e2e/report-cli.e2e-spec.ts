@@ -89,8 +89,10 @@ describe('shakedown report build / export / compare', () => {
     const csv = await runCli(['export', String(demo.candidate.number), '--format', 'csv'], env);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^run_id,release,case_key,metric/);
+    expect(lines[0]).toMatch(/^run,run_id,release,case_key,metric/);
     expect(lines).toHaveLength(1 + 4);
+    // Each row says which run it came from, by the number pages and the CLI use.
+    expect(lines.slice(1).every((l) => l.startsWith(`${demo.candidate.number},`))).toBe(true);
     expect(csv.stdout).toContain('fio.read.iops');
     const file = join(out, 'm.json');
     const json = await runCli(['export', String(demo.candidate.number), '--format', 'json', '--out', file], env);
@@ -98,6 +100,7 @@ describe('shakedown report build / export / compare', () => {
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.measurements).toHaveLength(4);
     expect(doc.measurements.every((m: any) => m.simulated === true)).toBe(true);
+    expect(doc.measurements.every((m: any) => m.run === demo.candidate.number)).toBe(true);
   });
 
   it('should export a bundle that its own schema accepts, with cases, attempts, measurements and lab', async () => {

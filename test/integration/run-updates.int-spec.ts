@@ -9,13 +9,13 @@ import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { openSimEngine } from 'test/utils/sim-engine';
 import { waitUntil } from 'test/utils/wait';
 
-const campaign = (updates: string): string => `name: candidates
+const campaign = (updates: string, more = ''): string => `name: candidates
 release: 8.3.0
 baseline: 8.2.1
 updates: ${updates}
 suites:
   - { id: install, scenario: basic.install-check, title: install, covers: verify installation }
-`;
+${more}`;
 
 /** The campaign's `updates:` block as the run's preparation, on the simulated lab. */
 describe('update candidates as a run preparation', () => {
@@ -41,13 +41,23 @@ describe('update candidates as a run preparation', () => {
       120_000,
       100,
     );
-    const cases = await db.dataSource.query(`SELECT status, outcome FROM cases WHERE run_id = $1`, [run.id]);
+    const cases = await db.dataSource.query(
+      `SELECT c.suite, c.status, c.outcome, c.needs, a.hosts FROM cases c
+         LEFT JOIN attempts a ON a.case_id = c.id WHERE c.run_id = $1 ORDER BY c.suite`,
+      [run.id],
+    );
     return {
       status: row.status as string,
       error: row.error as string | null,
       updates: row.updates as RunUpdatesRecord,
       snapshot: row.lab_snapshot as { hosts: Array<{ name: string; packages: Record<string, string> }> },
-      cases: cases as Array<{ status: string; outcome: string | null }>,
+      cases: cases as Array<{
+        suite: string;
+        status: string;
+        outcome: string | null;
+        needs: { roles: Array<{ need: { updated?: boolean }; poolIds: string[] }> } | null;
+        hosts: string[] | null;
+      }>,
     };
   };
 
@@ -78,7 +88,7 @@ describe('update candidates as a run preparation', () => {
       ['sim-830-b', 'not-reached'],
     ]);
     expect(r.updates.hosts[0]!.output).toContain('repository not found');
-    expect(r.cases.every((c) => c.outcome === null)).toBe(true);
+    expect(r.cases.map((c) => c.outcome)).toEqual([null]);
     expect(installed('sim-830-a', 'xapi-core')).toBe(before);
   }, 150_000);
 
@@ -88,11 +98,25 @@ describe('update candidates as a run preparation', () => {
     const mixedMember = installed('sim-mix-b', 'xapi-core');
     const r = await finish(
       'candidates.yaml',
-      campaign('{ enablerepo: xcp-ng-testing, packages: [xapi-core], reboot: never }'),
+      campaign(
+        '{ enablerepo: xcp-ng-testing, packages: [xapi-core], reboot: never }',
+        '  - { id: updated, scenario: basic.log-check, title: after the update, requires: { updated: true } }\n',
+      ),
     );
     expect(r.error).toBeNull();
     expect(r.status).toBe('finished');
-    expect(r.cases).toEqual([{ status: 'done', outcome: 'passed' }]);
+    expect(r.cases.map((c) => [c.suite, c.status, c.outcome])).toEqual([
+      ['install', 'done', 'passed'],
+      ['updated', 'done', 'passed'],
+    ]);
+    // The requires-updated case was planned on the pools the update step changes, and ran on one.
+    const updatedCase = r.cases[1]!;
+    expect(updatedCase.needs!.roles.map((role) => role.need.updated)).toEqual([true]);
+    const updatedPoolIds = await db.dataSource.query(
+      `SELECT p.id FROM pools p WHERE p.name IN ('pool-830', 'pool-830-b') ORDER BY p.id`,
+    );
+    expect([...updatedCase.needs!.roles[0]!.poolIds].sort()).toEqual(updatedPoolIds.map((p: { id: string }) => p.id));
+    expect(updatedCase.hosts!.every((h) => /^sim-830b?-[ab]$/.test(h))).toBe(true);
     expect(r.updates.status).toBe('applied');
     expect(r.updates.pools).toEqual([
       { name: 'pool-821', updated: false, reason: 'runs 8.2.1: baseline side, not updated' },

@@ -9,6 +9,7 @@ import { RunUpdates1764160000000 } from 'src/database/migrations/1764160000000-R
 import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-RepoWatches';
 import { RunNotifications1764180000000 } from 'src/database/migrations/1764180000000-RunNotifications';
 import { WebSessions1764190000000 } from 'src/database/migrations/1764190000000-WebSessions';
+import { TokenNameKeys1764205000000 } from 'src/database/migrations/1764205000000-TokenNameKeys';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   RepoWatches1764170000000,
   RunNotifications1764180000000,
   WebSessions1764190000000,
+  TokenNameKeys1764205000000,
 ];

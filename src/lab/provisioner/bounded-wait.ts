@@ -25,7 +25,9 @@ export async function waitForStep<T>(
       const value = await probe(Math.max(1, remaining));
       if (value !== undefined) return value;
     } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
+      // A probe squeezed into the deadline's last moment times out on its own budget: the error
+      // worth naming is the one before it.
+      if (!last || remaining >= 1_000) last = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() >= deadline) {
       const seen = opts.lastSeen?.() ?? last;

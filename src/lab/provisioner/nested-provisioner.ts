@@ -399,7 +399,14 @@ export class NestedLabProvisioner {
       stopRemote: parent.inventory.sshTarget(parent.hostName).stopRemote ?? 'process-group',
     };
     this.targets.set(name, target);
-    await this.waitSsh(target, 'wait for SSH', this.spec.timeouts.bootMs);
+    // The guest agent may report the address before sshd listens (and, on a simulated lab, before its
+    // port is known): each probe reads the endpoint again rather than knocking on the first one forever.
+    await this.waitSsh(target, 'wait for SSH', this.spec.timeouts.bootMs, async () => {
+      const now = await parent.xe.vm.guestEndpoint(vmUuid);
+      if (!now) return;
+      target.address = now.address;
+      target.port = now.sshPort ?? 22;
+    });
     const hostUuid = await this.waitXapi(target, this.spec.timeouts.xapiMs);
     const xe = new XeClient(this.deps.ssh, { hosts: [target], master: name }, { env: this.deps.env });
     await this.step(name, `set hostname ${name}`, async () => {
@@ -411,13 +418,19 @@ export class NestedLabProvisioner {
     return { pool, index, name, vmUuid, target, hostUuid, version };
   }
 
-  private async waitSsh(target: SshTarget, step: string, timeoutMs: number): Promise<void> {
+  private async waitSsh(
+    target: SshTarget,
+    step: string,
+    timeoutMs: number,
+    refresh: () => Promise<void> = async () => undefined,
+  ): Promise<void> {
     this.say(`[${target.name}] ${step} (up to ${Math.round(timeoutMs / 1000)} s)`);
     await waitForStep(
       target.name,
       step,
       timeoutMs,
       async (left) => {
+        await refresh();
         const r = await this.deps.ssh.exec(target, 'true', { timeoutMs: Math.min(15_000, left) });
         return r.exitCode === 0 ? true : undefined;
       },

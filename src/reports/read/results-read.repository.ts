@@ -99,6 +99,12 @@ export class ResultsReadRepository {
     return parseLabSnapshot(row?.lab_snapshot);
   }
 
+  /** What the run's update preparation recorded (`runs.updates`), as stored; null when it had none. */
+  async runUpdates(runId: string): Promise<unknown> {
+    const [row] = await this.rows(`SELECT updates FROM runs WHERE id = $1`, [runId]);
+    return row?.updates ?? null;
+  }
+
   async listCases(runId: string, filter: CaseFilter = {}): Promise<CaseRow[]> {
     const where = ['c.run_id = $1'];
     const params: unknown[] = [runId];

@@ -38,6 +38,7 @@ describe('measurement exports', () => {
   const items = [
     {
       caseKey: 'fio[bs=4k,rw=randread]',
+      run: 7,
       runId: 'run-1',
       release: '8.3',
       measurement: {
@@ -63,9 +64,9 @@ describe('measurement exports', () => {
 
   it('writes one CSV row per measurement with a header', () => {
     expect(measurementsToCsv(items).split('\r\n')).toEqual([
-      'run_id,release,case_key,metric,unit,direction,value,n,samples,simulated,context',
-      'run-1,8.3,"fio[bs=4k,rw=randread]",fio.read.iops,IOPS,higher,100.5,3,100.5 99 101,false,"{""host"":""=cmd"",""vm"":""v1""}"',
-      ",,'=evil,boot.time_ms,ms,lower,,1,NaN,false,",
+      'run,run_id,release,case_key,metric,unit,direction,value,n,samples,simulated,context',
+      '7,run-1,8.3,"fio[bs=4k,rw=randread]",fio.read.iops,IOPS,higher,100.5,3,100.5 99 101,false,"{""host"":""=cmd"",""vm"":""v1""}"',
+      ",,,'=evil,boot.time_ms,ms,lower,,1,NaN,false,",
       '',
     ]);
   });
@@ -74,6 +75,7 @@ describe('measurement exports', () => {
     const doc = JSON.parse(measurementsToJson(items));
     expect(doc).toMatchObject({ format: 'shakedown.measurements', version: 1 });
     expect(doc.measurements[0]).toEqual({
+      run: 7,
       runId: 'run-1',
       release: '8.3',
       caseKey: 'fio[bs=4k,rw=randread]',
@@ -85,6 +87,6 @@ describe('measurement exports', () => {
       simulated: false,
       context: { vm: 'v1', host: '=cmd' },
     });
-    expect(doc.measurements[1]).toMatchObject({ value: null, samples: [null], runId: null, context: null });
+    expect(doc.measurements[1]).toMatchObject({ value: null, samples: [null], run: null, runId: null, context: null });
   });
 });

@@ -4,6 +4,8 @@ import { toCsv } from 'src/results/export/csv';
 export interface ExportedMeasurement {
   caseKey: string;
   measurement: Measurement;
+  /** The run's number, as pages, the CLI and the cases CSV name runs. */
+  run?: number;
   runId?: string;
   release?: string;
   /** True for numbers from the simulated lab: labelled everywhere, never passed off as hardware results. */
@@ -11,6 +13,7 @@ export interface ExportedMeasurement {
 }
 
 const MEASUREMENT_CSV_HEADER = [
+  'run',
   'run_id',
   'release',
   'case_key',
@@ -32,6 +35,7 @@ export function measurementsToCsv(items: Iterable<ExportedMeasurement>): string 
   const rows = [...items].map((it) => {
     const m = it.measurement;
     return [
+      it.run ?? '',
       it.runId ?? '',
       it.release ?? '',
       it.caseKey,
@@ -52,6 +56,7 @@ interface MeasurementsJson {
   format: 'shakedown.measurements';
   version: 1;
   measurements: {
+    run: number | null;
     runId: string | null;
     release: string | null;
     caseKey: string;
@@ -72,6 +77,7 @@ export function measurementsToJson(items: Iterable<ExportedMeasurement>, pretty 
     format: 'shakedown.measurements',
     version: 1,
     measurements: [...items].map((it) => ({
+      run: it.run ?? null,
       runId: it.runId ?? null,
       release: it.release ?? null,
       caseKey: it.caseKey,

@@ -170,8 +170,14 @@ function guestReporting(vm: SimVm, model: LabModel): boolean {
   );
 }
 
+/**
+ * A guest's address is only worth reporting once its sshd listens: the lab gives each endpoint its own
+ * port, and a client reading the address a moment earlier would knock on port 22 for nothing.
+ * (Windows guests have no endpoint in the lab: their address is reported as soon as they booted.)
+ */
 function vmNetworks(vm: SimVm, model: LabModel): Array<[string, string]> {
   if (!guestReporting(vm, model) || !vm.guest.address) return [];
+  if (vm.image !== 'hvm-windows' && vm.guest.sshPort === null) return [];
   const out: Array<[string, string]> = [
     ['0/ip', vm.guest.address],
     ['0/ipv4/0', vm.guest.address],

@@ -51,6 +51,16 @@ describe('xe emulator: output rules', () => {
     expect(missing).toEqual({ stdout: '', stderr: 'Error: Key nope not found in map\n', exitCode: 1 });
   });
 
+  it("a Linux guest's address is reported once its sshd listens, with the port when it is not 22", async () => {
+    const vm = lab.model.state.vms.get(lab.vmUuid('debian12'))!;
+    const networks = () => lab.xe('xcp1', 'vm-param-get', `uuid=${vm.uuid}`, 'param-name=networks');
+    vm.guest.address = '127.20.0.5';
+    vm.guest.sshPort = null;
+    expect((await networks()).stdout).toBe('\n');
+    vm.guest.sshPort = 40022;
+    expect((await networks()).stdout).toBe('0/ip: 127.20.0.5; 0/ipv4/0: 127.20.0.5; 0/ssh-port: 40022\n');
+  });
+
   it('param-set refuses read-only fields and unknown fields', async () => {
     const vm = 'uuid=7e2a9c44-5b1d-11ee-8c99-0242ac120002';
     expect((await lab.xe('xcp1', 'vm-param-set', vm, 'power-state=halted')).stderr).toBe(
