@@ -5,7 +5,7 @@ import { SimHost } from 'src/simulator/model/types';
  * (mkfs, mdadm, zpool) and erased (wipefs), loop devices, software RAID arrays, mounts. Kept per
  * host for the lab's life; `lsblk`, `mount`, the raid plugin and the commands themselves read it.
  */
-export interface Signature {
+interface Signature {
   /** blkid's TYPE: ext4, linux_raid_member, zfs_member */
   type: string;
   uuid: string;

@@ -8,7 +8,7 @@ import { FolderVfs } from 'src/simulator/shell/vfs';
 import { XeHarness } from 'src/simulator/testing/xe-harness';
 import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 
-export interface Transcript {
+interface Transcript {
   stdout: string;
   stderr: string;
   code: number;

@@ -4,7 +4,7 @@ import { deviceMapperHolders, hostBlockDevices } from 'src/simulator/model/host-
 import { ShellEnv } from 'src/simulator/shell/shell-types';
 
 /** A block device of the host as the dom0 tools open it: modelled disks, loop devices, md arrays. */
-export interface OpenedDevice {
+interface OpenedDevice {
   path: string;
   size: number;
   /** 7 for loop, 9 for md, 8 for SCSI disks */
