@@ -60,6 +60,24 @@ export class HostPackages {
     for (const b of installedAtInstall(host.version)) this.installed.set(b.name, b);
   }
 
+  /**
+   * Installs or updates `builds` as one yum transaction recorded in the history (what the updater
+   * plugin's `yum` runs do).
+   */
+  commit(builds: PackageBuild[], commandLine: string, at: number): void {
+    if (!builds.length) return;
+    const changes = builds.map((b) => ({ name: b.name, before: this.installed.get(b.name), after: b }));
+    for (const b of builds) this.installed.set(b.name, b);
+    const kinds = [...new Set(changes.map((c) => (c.before ? 'Update' : 'Install')))];
+    this.history.push({
+      commandLine,
+      at,
+      action: kinds.length === 1 ? kinds[0]! : 'I, U',
+      altered: builds.length,
+      changes,
+    });
+  }
+
   /** Newer builds than installed of `name`, in the given repositories; newest first. */
   candidates(
     name: string,
@@ -154,6 +172,13 @@ export function depmodSearch(confText: string | null): string[] {
 }
 
 export const evr = (b: Pick<PackageBuild, 'version' | 'release'>): string => `${b.version}-${b.release}`;
+
+/** Whether yum or rpm would take `spec` to name `b`: its name, name-version-release, with arch, with epoch 0. */
+export function namesBuild(spec: string, b: PackageBuild): boolean {
+  const nvr = `${b.name}-${evr(b)}`;
+  const withEpoch = `${b.name}-0:${evr(b)}`;
+  return [b.name, nvr, `${nvr}.${b.arch}`, withEpoch, `${withEpoch}.${b.arch}`].includes(spec);
+}
 
 /** rpm's version comparison, close enough for the catalog's numbers and letters. */
 export function compareEvr(a: Pick<PackageBuild, 'version' | 'release'>, b: Pick<PackageBuild, 'version' | 'release'>) {

@@ -220,6 +220,9 @@ const AVAILABLE: Line[] = [
     summary: 'Dynamic library for gpm',
     sizeKib: 32,
   },
+  // XCP-ng's test package: two releases in the base repository (the updater plugin test installs the first, then updates)
+  { name: 'dummypkg', v82: '1.0-1.xcpng8.2', v83: '1.0-1.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },
+  { name: 'dummypkg', v82: '1.0-2.xcpng8.2', v83: '1.0-2.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },
   {
     name: 'broadcom-bnxt-en-alt',
     v82: '1.10.2_223.0.183.0-1.xcpng8.2',

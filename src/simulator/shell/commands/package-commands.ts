@@ -6,6 +6,7 @@ import {
   HostPackages,
   hostPackages,
   MODULES_ROOT,
+  namesBuild,
   TOOLSTACK_SERVICES,
   YumTransaction,
 } from 'src/simulator/packages/host-packages';
@@ -214,7 +215,8 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
           io.out(`Package ${fullName(pk.installed.get(n)!)} already installed and latest version\n`);
           continue;
         }
-        const best = pk.candidates(n, opts.repos, offered)[0];
+        // a name takes the newest build; name-version-release (with epoch, arch) that very build
+        const best = pk.candidates(n, opts.repos, offered)[0] ?? builds.find((b) => b.name !== n && namesBuild(n, b));
         if (!best) io.out(`No package ${n} available.\n`);
         else wanted.push(best);
       }
@@ -295,7 +297,7 @@ async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
   }
   let code = 0;
   for (const n of names) {
-    const b = pk.installed.get(n);
+    const b = [...pk.installed.values()].find((x) => namesBuild(n, x));
     if (!b) {
       io.out(`package ${n} is not installed\n`);
       code = 1;
@@ -366,8 +368,30 @@ function dmesg(env: ShellEnv, pk: HostPackages): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
+/**
+ * yum-utils' `repoquery NAME…` over the enabled repositories (plus --enablerepo): the newest build
+ * of each as name-epoch:version-release.arch; `--show-duplicates` lists every build, oldest first.
+ */
+async function repoquery(io: CommandIo, env: ShellEnv): Promise<number> {
+  const opts = yumOptions(io.argv);
+  if (opts.unknownRepo) {
+    io.err(`Error getting repository data for ${opts.unknownRepo}, repository not found\n`);
+    return 1;
+  }
+  const offered = publishedBuilds(env.model)
+    .offered(env.host().version)
+    .filter((b) => opts.repos.includes(b.repo));
+  const all = io.argv.includes('--show-duplicates');
+  for (const n of opts.names) {
+    const found = offered.filter((b) => namesBuild(n, b)).sort(compareEvr);
+    for (const b of all ? found : found.slice(-1)) io.out(`${b.name}-0:${evr(b)}.${b.arch}\n`);
+  }
+  return 0;
+}
+
 export const PACKAGE_COMMANDS: CommandTable = {
   yum,
+  repoquery,
   rpm,
   modinfo,
   dmesg: async (io, env) => {

@@ -50,4 +50,32 @@ describe('yum history on a simulated dom0 (yum 3.4.3)', () => {
     expect((await sh('rpm -q gpm-libs')).code).toBe(1);
     expect((await sh('yum history undo 1 --noplugins')).stderr).toMatch(/^Invalid history sub-command, use: list, /);
   });
+
+  it('repoquery lists builds as the suite reads them; the updater plugin installs one and updates it, in the history', async () => {
+    const harness = XeHarness.fromFile(DEFAULT_LAB_CONFIG);
+    const sh = await dom0Shell(harness, 'sim-830-a', TABLE);
+    const uuid = harness.host('sim-830-a').uuid;
+    const plugin = (fn: string, ...args: string[]) =>
+      harness.xe('sim-830-a', 'host-call-plugin', `host-uuid=${uuid}`, 'plugin=updater.py', `fn=${fn}`, ...args);
+    expect((await sh('repoquery --show-duplicates dummypkg')).stdout).toBe(
+      'dummypkg-0:1.0-1.xcpng8.3.x86_64\ndummypkg-0:1.0-2.xcpng8.3.x86_64\n',
+    );
+    expect((await sh('repoquery dummypkg nope')).stdout).toBe('dummypkg-0:1.0-2.xcpng8.3.x86_64\n');
+    expect((await sh('rpm -q dummypkg-0:1.0-1.xcpng8.3.x86_64')).code).toBe(1);
+    expect((await plugin('install', 'args:packages=dummypkg-0:1.0-1.xcpng8.3.x86_64')).exitCode).toBe(0);
+    expect(await sh('rpm -q dummypkg-0:1.0-1.xcpng8.3.x86_64')).toEqual({
+      stdout: 'dummypkg-1.0-1.xcpng8.3.x86_64\n',
+      stderr: '',
+      code: 0,
+    });
+    const updated = await plugin('update', 'args:packages=dummypkg');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ returncode: 0 });
+    expect((await sh('rpm -q dummypkg')).stdout).toBe('dummypkg-1.0-2.xcpng8.3.x86_64\n');
+    expect((await plugin('check_update')).stdout).toBe('[]\n');
+    const history = (await sh('yum history list --noplugins')).stdout.split('\n');
+    expect(history[2]).toMatch(/^ {5}2 \| update --disablerepo="\*" \| .* \| Update {9}\| {4}1$/);
+    expect((await sh('yum history rollback 1 -y && rpm -q dummypkg')).stdout).toMatch(
+      /dummypkg-1\.0-1\.xcpng8\.3\.x86_64\n$/,
+    );
+  });
 });

@@ -1,8 +1,8 @@
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
 import { poolTlsRejected } from 'src/simulator/xe/commands/certificate-commands';
 import { mdadmDetail } from 'src/simulator/shell/commands/raid-commands';
-import { compareEvr, hostPackages } from 'src/simulator/packages/host-packages';
-import { enabledByDefault, REPOS } from 'src/simulator/packages/package-catalog';
+import { compareEvr, hostPackages, namesBuild } from 'src/simulator/packages/host-packages';
+import { enabledByDefault, PackageBuild, REPOS } from 'src/simulator/packages/package-catalog';
 import { publishedBuilds } from 'src/simulator/packages/published-builds';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
@@ -116,10 +116,48 @@ const PLUGINS: Record<string, Plugin> = {
       });
       return JSON.stringify(updates);
     },
+    // `yum update --disablerepo="*" --enablerepo=<base,updates[,repos]> -y [packages]`: run_command's result as JSON
+    update: (model, host, args) => updaterYum(model, host, args, 'update'),
+    // `yum install … -y <packages>` (names or name-epoch:version-release.arch)
+    install: (model, host, args) => updaterYum(model, host, args, 'install'),
     // each section of /etc/yum.repos.d/xcp-ng.repo → its proxy; `_none_` when none is set
     get_proxies: () => JSON.stringify(Object.fromEntries(REPOS.map((r) => [r, '_none_']))),
   },
 };
+
+/** The updater plugin's yum runs: the builds it picks, committed as one transaction of the host's history. */
+function updaterYum(model: LabModel, host: SimHost, args: Map<string, string>, verb: 'update' | 'install'): string {
+  const pk = hostPackages(host);
+  const offered = publishedBuilds(model).offered(host.version);
+  const repos = [
+    'xcp-ng-base',
+    'xcp-ng-updates',
+    ...(args.get('repos') ?? '').split(',').filter((r) => REPOS.includes(r)),
+  ];
+  const specs = (args.get('packages') ?? '').split(/[\s,]+/).filter(Boolean);
+  const picked: PackageBuild[] = [];
+  if (verb === 'install') {
+    for (const spec of specs) {
+      const b =
+        pk.candidates(spec, repos, offered)[0] ?? offered.find((x) => repos.includes(x.repo) && namesBuild(spec, x));
+      if (!b)
+        throw new XeApiError('XENAPI_PLUGIN_FAILURE', ['install', 'ProcessException', `No package ${spec} available.`]);
+      if (!pk.installed.has(b.name) || pk.installed.get(b.name) !== b) picked.push(b);
+    }
+  } else {
+    for (const name of specs.length ? specs : [...pk.installed.keys()]) {
+      const now = pk.installed.get(name);
+      const best = pk.candidates(name, repos, offered)[0];
+      if (now && best && compareEvr(best, now) > 0) picked.push(best);
+    }
+  }
+  const command = ['yum', verb, '--disablerepo="*"', `--enablerepo=${repos.join(',')}`, '-y', ...specs];
+  pk.commit(picked, command.slice(1).join(' '), model.clock.now());
+  const stdout = picked.length
+    ? `${picked.map((b) => `${verb === 'install' ? 'Installed' : 'Updated'}: ${b.name}-${b.version}-${b.release}.${b.arch}`).join('\n')}\nComplete! (simulated)\n`
+    : 'No packages marked for update\n';
+  return JSON.stringify({ returncode: 0, command, stdout, stderr: '' });
+}
 
 export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {
   'host-dmesg': {
