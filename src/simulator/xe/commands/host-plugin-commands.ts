@@ -140,8 +140,9 @@ function updaterYum(model: LabModel, host: SimHost, args: Map<string, string>, v
     for (const spec of specs) {
       const b =
         pk.candidates(spec, repos, offered)[0] ?? offered.find((x) => repos.includes(x.repo) && namesBuild(spec, x));
-      if (!b)
+      if (!b) {
         throw new XeApiError('XENAPI_PLUGIN_FAILURE', ['install', 'ProcessException', `No package ${spec} available.`]);
+      }
       if (!pk.installed.has(b.name) || pk.installed.get(b.name) !== b) picked.push(b);
     }
   } else {
