@@ -30,6 +30,22 @@ export interface BuildRun {
   total: number;
 }
 
+/** A run that tested update candidates: its `updates:` and trigger as stored, what its preparation recorded. */
+export interface CandidateRun {
+  runNumber: number;
+  simulated: boolean;
+  status: string;
+  createdAt: Date;
+  createdBy: string | null;
+  updates: unknown;
+  trigger: unknown;
+  record: unknown;
+  passed: number;
+  failed: number;
+  errored: number;
+  total: number;
+}
+
 // Runs that hold cases of a release: run for it, or carrying it as the baseline half of a two-release run.
 // Community runs count once accepted; pending and rejected submissions never reach a release page.
 // A case belongs to its run's release unless it names its own (the baseline half of a two-release run).
@@ -96,6 +112,23 @@ export class ReleaseReadRepository {
         ORDER BY r.number`,
       [release],
     )) as BuildRun[];
+  }
+
+  /** Lab runs of the release that applied update candidates (`updates:`), oldest first, with what they found. */
+  async candidateRuns(release: string): Promise<CandidateRun[]> {
+    return (await this.db.query(
+      `SELECT r.number AS "runNumber", r.simulated, r.status, r.created_at AS "createdAt", r.created_by AS "createdBy",
+              r.options->'updates' AS updates, r.options->'trigger' AS trigger, r.updates AS record,
+              count(*) FILTER (WHERE c.outcome IN ('passed', 'xfailed'))::int AS passed,
+              count(*) FILTER (WHERE c.outcome IN ('failed', 'xpassed'))::int AS failed,
+              count(*) FILTER (WHERE c.outcome = 'infra-error')::int AS errored,
+              count(c.id)::int AS total
+         FROM runs r LEFT JOIN cases c ON c.run_id = r.id
+        WHERE r.release = $1 AND r.origin = 'lab' AND jsonb_typeof(r.options->'updates') = 'object'
+        GROUP BY r.id
+        ORDER BY r.number`,
+      [release],
+    )) as CandidateRun[];
   }
 
   /** Releases that have runs, newest run first. */

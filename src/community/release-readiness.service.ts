@@ -1,6 +1,7 @@
 import type { CampaignCatalog } from 'src/community/campaign-catalog';
 import { ReleaseReadRepository } from 'src/community/release-read.repository';
 import type { ResultsReadRepository } from 'src/reports/read/results-read.repository';
+import { candidateSets, type CandidateSet } from 'src/community/candidate-sets';
 import { releaseReadiness, ReleaseReadiness, Verdict } from 'src/community/release-readiness';
 
 /** Is release R ready? The release plan's bullets against everything recorded for R. */
@@ -11,23 +12,27 @@ export class ReleaseReadinessService {
     private readonly catalog: Pick<CampaignCatalog, 'forRelease' | 'releases'>,
   ) {}
 
-  async readiness(release: string): Promise<ReleaseReadiness> {
+  async readiness(release: string): Promise<ReleaseReadiness & { candidates: CandidateSet[] }> {
     // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
     const plan = this.catalog.forRelease(release);
-    const [latest, builds] = await Promise.all([
+    const [latest, builds, candidateRuns] = await Promise.all([
       this.releases.latestResults(release),
       this.releases.buildRuns(release),
+      this.releases.candidateRuns(release),
     ]);
     const signatures = [...new Set(latest.map((r) => r.signature).filter((s): s is string => s !== null))];
     const knownIssues = signatures.length ? await this.results.knownIssues(signatures) : new Map();
-    return releaseReadiness({
-      release,
-      campaign: plan?.name ?? null,
-      suites: plan?.suites ?? [],
-      latest,
-      knownIssues,
-      builds,
-    });
+    return {
+      ...releaseReadiness({
+        release,
+        campaign: plan?.name ?? null,
+        suites: plan?.suites ?? [],
+        latest,
+        knownIssues,
+        builds,
+      }),
+      candidates: candidateSets(candidateRuns),
+    };
   }
 
   /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */

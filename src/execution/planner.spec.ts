@@ -1,5 +1,5 @@
 import { LabView } from 'src/execution/lab-view';
-import { assignPools, planCase } from 'src/execution/planner';
+import { assignPools, narrowToUpdatedPools, planCase } from 'src/execution/planner';
 import { withRequirements } from 'src/execution/run.service';
 
 const host = (name: string, version: string, tags: string[] = []) => ({
@@ -118,5 +118,45 @@ describe(withRequirements.name, () => {
     expect(withRequirements({ pools: [{ role: 'pool', minHosts: 1 }] }, {}, facts).pools).toEqual([
       { role: 'pool', minHosts: 1, srKinds: [], tags: [] },
     ]);
+  });
+});
+
+describe(narrowToUpdatedPools.name, () => {
+  const updatedNeed = { role: 'new', minHosts: 1, version: '8.3.0', updated: true };
+  const oldNeed = { role: 'old', minHosts: 1, version: '8.2.1' };
+  const plan = {
+    roles: [
+      { role: 'old', need: oldNeed, poolIds: ['p821'] },
+      { role: 'new', need: updatedNeed, poolIds: ['p830', 'pmix'] },
+    ],
+  };
+
+  it('should keep only the updated pools for the updated role, the baseline role as planned', () => {
+    expect(narrowToUpdatedPools(plan, lab, ['pool-830'])).toEqual({
+      ok: true,
+      changed: true,
+      plan: {
+        roles: [
+          { role: 'old', need: oldNeed, poolIds: ['p821'] },
+          { role: 'new', need: updatedNeed, poolIds: ['p830'] },
+        ],
+      },
+    });
+    expect(narrowToUpdatedPools({ roles: [plan.roles[1]!] }, lab, ['pool-830', 'pool-mixed'])).toMatchObject({
+      ok: true,
+      changed: false,
+    });
+  });
+
+  it('should say why a case cannot run when the update step did not change its pools', () => {
+    expect(narrowToUpdatedPools(plan, lab, ['pool-821'])).toEqual({
+      ok: false,
+      reason:
+        'requires updated: none of its new pools (pool-830, pool-mixed) was updated by this run (updated: pool-821)',
+    });
+    expect(narrowToUpdatedPools(plan, lab, [])).toEqual({
+      ok: false,
+      reason: 'requires updated: this run applied no update candidates, so no pool can serve it',
+    });
   });
 });

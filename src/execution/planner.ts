@@ -81,3 +81,42 @@ export function planCase(needs: ScenarioNeeds, lab: LabView): PlanResult {
   }
   return { ok: true, plan: { roles } };
 }
+
+/**
+ * After the run's update step: a requires-updated case's roles narrowed to the pools it changed, or
+ * why the case cannot run (none of its pools was updated, or the run applied no candidates).
+ */
+export function narrowToUpdatedPools(
+  plan: CasePlan,
+  lab: LabView,
+  updatedPools: string[],
+): { ok: true; plan: CasePlan; changed: boolean } | { ok: false; reason: string } {
+  const updatedIds = new Set(lab.pools.filter((p) => updatedPools.includes(p.name)).map((p) => p.id));
+  const roles = plan.roles.map((r) =>
+    r.need.updated ? { ...r, poolIds: r.poolIds.filter((id) => updatedIds.has(id)) } : r,
+  );
+  const stuck = roles.find((r) => r.need.updated && !r.poolIds.length);
+  if (!stuck && assignPools(roles)) {
+    return {
+      ok: true,
+      plan: { ...plan, roles },
+      changed: roles.some((r, i) => r.poolIds.length !== plan.roles[i]!.poolIds.length),
+    };
+  }
+  if (!updatedPools.length) {
+    return { ok: false, reason: 'requires updated: this run applied no update candidates, so no pool can serve it' };
+  }
+  if (!stuck) {
+    return {
+      ok: false,
+      reason: `requires updated: the pools this run updated (${updatedPools.join(', ')}) cannot give roles ${roles.map((r) => r.role).join(', ')} distinct pools`,
+    };
+  }
+  const role = stuck;
+  const names = new Map(lab.pools.map((p) => [p.id, p.name]));
+  const planned = plan.roles.find((r) => r.role === role.role)?.poolIds.map((id) => names.get(id) ?? id) ?? [];
+  return {
+    ok: false,
+    reason: `requires updated: none of its ${role.role} pools (${planned.join(', ')}) was updated by this run (updated: ${updatedPools.join(', ')})`,
+  };
+}

@@ -8,7 +8,7 @@ import { LabHostView, LabView } from 'src/execution/lab-view';
 import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 import { CampaignUpdates } from 'src/campaign/campaign.types';
 import { UpdatePreparation } from 'src/execution/update-preparation';
-import { assignPools, CasePlan } from 'src/execution/planner';
+import { CasePlan, narrowToUpdatedPools } from 'src/execution/planner';
 
 interface HostSoftware {
   name: string;
@@ -83,26 +83,10 @@ export class RunPreparer {
    * were not updated, or the run applied no candidates) instead of running on un-updated hosts.
    */
   private async confineToUpdatedPools(runId: string, lab: LabView, updatedPools: string[]): Promise<void> {
-    const updatedIds = new Set(lab.pools.filter((p) => updatedPools.includes(p.name)).map((p) => p.id));
-    const names = new Map(lab.pools.map((p) => [p.id, p.name]));
     for (const c of await this.repo.pendingCasesNeedingUpdates(runId)) {
-      const plan = c.needs as CasePlan;
-      const roles = plan.roles.map((r) =>
-        r.need.updated ? { ...r, poolIds: r.poolIds.filter((id) => updatedIds.has(id)) } : r,
-      );
-      const empty = roles.find((r) => r.need.updated && !r.poolIds.length);
-      if (empty || !assignPools(roles)) {
-        const planned = (empty ?? roles.find((r) => r.need.updated))!;
-        const was = plan.roles.find((r) => r.role === planned.role)?.poolIds.map((id) => names.get(id) ?? id) ?? [];
-        await this.repo.finishCase(c.id, {
-          outcome: 'skipped',
-          reason: updatedPools.length
-            ? `requires updated: none of its ${planned.role} pools (${was.join(', ')}) was updated by this run (updated: ${updatedPools.join(', ')})`
-            : 'requires updated: this run applied no update candidates, so no pool can serve it',
-        });
-      } else if (roles.some((r, i) => r.poolIds.length !== plan.roles[i]!.poolIds.length)) {
-        await this.repo.setCaseNeeds(c.id, { ...plan, roles });
-      }
+      const narrowed = narrowToUpdatedPools(c.needs as CasePlan, lab, updatedPools);
+      if (!narrowed.ok) await this.repo.finishCase(c.id, { outcome: 'skipped', reason: narrowed.reason });
+      else if (narrowed.changed) await this.repo.setCaseNeeds(c.id, narrowed.plan);
     }
   }
 

@@ -80,7 +80,7 @@ export class RunService {
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
 
     const updates = input.updates ?? campaign.updates ?? null;
-    const planned = cases.map((c) => this.plan(c, lab, campaign.release, campaign.baseline, updates !== null));
+    const planned = cases.map((c) => this.plan(c, lab, campaign.release, campaign.baseline));
     const priority = input.priority ?? campaign.schedule?.priority ?? 0;
     const sha256 = createHash('sha256').update(source.text).digest('hex');
     const run = await this.repo.transaction(async (em) => {
@@ -203,7 +203,7 @@ export class RunService {
   }
 
   /** Each case's needs: what its scenario says, tightened by the suite's `requires`. */
-  private plan(c: CampaignCase, lab: LabView, release: string, baseline: string, updating: boolean): NewCase {
+  private plan(c: CampaignCase, lab: LabView, release: string, baseline: string): NewCase {
     const base: NewCase = {
       caseKey: c.caseKey,
       caseHash: c.caseHash,
@@ -238,13 +238,6 @@ export class RunService {
       c.settings.requires,
       { release, baseline },
     );
-    if (!updating && needs.pools.some((p) => p.updated)) {
-      return {
-        ...base,
-        outcome: 'skipped',
-        reason: 'requires updated: this run applies no update candidates (the campaign has no updates: block)',
-      };
-    }
     const plan = planCase(needs, lab);
     return plan.ok ? { ...base, needs: plan.plan } : { ...base, outcome: 'skipped', reason: plan.reason };
   }

@@ -1,3 +1,4 @@
+import { jsonArray, jsonObject, jsonText } from 'src/common/input/stored-json';
 import type { RunSummary } from 'src/reports/read/read-models';
 
 interface PackageChange {
@@ -42,10 +43,9 @@ export interface RunCandidates {
   } | null;
 }
 
-const obj = (v: unknown): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const obj = jsonObject;
+const arr = jsonArray;
+const text = jsonText;
 
 function starter(run: RunSummary): RunStarter {
   const trigger = obj(run.options.trigger);
