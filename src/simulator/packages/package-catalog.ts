@@ -220,6 +220,14 @@ const AVAILABLE: Line[] = [
     summary: 'Dynamic library for gpm',
     sizeKib: 32,
   },
+  {
+    name: 'netdata',
+    v82: '1.19.0-3.xcpng8.2',
+    v83: '1.44.3-1.xcpng8.3',
+    summary: 'Real-time performance monitoring',
+    sizeKib: 12800,
+    services: ['netdata'],
+  },
   // XCP-ng's test package: two releases in the base repository (the updater plugin test installs the first, then updates)
   { name: 'dummypkg', v82: '1.0-1.xcpng8.2', v83: '1.0-1.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },
   { name: 'dummypkg', v82: '1.0-2.xcpng8.2', v83: '1.0-2.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostVirtualFile, initDom0Files } from 'src/simulator/lab/host-files';
 import { runShell } from 'src/simulator/shell/shell-runner';
@@ -15,7 +13,7 @@ interface Transcript {
 }
 
 /**
- * A simulated host's shell for unit specs: its dom0 files in a fresh temp folder (as the lab writes them), the given
+ * A simulated host's shell for unit specs: its dom0 files (as the lab writes them) in the harness's folder, the given
  * commands, the harness's model. Returns a function that runs one command line as `bash -c` would.
  */
 export async function dom0Shell(
@@ -26,9 +24,8 @@ export async function dom0Shell(
 ): Promise<(source: string) => Promise<Transcript>> {
   const host = harness.host(name);
   const faultActive = (k: string): boolean => faults.has(k);
-  const vfs = new FolderVfs(mkdtempSync(join(tmpdir(), 'dom0-spec-')), (p) =>
-    hostVirtualFile(harness.model, host, p, faultActive),
-  );
+  // the folder xe's hostPath gives for that host, so plugins and the shell see the same files
+  const vfs = new FolderVfs(join(harness.root, host.name), (p) => hostVirtualFile(harness.model, host, p, faultActive));
   await vfs.init();
   await initDom0Files(vfs);
   writeInternalPem(harness.model, host, vfs.real(INTERNAL_PEM));

@@ -146,6 +146,7 @@ async function transaction(
     if (kind === 'Removing') {
       line('Erasing', b);
       pk.installed.delete(b.name);
+      for (const u of b.services ?? []) pk.serviceStarts.delete(u);
       await syncModuleFile(env, b, false);
     } else {
       line(kind === 'Updating' ? 'Updating' : 'Installing', b);

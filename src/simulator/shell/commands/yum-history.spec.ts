@@ -78,4 +78,27 @@ describe('yum history on a simulated dom0 (yum 3.4.3)', () => {
       /dummypkg-1\.0-1\.xcpng8\.3\.x86_64\n$/,
     );
   });
+
+  it('the netdata plugin installs netdata with its streaming key; rolling back removes package and service', async () => {
+    const harness = XeHarness.fromFile(DEFAULT_LAB_CONFIG);
+    const sh = await dom0Shell(harness, 'sim-830-a', TABLE);
+    const uuid = harness.host('sim-830-a').uuid;
+    const plugin = (fn: string, ...args: string[]) =>
+      harness.xe('sim-830-a', 'host-call-plugin', `host-uuid=${uuid}`, 'plugin=netdata.py', `fn=${fn}`, ...args);
+    expect((await plugin('is_netdata_installed')).stdout).toBe('false\n');
+    expect((await plugin('get_netdata_api_key')).stdout).toBe('\n');
+    await sh('yum install -y gpm-libs');
+    const install = await plugin('install_netdata', 'args:api_key=dummy_key', 'args:destination=127.0.0.1:19999');
+    expect(install).toMatchObject({ stdout: 'true\n', exitCode: 0 });
+    expect((await plugin('is_netdata_installed')).stdout).toBe('true\n');
+    expect((await plugin('get_netdata_api_key')).stdout).toBe('dummy_key\n');
+    expect((await sh('grep destination /etc/netdata/stream.conf; systemctl is-active netdata')).stdout).toBe(
+      '    destination = 127.0.0.1:19999\nactive\n',
+    );
+    expect((await sh('yum history rollback 1 -y >/dev/null; rpm -q netdata; systemctl is-active netdata')).stdout).toBe(
+      'package netdata is not installed\ninactive\n',
+    );
+    expect((await plugin('is_netdata_installed')).stdout).toBe('false\n');
+    expect((await plugin('install_netdata', 'args:api_key=k')).exitCode).toBe(1);
+  });
 });

@@ -81,7 +81,11 @@ async function rollback(
     if (c.after) {
       pk.installed.set(c.name, c.after);
       await apply(c.after, true);
-    } else pk.installed.delete(c.name);
+    } else {
+      pk.installed.delete(c.name);
+      // an erased package's units go with it
+      for (const u of c.before?.services ?? []) pk.serviceStarts.delete(u);
+    }
   }
   io.out('\nComplete!\n');
   const kinds = [...new Set(changes.map((c) => (!c.after ? 'Erase' : c.before ? 'Downgrade' : 'Install')))];

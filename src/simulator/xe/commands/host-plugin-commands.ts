@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
 import { poolTlsRejected } from 'src/simulator/xe/commands/certificate-commands';
 import { mdadmDetail } from 'src/simulator/shell/commands/raid-commands';
@@ -18,7 +20,13 @@ import { XeApiError, XeClientError } from 'src/simulator/xe/xe-errors';
  * modelled state. cli_operations.ml host_call_plugin prints the plugin's result as one PList item.
  */
 
-type Plugin = Record<string, (model: LabModel, host: SimHost, args: Map<string, string>) => string>;
+/** dom0 files a plugin reads and writes, by their dom0 path */
+interface PluginFiles {
+  read(path: string): string | null;
+  write(path: string, text: string): void;
+}
+
+type Plugin = Record<string, (model: LabModel, host: SimHost, args: Map<string, string>, files: PluginFiles) => string>;
 
 const PLUGINS: Record<string, Plugin> = {
   // lsblk.py: `lsblk -P -b -o NAME,KNAME,PKNAME,SIZE,TYPE,RO,MOUNTPOINT`, partitions nested under their disk
@@ -99,8 +107,34 @@ const PLUGINS: Record<string, Plugin> = {
         ),
       ),
   },
-  // netdata.py: not installed on a fresh dom0
-  'netdata.py': { is_netdata_installed: () => 'false' },
+  // netdata.py: `service netdata status` succeeds once the netdata package is installed (JSON true/false);
+  // install_netdata installs it, writes /etc/netdata/stream.conf with the key and destination, restarts
+  // the service; get_netdata_api_key reads the key back ('' without the file)
+  'netdata.py': {
+    is_netdata_installed: (_model, host) => JSON.stringify(hostPackages(host).installed.has('netdata')),
+    install_netdata: (model, host, args, files) => {
+      const key = args.get('api_key');
+      const destination = args.get('destination');
+      if (key === undefined || destination === undefined) {
+        throw new XeApiError('XENAPI_PLUGIN_FAILURE', [
+          'install_netdata',
+          'KeyError',
+          key === undefined ? 'api_key' : 'destination',
+        ]);
+      }
+      updaterYum(model, host, new Map([['packages', 'netdata']]), 'install');
+      files.write(NETDATA_STREAM_CONF, netdataStreamConf(destination, key));
+      hostPackages(host).serviceStarts.set('netdata', model.clock.now());
+      return 'true';
+    },
+    get_netdata_api_key: (_model, _host, _args, files) => {
+      const line = (files.read(NETDATA_STREAM_CONF) ?? '')
+        .split('\n')
+        .map((l) => l.split('#')[0]!.trim())
+        .find((l) => l.startsWith('api key'));
+      return line ? line.split('=')[1]!.trim() : '';
+    },
+  },
   // updater.py (README of xcp-ng-xapi-plugins): yum over the repositories enabled by default
   'updater.py': {
     // `yum check-update`: one entry per installed package with a newer build, as a JSON list
@@ -124,6 +158,29 @@ const PLUGINS: Record<string, Plugin> = {
     get_proxies: () => JSON.stringify(Object.fromEntries(REPOS.map((r) => [r, '_none_']))),
   },
 };
+
+const NETDATA_STREAM_CONF = '/etc/netdata/stream.conf';
+
+/** The streaming configuration netdata.py writes (its `[stream]` section, managed by XCP-ng). */
+function netdataStreamConf(destination: string, key: string): string {
+  return [
+    '',
+    '# do not edit, managed by XCP-ng',
+    '',
+    '[stream]',
+    '    # Enable this on slaves, to have them send metrics.',
+    '    enabled = yes',
+    `    destination = ${destination}`,
+    `    api key = ${key}`,
+    '    timeout seconds = 60',
+    '    default port = 19999',
+    '    send charts matching = *',
+    '    buffer size bytes = 1048576',
+    '    reconnect delay seconds = 5',
+    '    initial clock resync iterations = 60',
+    '',
+  ].join('\n');
+}
 
 /** The updater plugin's yum runs: the builds it picks, committed as one transaction of the host's history. */
 function updaterYum(model: LabModel, host: SimHost, args: Map<string, string>, verb: 'update' | 'install'): string {
@@ -195,7 +252,21 @@ export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {
           `Error: plugin ${name} function ${fn} is not implemented by this simulated host (simulated)`,
         );
       }
-      return `${call(ctx.model, host, mapParams(params, 'args'))}\n`;
+      const files: PluginFiles = {
+        read: (path) => {
+          try {
+            return readFileSync(ctx.hostPath(host, path), 'utf8');
+          } catch {
+            return null;
+          }
+        },
+        write: (path, text) => {
+          const real = ctx.hostPath(host, path);
+          mkdirSync(dirname(real), { recursive: true });
+          writeFileSync(real, text);
+        },
+      };
+      return `${call(ctx.model, host, mapParams(params, 'args'), files)}\n`;
     },
   },
 };
