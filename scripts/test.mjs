@@ -1,32 +1,64 @@
 #!/usr/bin/env node
 // The one test command (README, CI): type check, lint, format check, then every Jest test.
 // Ends with the plain line "N passed, N failed" taken from Jest's own JSON counts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const jestArgs = process.argv.slice(2);
+// `--checks`: the static checks alone, without Jest.
+const checksOnly = process.argv[2] === '--checks';
+const jestArgs = checksOnly ? [] : process.argv.slice(2);
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+const node = (script, ...args) => [process.execPath, [join(root, 'scripts', script), ...args]];
 
+/** Runs one check with its output held back, so checks running side by side do not interleave. */
+function check(label, [cmd, args]) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = [];
+    child.stdout.on('data', (b) => output.push(b));
+    child.stderr.on('data', (b) => output.push(b));
+    const done = (status) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`\n== ${label} (${seconds} s)\n${Buffer.concat(output).toString()}`);
+      if (status !== 0) console.log(`${label} check failed`);
+      resolve(status === 0);
+    };
+    child.on('error', (err) => {
+      output.push(Buffer.from(`${err.message}\n`));
+      done(1);
+    });
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
+// The static checks read the sources only and none needs another's result, so they run side by side:
+// on two cores the type-aware lint (the longest) takes one while the others take turns on the other.
+// The build comes first in its own chain because Jest's global setup and child processes load dist/.
+// prettier keeps a cache of files it found formatted (node_modules/.cache, keyed on their content
+// and its options); ESLint keeps none: its type-aware rules read other files than the one cached.
 const focused = jestArgs.length > 0; // a focused run (a file or -t) skips the static checks
 if (!focused) {
-  for (const [label, cmd, args] of [
-    ['types and build', bin('tsc'), ['-p', 'tsconfig.json']],
-    ['assets', process.execPath, [join(root, 'scripts', 'copy-assets.mjs')]],
-    ['lint', bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']],
-    ['module boundaries', process.execPath, [join(root, 'scripts', 'import-zones.mjs'), '--check']],
-    ['dead exports', process.execPath, [join(root, 'scripts', 'dead-exports.mjs')]],
-    ['format', bin('prettier'), ['--check', '--log-level=warn', 'src', 'test', 'bench']],
-  ]) {
-    console.log(`\n== ${label}`);
-    if (run(cmd, args) !== 0) {
-      console.log(`${label} check failed`);
-      console.log('0 passed, 1 failed');
-      process.exit(1);
-    }
+  const results = await Promise.all([
+    check('types and build', [bin('tsc'), ['-p', 'tsconfig.json']]).then(
+      (ok) => ok && check('assets', node('copy-assets.mjs')),
+    ),
+    check('lint', [bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']]),
+    check('module boundaries', node('import-zones.mjs', '--check')),
+    check('dead exports', node('dead-exports.mjs')),
+    check('format', [
+      bin('prettier'),
+      ['--check', '--log-level=warn', '--cache', '--cache-strategy', 'content', 'src', 'test', 'bench'],
+    ]),
+  ]);
+  if (results.includes(false)) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
   }
+  if (checksOnly) process.exit(0);
 }
 
 mkdirSync(join(root, 'dist'), { recursive: true });

@@ -13,6 +13,11 @@ interface HttpAppOptions extends AppModuleOptions {
   logger: Logger;
   /** Called once the app exists and before it listens: views, static assets, extra middleware. */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
+  /**
+   * Whether Nest closes the app on SIGTERM/SIGINT/SIGHUP (`serve`). Off where the process has more
+   * than the app to stop, in order (the demo's worker and lab): its own handler closes everything.
+   */
+  shutdownHooks?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -62,6 +67,6 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   await options.configure?.(app);
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }

@@ -20,6 +20,8 @@ interface StartServiceOptions {
   port?: string;
   host?: string;
   env?: NodeJS.ProcessEnv;
+  /** False when the caller handles stop signals itself (the demo); see createHttpApp. */
+  shutdownHooks?: boolean;
 }
 
 /** Config, database, HTTP app, listening socket: what `serve` (and `demo`) start. */
@@ -36,6 +38,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     features: apiFeatures,
     configure: configureWeb,
     onShutdown: () => base.close(),
+    shutdownHooks: options.shutdownHooks,
   });
   const host = config.get('HOST');
   const port = config.get('PORT');

@@ -21,6 +21,8 @@ interface DemoOptions {
   env?: NodeJS.ProcessEnv;
   /** Where progress lines go (the terminal). */
   out?: NodeJS.WritableStream;
+  /** Given the demo's close as soon as there is something to close (a stop signal may come mid-run). */
+  closeWith?: (close: () => Promise<void>) => void;
 }
 
 interface RunningDemo {
@@ -49,13 +51,17 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const config = AppConfig.fromEnv(env);
 
   say('shakedown: starting the embedded PostgreSQL and the service…');
-  const service = await startService({ env });
+  // The demo command stops on signals itself, worker and lab first, the service and its database last.
+  const service = await startService({ env, shutdownHooks: false });
   const closers: Array<() => Promise<void>> = [() => service.close()];
   let lab: SimulatedLab | undefined;
   let engine: Engine | undefined;
-  const close = async (): Promise<void> => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const c of closers.reverse()) await c().catch(() => undefined);
+    })());
+  options.closeWith?.(close);
   try {
     say(`shakedown: starting the simulated lab (speed ×${options.speed}; every number it produces is simulated)…`);
     lab = await startSimulatedLab({ speed: options.speed, stateDir: join(config.dataDir, 'sim') });

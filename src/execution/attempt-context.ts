@@ -10,6 +10,7 @@ import { CaseRow, StepRecord } from 'src/execution/run.types';
 import {
   CampaignFacts,
   CreatedKind,
+  GuestInstall,
   HostHandle,
   MeasurementInput,
   PoolHandle,
@@ -147,6 +148,10 @@ export class AttemptContext implements ScenarioContext {
       ref,
       label,
     });
+  }
+
+  async recordGuestInstall(install: GuestInstall): Promise<void> {
+    await this.repo.recordGuestInstall({ runId: this.scope.runId, caseId: this.scope.case.id, ...install });
   }
 
   async untrack(kind: CreatedKind, ref: string): Promise<void> {

@@ -6,6 +6,7 @@ import { SshPool } from 'src/remote/ssh-pool';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { CaseQueue } from 'src/execution/case-queue';
+import { runGate } from 'src/execution/lab-readiness';
 import { RunService } from 'src/execution/run.service';
 import { Scheduler } from 'src/execution/scheduler';
 import { LabLeases } from 'src/execution/lab-leases';
@@ -49,7 +50,13 @@ export class Engine {
     });
     // Host keys are pinned in the database: every process (API, CLI, each worker) enforces the same pin.
     const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });
-    return new Engine(db, queue, new RunService(db, queue, options.registry), ssh, options);
+    return new Engine(
+      db,
+      queue,
+      new RunService(db, queue, options.registry, runGate(ssh, options.registry)),
+      ssh,
+      options,
+    );
   }
 
   async startWorker(options: Omit<WorkerOptions, 'databaseUrl'>): Promise<Worker> {

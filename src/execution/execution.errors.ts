@@ -16,6 +16,8 @@ export enum ExecutionErrorCode {
   ManualInvalid = 'MANUAL_RESULT_INVALID',
   ScheduleInvalid = 'SCHEDULE_INVALID',
   ScheduleNotFound = 'SCHEDULE_NOT_FOUND',
+  /** The lab's quick checks fail for the campaign (start with force to queue anyway). */
+  LabNotReady = 'LAB_NOT_READY',
 }
 
 export class ExecutionError extends DomainError<ExecutionErrorCode> {}

@@ -5,7 +5,10 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from 'src/config/config';
 import { DATABASE_URL } from 'src/database/database.tokens';
 import { CaseQueue } from 'src/execution/case-queue';
+import { runGate } from 'src/execution/lab-readiness';
 import { RunService } from 'src/execution/run.service';
+import { PgHostKeyStore } from 'src/lab/host-key.repository';
+import { SshPool } from 'src/remote/ssh-pool';
 import { RunsController } from 'src/execution/runs.controller';
 import { Scheduler } from 'src/execution/scheduler';
 import { ArtifactStore } from 'src/results/artifact-store';
@@ -35,9 +38,16 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
       },
     },
     {
+      // The API's own SSH pool, for the lab check before a run is queued; pins are the database's.
+      provide: SshPool,
+      inject: [getDataSourceToken()],
+      useFactory: (db: DataSource) => new SshPool({ hostKeys: new PgHostKeyStore(db) }),
+    },
+    {
       provide: RunService,
-      inject: [getDataSourceToken(), CaseQueue, ScenarioRegistry],
-      useFactory: (db: DataSource, queue: CaseQueue, registry: ScenarioRegistry) => new RunService(db, queue, registry),
+      inject: [getDataSourceToken(), CaseQueue, ScenarioRegistry, SshPool],
+      useFactory: (db: DataSource, queue: CaseQueue, registry: ScenarioRegistry, ssh: SshPool) =>
+        new RunService(db, queue, registry, runGate(ssh, registry)),
     },
     {
       provide: Scheduler,
@@ -53,9 +63,13 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
   exports: [RunService, CaseQueue, Scheduler],
 })
 export class ExecutionModule implements OnApplicationShutdown {
-  constructor(@Inject(CaseQueue) private readonly queue: CaseQueue) {}
+  constructor(
+    @Inject(CaseQueue) private readonly queue: CaseQueue,
+    @Inject(SshPool) private readonly ssh: SshPool,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.stop();
+    await this.ssh.close();
   }
 }

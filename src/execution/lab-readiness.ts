@@ -6,7 +6,8 @@ import { Inventory } from 'src/lab/inventory.types';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { LabView } from 'src/execution/lab-view';
 import { describeNeed, planCase } from 'src/execution/planner';
-import { withRequirements } from 'src/execution/run.service';
+import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
+import { RunGate, withRequirements } from 'src/execution/run.service';
 import { SshPool } from 'src/remote/ssh-pool';
 import { MEMORY, TEMPLATE_HINTS, VmKind } from 'src/scenarios/support/pool-ops';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -153,4 +154,24 @@ export async function labGate(ssh: SshPool, lab: LabView, readiness: CampaignRea
   const inventory = new LabInventory(lab.inventory as unknown as Inventory);
   const { rows } = await examineForCampaign(ssh, inventory, readiness, { quick: true });
   return rows.filter((r) => r.status === 'fail');
+}
+
+/**
+ * The gate of runs started from the API and the web pages: `labGate`, refusing with the failing rows
+ * (LAB_NOT_READY, 409) unless the caller insists, and then recorded on the run.
+ */
+export function runGate(ssh: SshPool, registry: ScenarioRegistry): RunGate {
+  return async (lab, campaign, suite, force) => {
+    const failing = await labGate(ssh, lab, new CampaignReadiness(campaign, registry, suite));
+    const rows = failing.map((r) => ({ check: r.check, subject: r.subject, detail: r.detail, fix: r.fix }));
+    if (failing.length && !force) {
+      const shown = rows.slice(0, 5).map((r) => `${r.subject}: ${r.check}: ${r.detail} (fix: ${r.fix || '-'})`);
+      throw new ExecutionError(
+        `lab ${lab.name} is not ready for ${campaign.name}: ${failing.length} check${failing.length > 1 ? 's' : ''} fail (force to queue anyway): ${shown.join('; ')}${rows.length > 5 ? '; …' : ''}`,
+        ExecutionErrorCode.LabNotReady,
+        { failing: rows },
+      );
+    }
+    return { forced: failing.length > 0, failing: rows.map(({ fix: _fix, ...r }) => r) };
+  };
 }

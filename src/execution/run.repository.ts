@@ -427,6 +427,35 @@ export class RunRepository {
     );
   }
 
+  /** One install of guest software during a run (a prepared template's build, or a case's own guest). */
+  async recordGuestInstall(i: {
+    runId: string;
+    caseId: string;
+    pool: string;
+    template: string | null;
+    software: string[];
+    manager: string;
+  }): Promise<void> {
+    await queryRows(
+      this.db,
+      `INSERT INTO guest_installs (run_id, case_id, pool, template, software, manager) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [i.runId, i.caseId, i.pool, i.template, i.software, i.manager],
+    );
+  }
+
+  /** How many times the run installed guest software, per pool and template. */
+  async guestInstalls(
+    runId: string,
+  ): Promise<Array<{ pool: string; template: string | null; software: string[]; count: number }>> {
+    const rows = await queryRows<{ pool: string; template: string | null; software: string[]; count: string }>(
+      this.db,
+      `SELECT pool, template, software, count(*) AS count FROM guest_installs WHERE run_id = $1
+        GROUP BY pool, template, software ORDER BY pool, template, software`,
+      [runId],
+    );
+    return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  }
+
   async untrackObject(caseId: string, kind: string, ref: string): Promise<void> {
     await queryRows(
       this.db,

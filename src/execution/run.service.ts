@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { CampaignCase, CampaignUpdates } from 'src/campaign/campaign.types';
+import { Campaign, CampaignCase, CampaignUpdates } from 'src/campaign/campaign.types';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { PoolNeed, ScenarioNeeds } from 'src/scenarios/scenario.types';
 import { CaseQueue } from 'src/execution/case-queue';
@@ -29,12 +29,29 @@ export interface StartRunInput {
   priority?: number;
   createdBy?: string;
   /** What `run start`'s lab check found; a run started over failing rows with --force records them. */
-  labCheck?: { forced: boolean; failing: Array<{ check: string; subject: string; detail: string }> };
+  labCheck?: LabCheck;
+  /** Run the lab's quick checks first (API and web starts) and refuse on a failing row unless `force`. */
+  checkLab?: { force: boolean };
   /** Replaces the campaign's `updates:` (the watcher names the new packages it found). */
   updates?: CampaignUpdates;
   /** What started the run, when not a person (the repository watcher and the set it found); kept in its options. */
   trigger?: Record<string, unknown>;
 }
+
+export interface LabCheck {
+  forced: boolean;
+  failing: Array<{ check: string; subject: string; detail: string }>;
+  /** who queued the run over failing checks */
+  forcedBy?: string;
+}
+
+/** The lab's quick checks for a campaign: what to record on the run, or a LabNotReady refusal. */
+export type RunGate = (
+  lab: LabView,
+  campaign: Campaign,
+  suite: string | undefined,
+  force: boolean,
+) => Promise<LabCheck>;
 
 interface StartedRun {
   run: RunRow;
@@ -49,6 +66,7 @@ export class RunService {
     private readonly db: DataSource,
     private readonly queue: CaseQueue,
     private readonly registry: ScenarioRegistry,
+    private readonly gate?: RunGate,
   ) {
     this.repo = new RunRepository(db);
   }
@@ -78,6 +96,12 @@ export class RunService {
       cases = cases.filter((c) => wanted.has(c.caseKey) || wanted.has(c.caseHash));
     }
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
+    let labCheck = input.labCheck;
+    // A nested lab is provisioned by the run itself: there is nothing to check before.
+    if (input.checkLab && this.gate && !campaign.nestedLab) {
+      labCheck = await this.gate(lab, campaign, input.suite, input.checkLab.force);
+      if (labCheck.forced && input.createdBy) labCheck = { ...labCheck, forcedBy: input.createdBy };
+    }
 
     const updates = input.updates ?? campaign.updates ?? null;
     const planned = cases.map((c) => this.plan(c, lab, campaign.release, campaign.baseline));
@@ -110,7 +134,7 @@ export class RunService {
             updates,
             notify: campaign.notify ?? null,
             ...(input.trigger ? { trigger: input.trigger } : {}),
-            ...(input.labCheck ? { labCheck: input.labCheck } : {}),
+            ...(labCheck ? { labCheck } : {}),
           },
           createdBy: input.createdBy,
         },

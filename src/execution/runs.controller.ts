@@ -29,6 +29,8 @@ const startRunSchema = z
     /** Case keys or hashes. */
     cases: z.array(z.string().max(1000)).max(10000).optional(),
     priority: z.number().int().min(-100).max(100).optional(),
+    /** Queue even when the lab's quick checks fail; the run records it and who did it. */
+    force: z.boolean().optional(),
   })
   .strict()
   .refine((b) => !!b.campaign !== !!b.campaignText, { message: 'give exactly one of campaign and campaignText' });
@@ -103,8 +105,10 @@ export class RunsController {
       cases: input.cases,
       priority: input.priority,
       createdBy: principalName(who),
+      checkLab: { force: input.force ?? false },
     });
-    return { id: run.id, number: run.number, status: run.status, counts };
+    const labCheck = run.options.labCheck as { forced?: boolean } | undefined;
+    return { id: run.id, number: run.number, status: run.status, counts, forced: labCheck?.forced ?? false };
   }
 
   @Post(':ref/cancel')

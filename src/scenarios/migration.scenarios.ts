@@ -3,6 +3,7 @@ import { XeError } from 'src/remote/xe/xe.errors';
 import { MetricSpec, ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { verifyData, writeData } from 'src/scenarios/support/guest-data';
+import { ensureGuestSoftware } from 'src/scenarios/support/guest-software';
 import { migrateVm, verifyPlacement } from 'src/scenarios/support/migration';
 import {
   MigrationSubject,
@@ -95,6 +96,12 @@ const live: ScenarioDefinition = {
     if (load !== 'idle') {
       check(guest, `load ${load} needs a Linux guest to run stress in (${p.kind} has none)`);
       const command = settingMap(ctx.settings, 'stress')[load] ?? DEFAULT_STRESS[load]!;
+      const program = /^\s*(stress-ng|stress)\b/.exec(command)?.[1];
+      if (program) {
+        await ctx.step(`${program} in the guest`, () => ensureGuestSoftware(s.src, guest!, s.label, [program]), {
+          phase: 'prepare',
+        });
+      }
       await ctx.step(
         `start load: ${command}`,
         async () => {

@@ -3,6 +3,7 @@ import { parseFioOutput } from 'src/results/fio/fio-parse';
 import { CaseParams, CampaignFacts, ScenarioContext, ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { oneOf, settingMap, settingNumber, settingString } from 'src/scenarios/support/params';
+import { preparedTemplate, vmFromPrepared } from 'src/scenarios/support/guest-software';
 import { objectLabel, PoolOps, SrInfo } from 'src/scenarios/support/pool-ops';
 import { check } from 'src/scenarios/support/wait';
 
@@ -75,13 +76,19 @@ const fio: ScenarioDefinition = {
     const ops = new PoolOps(ctx, ctx.pool('pool'));
     const label = objectLabel(ctx, `fio-${workload}`);
     const { sr, hostUuid } = await srForKind(ops, srKind);
-    const vm = await ctx.step(
-      `Linux VM with its disk on ${sr.name} (${sr.kind})`,
-      async () => {
-        const uuid = await ops.installVm('pvhvm-linux', label, {
+    const prepared = await ctx.step(
+      'template with fio (built once per pool)',
+      () =>
+        preparedTemplate(ops, 'pvhvm-linux', ['fio'], {
           srUuid: sr.uuid,
           templates: settingMap(ctx.settings, 'templates'),
-        });
+        }),
+      { phase: 'prepare' },
+    );
+    const vm = await ctx.step(
+      `Linux VM from ${prepared.name} with its disk on ${sr.name} (${sr.kind})`,
+      async () => {
+        const uuid = await vmFromPrepared(ops, prepared, label, sr.uuid);
         await ops.start(uuid, hostUuid);
         return uuid;
       },
@@ -155,9 +162,11 @@ async function guestPair(ctx: ScenarioContext, ops: PoolOps, cross: boolean) {
   const server = objectLabel(ctx, 'iperf-server');
   const client = objectLabel(ctx, 'iperf-client');
   const templates = settingMap(ctx.settings, 'templates');
-  const s = await ops.installVm('pvhvm-linux', server, { srUuid: (await ops.localSr(a!.uuid)).uuid, templates });
+  const srA = (await ops.localSr(a!.uuid)).uuid;
+  const prepared = await preparedTemplate(ops, 'pvhvm-linux', ['iperf3'], { srUuid: srA, templates });
+  const s = await vmFromPrepared(ops, prepared, server, srA);
   const target = cross ? b! : a!;
-  const c = await ops.installVm('pvhvm-linux', client, { srUuid: (await ops.localSr(target.uuid)).uuid, templates });
+  const c = await vmFromPrepared(ops, prepared, client, (await ops.localSr(target.uuid)).uuid);
   await ops.start(s, a!.uuid);
   await ops.start(c, target.uuid);
   return { s, c, server, client };

@@ -116,6 +116,8 @@ export interface ScenarioContext {
   step<T>(name: string, fn: () => Promise<T>, options?: { phase?: StepPhase; timeoutMs?: number }): Promise<T>;
   /** Records an object created on a host before using it, so teardown removes it whatever happens. */
   track(kind: CreatedKind, ref: string, host: HostHandle, label?: string): Promise<void>;
+  /** Software was installed into a guest for this case: counted on the run, per pool and template. */
+  recordGuestInstall(install: GuestInstall): Promise<void>;
   /** The scenario removed it itself. */
   untrack(kind: CreatedKind, ref: string): Promise<void>;
   measure(measurement: MeasurementInput): void;
@@ -125,6 +127,14 @@ export interface ScenarioContext {
   log(message: string): void;
   /** Waits, honouring cancellation; for polling a host's state, never as synchronisation in tests. */
   sleep(ms: number): Promise<void>;
+}
+
+export interface GuestInstall {
+  pool: string;
+  /** the prepared template it went into; null for a case's own guest */
+  template: string | null;
+  software: string[];
+  manager: string;
 }
 
 export interface ScenarioDefinition {

@@ -25,6 +25,8 @@ const startForm = z.object({
   lab: z.string().min(1, 'pick a lab').max(200),
   suite: z.preprocess(blankToUndefined, z.string().max(200).optional()),
   priority,
+  /** a checkbox: queue even when the lab's quick checks fail (recorded on the run) */
+  force: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
   _csrf: z.string().optional(),
 });
 
@@ -66,6 +68,7 @@ export class WorkflowPagesController {
         suite: form.suite,
         priority: form.priority,
         createdBy: principalName(who),
+        checkLab: { force: form.force },
       });
       res.redirect(303, `/runs/${run.number}`);
     } catch (err) {

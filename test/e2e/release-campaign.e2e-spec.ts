@@ -9,6 +9,7 @@ import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { ROOT } from 'test/utils/cli';
+import { preparedTemplateVdis } from 'test/utils/scenario-harness';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { waitUntil } from 'test/utils/wait';
 
@@ -31,6 +32,7 @@ describe('shipped campaigns on the default simulated lab', () => {
   let engine: Engine;
   const dataDir = mkdtempSync(join(tmpdir(), 'shakedown-release-'));
   const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
+  let lastRunId = '';
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -61,6 +63,7 @@ describe('shipped campaigns on the default simulated lab', () => {
   /** Runs a shipped campaign to the end of its automated cases; returns every case's outcome. */
   async function runCampaign(file: string): Promise<CaseOutcome[]> {
     const { run } = await engine.runs.start({ campaign: join(ROOT, 'campaigns', file), lab: 'sim-default' });
+    lastRunId = run.id;
     const outcomes = (): Promise<CaseOutcome[]> =>
       q(
         `SELECT case_key AS "caseKey", manual, outcome, error_code AS code, reason FROM cases WHERE run_id = $1
@@ -90,10 +93,24 @@ describe('shipped campaigns on the default simulated lab', () => {
 
   function leftBehind(before: { vms: Set<string>; vdis: Set<string> }): string[] {
     const s = lab.snapshot();
+    const prepared = preparedTemplateVdis(lab);
     return [
       ...s.vms.filter((v) => !before.vms.has(v.uuid)).map((v) => `VM ${v.name} (${v.uuid})`),
-      ...s.vdis.filter((v) => !before.vdis.has(v.uuid)).map((v) => `VDI ${v.name} (${v.uuid})`),
+      ...s.vdis
+        .filter((v) => !before.vdis.has(v.uuid) && !prepared.has(v.uuid))
+        .map((v) => `VDI ${v.name} (${v.uuid})`),
     ];
+  }
+
+  /** The last run's guest software installs per pool and prepared template. */
+  function installsOfLastRun(): Promise<
+    Array<{ pool: string; template: string | null; software: string[]; n: number }>
+  > {
+    return q(
+      `SELECT pool, template, software, count(*)::int AS n FROM guest_installs WHERE run_id = $1
+        GROUP BY pool, template, software ORDER BY pool, template`,
+      [lastRunId],
+    );
   }
 
   it('should end the demo with every case passed or xfailed and leave the lab clean', async () => {
@@ -116,6 +133,15 @@ describe('shipped campaigns on the default simulated lab', () => {
     expect(manual.length).toBeGreaterThanOrEqual(5);
     expect(manual.every((c) => c.outcome === 'manual-pending')).toBe(true);
     expect(cases.filter((c) => !c.manual && c.outcome === 'passed').length).toBeGreaterThan(50);
+    // fio went into one prepared template per pool, once, though many fio cases ran on each pool.
+    const installs = await installsOfLastRun();
+    const fio = installs.filter((i) => i.template !== null && i.software.includes('fio'));
+    expect(fio.length).toBeGreaterThan(0);
+    expect(fio.every((i) => i.n === 1)).toBe(true);
+    const fioCases = await q(`SELECT count(*)::int AS n FROM cases WHERE run_id = $1 AND scenario = 'perf.fio'`, [
+      lastRunId,
+    ]);
+    expect(fioCases[0].n).toBeGreaterThan(fio.length);
     expect(leftBehind(before)).toEqual([]);
     expect((await q(`SELECT count(*)::int AS n FROM created_objects WHERE removed_at IS NULL`))[0].n).toBe(0);
     // Every host is back and listening; no fault was left switched on.

@@ -125,7 +125,7 @@ describe(LabDoctor.name, () => {
     await xe(master, `pbd-plug uuid=${pbd}`);
   });
 
-  it('names a refused xapi password, a missing tools ISO and guest software with no package manager', async () => {
+  it('names a refused xapi password, a missing tools ISO and guest software no repository offers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-doctor-'));
     try {
       const wrong = join(dir, 'wrong-password');
@@ -168,8 +168,10 @@ describe(LabDoctor.name, () => {
       for (const r of software) {
         expect(r).toMatchObject({
           status: 'fail',
-          detail: 'missing nosuchtool; no package manager (apt-get, dnf, yum, apk)',
-          fix: expect.stringContaining('install nosuchtool in the template'),
+          detail: expect.stringMatching(
+            /^missing fio, nosuchtool; (apt-get|dnf|yum|apk) finds no nosuchtool \(no repository offers it\)$/,
+          ),
+          fix: expect.stringContaining('install it in the template the cases start from'),
         });
       }
       // Nothing else is wrong with this lab.
@@ -182,6 +184,37 @@ describe(LabDoctor.name, () => {
       ).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names guests without fio and without repositories; with repositories fio is installable', async () => {
+    const needs = { guestSoftware: ['fio'] };
+    const rowsNow = async () =>
+      (await new LabDoctor(env.ssh, lab, { templateHints: TEMPLATE_HINTS, needs, timeoutMs: 20_000 }).examine()).filter(
+        (r) => r.check === 'guest software (fio)',
+      );
+    const guests = [...env.lab.model.state.vms.values()].filter((v) => !v.isTemplate && !v.isControlDomain);
+    for (const vm of guests) vm.repositories = false;
+    try {
+      const rows = await rowsNow();
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(r).toMatchObject({
+          status: 'fail',
+          detail: expect.stringMatching(
+            /^missing fio; (apt-get|dnf|yum|apk) finds no fio \(no repository offers it\)$/,
+          ),
+          fix: expect.stringContaining('give the guests a repository with fio'),
+        });
+      }
+    } finally {
+      for (const vm of guests) vm.repositories = true;
+    }
+    for (const r of await rowsNow()) {
+      expect(r).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(/^missing fio; installable with (apt-get|dnf|yum|apk)$/),
+      });
     }
   });
 
@@ -206,6 +239,40 @@ describe(LabDoctor.name, () => {
       expect(rows.some((x) => 'repair' in x)).toBe(false);
       expect(rows.filter((x) => x.check.startsWith('campaign ')).length).toBeGreaterThan(0);
       expect(await xe(master, `pbd-param-get uuid=${pbd} param-name=currently-attached`)).toBe('true');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.close();
+    }
+  });
+
+  it('lab clean removes the prepared templates and their disks, and nothing else', async () => {
+    const master = lab.inventory.pools[0]!.master;
+    const vm = await xe(master, 'vm-install template="Debian Bookworm 12" new-name-label=prepared-for-clean');
+    await xe(
+      master,
+      `vm-param-set uuid=${vm} other-config:shakedown-prepared-from=Debian other-config:shakedown-prepared-software=fio`,
+    );
+    await xe(master, `vm-param-set uuid=${vm} is-a-template=true`);
+    const disks = (await xe(master, `vbd-list vm-uuid=${vm} type=Disk params=vdi-uuid --minimal`)).split(',');
+    const templatesBefore = await xe(master, 'template-list --minimal');
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-clean-'));
+    try {
+      const file = join(dir, 'lab.json');
+      writeFileSync(file, JSON.stringify(env.lab.inventory));
+      const env0 = { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: dir };
+      const dry = await runCli(['lab', 'clean', file, '--dry-run'], env0, 120_000);
+      expect(dry).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining(`would remove ${lab.inventory.pools[0]!.name}: prepared-for-clean (${vm}`),
+      });
+      const r = await runCli(['lab', 'clean', file], env0, 120_000);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^1 prepared template removed$/m);
+      const templatesAfter = (await xe(master, 'template-list --minimal')).split(',');
+      expect(templatesAfter).not.toContain(vm);
+      expect(templatesAfter.length).toBe(templatesBefore.split(',').length - 1);
+      for (const vdi of disks) expect(await xe(master, `vdi-list uuid=${vdi} --minimal`)).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await db.close();

@@ -3,6 +3,7 @@ import { XeError } from 'src/remote/xe/xe.errors';
 import { ScenarioDefinition } from 'src/scenarios/scenario.types';
 import { ScenarioError } from 'src/scenarios/scenario.errors';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
+import { listPreparedTemplates } from 'src/remote/prepared-templates';
 import { PoolOps } from 'src/scenarios/support/pool-ops';
 import { loadExternalSuites } from 'src/config/external-suites';
 import { useScenarioLab } from 'test/utils/scenario-harness';
@@ -55,6 +56,10 @@ describe('scenario families on the simulated lab', () => {
     });
     expect(error).toBeNull();
     expect(ctx.logs.join('\n')).toMatch(/VM_HOST_INCOMPATIBLE_VERSION_MIGRATE/);
+    // The subject guest had no stress: its package manager installed it, recorded for the run.
+    expect(ctx.installs).toEqual([
+      { pool: expect.any(String), template: null, software: ['stress'], manager: 'apt-get' },
+    ]);
   });
 
   it('migration.live of a Windows VM without drivers fails with VM_LACKS_FEATURE (guest without tools)', async () => {
@@ -105,11 +110,33 @@ describe('scenario families on the simulated lab', () => {
       FIO_SETTINGS,
     );
     expect(error).toBeNull();
+    // The first fio case of the pool builds the prepared template: fio installed once, with apt-get.
+    expect(ctx.installs).toEqual([
+      { pool: expect.any(String), template: 'Debian Bookworm 12', software: ['fio'], manager: 'apt-get' },
+    ]);
     expect(ctx.metric('fio.write.iops')[0]).toBeGreaterThan(0);
     expect(ctx.artifacts.get('fio-randwrite.json')).toContain('"jobs"');
     expect(
       ctx.commands.some((c) => c.command.includes('--size=64M') && c.command.includes('--output-format=json')),
     ).toBe(true);
+  });
+
+  it('a second fio case clones the prepared template: nothing installed again, the template outlives teardown', async () => {
+    const { ctx, error } = await run(
+      'perf.fio',
+      { workload: 'read', release: 'baseline', sr_kind: 'ext' },
+      FIO_SETTINGS,
+    );
+    expect(error).toBeNull();
+    expect(ctx.installs).toEqual([]);
+    expect(ctx.metric('fio.read.iops')[0]).toBeGreaterThan(0);
+    expect(ctx.steps.map((st) => st.name)).toContainEqual(
+      expect.stringMatching(/^Linux VM from shakedown prepared: Debian Bookworm 12 \+ fio with its disk on/),
+    );
+    const templates = await listPreparedTemplates(new PoolOps(ctx, ctx.pool('pool')).xe);
+    expect(templates).toEqual([
+      expect.objectContaining({ from: 'Debian Bookworm 12', software: 'fio', installed: 'fio with apt-get' }),
+    ]);
   });
 
   it('perf.network measures iperf3 throughput across hosts', async () => {

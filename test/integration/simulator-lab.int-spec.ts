@@ -162,6 +162,14 @@ describe('simulated default lab over SSH', () => {
       'sync;fio --randrepeat=1 --ioengine=libaio --direct=1 --gtod_reduce=1 --name=test --filename=test --bs=4k --iodepth=64 --size=4G --readwrite=randwrite --ramp_time=4 --output-format=json';
     const iops = async (hostName: string, vmName: string): Promise<number> => {
       const g = await guestOf(hostName, vmName);
+      // A fresh guest has no fio: its package manager installs it.
+      expect(await openssh(g.address, g.port, key, 'command -v fio; fio --version')).toMatchObject({ code: 127 });
+      expect(await openssh(g.address, g.port, key, 'command -v apt-get dnf')).toMatchObject({
+        stdout: '/usr/bin/apt-get\n',
+      });
+      const install = await openssh(g.address, g.port, key, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q fio');
+      expect(install).toMatchObject({ code: 0, stdout: expect.stringContaining('Setting up fio (3.33-3)') });
+      expect(await openssh(g.address, g.port, key, 'command -v fio')).toMatchObject({ stdout: '/usr/bin/fio\n' });
       const run = await openssh(g.address, g.port, key, fio);
       expect(run.code).toBe(0);
       const doc = JSON.parse(run.stdout) as { 'fio version': string; jobs: Array<{ write: { iops: number } }> };
@@ -177,6 +185,28 @@ describe('simulated default lab over SSH', () => {
       stdout: 'xe-guest-utilities-7.20.0-9.x86_64\n',
       code: 0,
     });
+  });
+
+  it('a guest without repositories installs nothing; an unknown package is refused as apt-get does', async () => {
+    const vm = lab.model.state.vms.get(await vmUuid('sim-830-a', 'debian12-recent'));
+    expect(vm).toBeDefined();
+    const nets = await xe1('sim-830-a', `vm-param-get uuid=${vm!.uuid} param-name=networks`);
+    const m = /0\/ip: ([\d.]+).*0\/ssh-port: (\d+)/.exec(nets);
+    const [address, port] = [m?.[1] ?? '', Number(m?.[2])];
+    expect(await openssh(address, port, key, 'apt-get install -y nosuchtool')).toMatchObject({
+      code: 100,
+      stderr: 'E: Unable to locate package nosuchtool\n',
+    });
+    vm!.repositories = false;
+    try {
+      expect(await openssh(address, port, key, 'apt-get install -y iperf3')).toMatchObject({
+        code: 100,
+        stderr: 'E: Unable to locate package iperf3\n',
+      });
+      expect((await openssh(address, port, key, 'iperf3 --version')).code).toBe(127);
+    } finally {
+      vm!.repositories = true;
+    }
   });
 
   it('faults: xapi restart, drop mid-command, hang, and the control API', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandRunner, ExecOptions } from 'src/remote/exec-result';
 import { CredentialRef, SshTarget } from 'src/remote/ssh-target';
+import { PREPARED_KEYS } from 'src/remote/prepared-templates';
 import { SshPool } from 'src/remote/ssh-pool';
 import { XeClient } from 'src/remote/xe/xe-client';
 import {
@@ -11,6 +12,7 @@ import {
   HostHandle,
   MeasurementInput,
   PoolHandle,
+  GuestInstall,
   ScenarioContext,
   ScenarioDefinition,
   StepPhase,
@@ -52,6 +54,7 @@ export class ScenarioHarness implements ScenarioContext {
   readonly reported: ReportedCase[] = [];
   readonly artifacts = new Map<string, string>();
   readonly logs: string[] = [];
+  readonly installs: GuestInstall[] = [];
   readonly commands: Array<{ host: string; command: string; exitCode: number | null }> = [];
   private readonly abort = new AbortController();
   private seq = 0;
@@ -120,6 +123,10 @@ export class ScenarioHarness implements ScenarioContext {
 
   async track(kind: CreatedKind, ref: string, host: HostHandle, label?: string): Promise<void> {
     this.tracked.push({ id: String(++this.seq), kind, ref, hostName: host.name, label: label ?? null });
+  }
+
+  async recordGuestInstall(install: GuestInstall): Promise<void> {
+    this.installs.push(install);
   }
 
   async untrack(kind: CreatedKind, ref: string): Promise<void> {
@@ -195,6 +202,15 @@ export interface HarnessLab {
   /** VMs and VDIs present now, by uuid: compare before/after to prove a case left nothing behind. */
   objects(): { vms: Set<string>; vdis: Set<string> };
   stop(): Promise<void>;
+}
+
+/** Disks of prepared templates (guest software installed once per pool): they outlive the cases by design. */
+export function preparedTemplateVdis(lab: SimulatedLab): Set<string | null> {
+  return new Set(
+    [...lab.model.state.vbds.values()]
+      .filter((b) => lab.model.state.vms.get(b.vmUuid)?.otherConfig[PREPARED_KEYS.from])
+      .map((b) => b.vdiUuid),
+  );
 }
 
 export const CAMPAIGN: CampaignFacts = { release: '8.3.0', baseline: '8.2.1' };
@@ -287,7 +303,11 @@ export async function startHarnessLab(speed = 2000): Promise<HarnessLab> {
       ),
     objects: () => {
       const s = lab.snapshot();
-      return { vms: new Set(s.vms.map((v) => v.uuid)), vdis: new Set(s.vdis.map((v) => v.uuid)) };
+      const kept = preparedTemplateVdis(lab);
+      return {
+        vms: new Set(s.vms.map((v) => v.uuid)),
+        vdis: new Set(s.vdis.map((v) => v.uuid).filter((v) => !kept.has(v))),
+      };
     },
     stop: async () => {
       await ssh.close();

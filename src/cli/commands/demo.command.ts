@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stopOnSignals } from 'src/app/stop-signals';
 import { runDemo } from 'src/cli/demo';
 
 /** `shakedown demo` (what `npm start` runs): the whole product on the simulated lab, then keeps serving. */
@@ -14,18 +15,17 @@ export function registerDemoCommand(program: Command): void {
     .option('--skip-run', 'start everything but run no campaign (also SHAKEDOWN_SKIP_DEMO=1)')
     .option('--exit', 'stop once the run and its report are done instead of serving pages')
     .action(async (opts: { campaign: string; speed: string; workers: string; skipRun?: boolean; exit?: boolean }) => {
+      const signals = stopOnSignals((line) => process.stderr.write(`shakedown: ${line}\n`));
       const demo = await runDemo({
         campaign: opts.campaign,
         speed: Number(opts.speed),
         concurrency: Number(opts.workers),
         skipRun: !!opts.skipRun || process.env.SHAKEDOWN_SKIP_DEMO === '1',
+        closeWith: (close) => signals.closeWith(close),
       });
       if (opts.exit) {
         await demo.close();
         return;
       }
-      const stop = (): void => void demo.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
     });
 }

@@ -1,13 +1,11 @@
 import { Command } from 'commander';
 import { loadCampaign } from 'src/campaign/load-campaign';
 import { withDatabase } from 'src/cli/cli-database';
+import { loadLab } from 'src/cli/commands/lab-inventory.command';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { CampaignReadiness, examineForCampaign } from 'src/execution/lab-readiness';
 import { DoctorRow, LabDoctor } from 'src/lab/doctor/lab-doctor';
 import { PgHostKeyStore } from 'src/lab/host-key.repository';
-import { loadInventoryFile } from 'src/lab/inventory.loader';
-import { LabError } from 'src/lab/lab.errors';
-import { LabInventory } from 'src/lab/lab-inventory';
 import { SshPool } from 'src/remote/ssh-pool';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -48,13 +46,7 @@ export function registerLabDoctorCommand(lab: Command): void {
     .option('--prepare', 'first fix what can be fixed safely (plug shared SRs, install guest software), then check')
     .option('--json', 'print the rows as JSON')
     .action(async (file: string, opts: DoctorCliOptions) => {
-      let inventory: LabInventory;
-      try {
-        inventory = new LabInventory(await loadInventoryFile(file));
-      } catch (err) {
-        if (err instanceof LabError) throw new CliError(err.message, ExitCode.Usage);
-        throw err;
-      }
+      const inventory = await loadLab(file);
       const campaign = opts.campaign ? loadCampaign(opts.campaign) : undefined;
       const rows = await withDatabase(async (db, config) => {
         const ssh = new SshPool({ hostKeys: new PgHostKeyStore(db) });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerLabCleanCommand } from 'src/cli/commands/lab-clean.command';
 import { registerLabDoctorCommand } from 'src/cli/commands/lab-doctor.command';
 import { registerLabHardwareCommand } from 'src/cli/commands/lab-hardware.command';
 import { registerLabImportCommand } from 'src/cli/commands/lab-import.command';
@@ -22,5 +23,6 @@ export function registerLabCommands(program: Command): void {
   registerLabProvisionCommands(lab);
   registerLabTrustCommand(lab);
   registerLabDoctorCommand(lab);
+  registerLabCleanCommand(lab);
   registerLabPublishCommand(lab);
 }

@@ -22,6 +22,7 @@ function runView(r: RunSummary, publicUrl: string) {
     finishedAt: r.finishedAt?.toISOString() ?? null,
     counts: { total: r.counts.total, ...r.counts.byOutcome, ...r.counts.byStatus },
     passRate: r.counts.passRate,
+    guestInstalls: r.guestInstalls,
     url: `${publicUrl}/runs/${r.number}`,
   };
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stopOnSignals } from 'src/app/stop-signals';
 import { startWorkerProcess } from 'src/app/worker-process';
 import { CliError } from 'src/common/errors/cli-error';
 
@@ -16,13 +17,12 @@ export function registerWorkerCommand(program: Command): void {
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
         throw new CliError(`--concurrency must be a whole number from 1 to 64, got ${opts.concurrency}`, 2);
       }
+      const signals = stopOnSignals(
+        (line) => process.stderr.write(`shakedown: ${line}\n`),
+        'finishing or handing back running cases',
+      );
       const running = await startWorkerProcess({ name: opts.name, concurrency });
       process.stderr.write(`shakedown: worker ${running.worker.name} started (concurrency ${running.concurrency})\n`);
-      const stop = (signal: string): void => {
-        process.stderr.write(`shakedown: ${signal}: finishing or handing back running cases\n`);
-        void running.close().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      signals.closeWith(() => running.close());
     });
 }

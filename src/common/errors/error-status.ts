@@ -93,6 +93,8 @@ const execution: StatusOf<ExecutionErrorCode> = {
   [ExecutionErrorCode.ManualInvalid]: B,
   [ExecutionErrorCode.ScheduleInvalid]: B,
   [ExecutionErrorCode.ScheduleNotFound]: NF,
+  // The lab's state, not the request, is what is wrong; the caller may insist (force).
+  [ExecutionErrorCode.LabNotReady]: CONFLICT,
 };
 
 const lab: StatusOf<LabErrorCode> = {

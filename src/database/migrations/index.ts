@@ -10,6 +10,8 @@ import { RepoWatches1764170000000 } from 'src/database/migrations/1764170000000-
 import { RunNotifications1764180000000 } from 'src/database/migrations/1764180000000-RunNotifications';
 import { WebSessions1764190000000 } from 'src/database/migrations/1764190000000-WebSessions';
 import { TokenNameKeys1764205000000 } from 'src/database/migrations/1764205000000-TokenNameKeys';
+import { ReleaseSummaries1764210000000 } from 'src/database/migrations/1764210000000-ReleaseSummaries';
+import { GuestInstalls1764231500000 } from 'src/database/migrations/1764231500000-GuestInstalls';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   RunNotifications1764180000000,
   WebSessions1764190000000,
   TokenNameKeys1764205000000,
+  ReleaseSummaries1764210000000,
+  GuestInstalls1764231500000,
 ];

@@ -3,50 +3,13 @@ import { describeError } from 'src/lab/host-health.service';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { GuestShell } from 'src/remote/guest-shell';
 import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
-import { shellQuote } from 'src/remote/shell-quote';
+import { installCommand, parseProbe, probeCommand } from 'src/remote/package-install';
 import { SshPool } from 'src/remote/ssh-pool';
 import { XeClient } from 'src/remote/xe/xe-client';
 
 /** Guests checked per pool: enough to prove the credential and the software, not every VM of the lab. */
 const GUESTS_PER_POOL = 2;
-/** Program names the doctor may ask a guest's package manager for (allow-list: nothing else reaches it). */
-const PROGRAM = /^[a-z0-9][a-z0-9+._-]{0,63}$/;
-
 export const GUEST_CREDENTIAL_CHECK = 'guest credential accepted';
-
-type PackageManager = 'apt-get' | 'dnf' | 'yum' | 'apk';
-const MANAGERS: readonly PackageManager[] = ['apt-get', 'dnf', 'yum', 'apk'];
-
-/** The install command for each package manager, non-interactive and idempotent. */
-export function installCommand(manager: PackageManager, packages: readonly string[]): string {
-  for (const p of packages) if (!PROGRAM.test(p)) throw new Error(`not a package name: ${JSON.stringify(p)}`);
-  const names = packages.map(shellQuote).join(' ');
-  switch (manager) {
-    case 'apt-get':
-      return `DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${names} || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${names}; }`;
-    case 'dnf':
-      return `dnf install -y -q ${names}`;
-    case 'yum':
-      return `yum install -y -q ${names}`;
-    case 'apk':
-      return `apk add -q ${names}`;
-  }
-}
-
-/** What a guest lacks of `programs`, and which package manager it has. */
-export function probeCommand(programs: readonly string[]): string {
-  for (const p of programs) if (!PROGRAM.test(p)) throw new Error(`not a program name: ${JSON.stringify(p)}`);
-  const missing = programs.map((p) => `command -v ${shellQuote(p)} >/dev/null 2>&1 || echo missing:${p}`);
-  const manager = MANAGERS.map((m) => `command -v ${m} >/dev/null 2>&1 && echo manager:${m}`).join(' || ');
-  return `${missing.join('; ')}; ${manager}; true`;
-}
-
-export function parseProbe(stdout: string): { missing: string[]; manager: PackageManager | null } {
-  const lines = stdout.split('\n').map((l) => l.trim());
-  const missing = lines.filter((l) => l.startsWith('missing:')).map((l) => l.slice(8));
-  const manager = lines.find((l) => l.startsWith('manager:'))?.slice(8) as PackageManager | undefined;
-  return { missing, manager: manager && MANAGERS.includes(manager) ? manager : null };
-}
 
 /**
  * The lab's guest credential opens the pool's running guests, and the programs the cases run in
@@ -130,11 +93,22 @@ function softwareRow(
       fix: `install ${probe.missing.join(', ')} in the template the cases start from (static binaries in /usr/local/bin)`,
     };
   }
+  const offered = probe.missing.filter((m) => probe.available.includes(m));
+  const unoffered = probe.missing.filter((m) => !probe.available.includes(m));
+  if (unoffered.length) {
+    return {
+      check,
+      subject,
+      status: 'fail',
+      detail: `missing ${probe.missing.join(', ')}; ${manager} finds no ${unoffered.join(', ')} (no repository offers ${unoffered.length > 1 ? 'them' : 'it'})`,
+      fix: `give the guests a repository with ${unoffered.join(', ')}, or install ${unoffered.length > 1 ? 'them' : 'it'} in the template the cases start from (static binaries in /usr/local/bin)`,
+    };
+  }
   return {
     check,
     subject,
     status: 'warn',
-    detail: `missing ${probe.missing.join(', ')}; installable with ${manager}`,
+    detail: `missing ${offered.join(', ')}; installable with ${manager}`,
     fix: `shakedown lab doctor --prepare installs them (${manager})`,
     repair: async () => {
       const r = await shell.exec(uuid, installCommand(manager, probe.missing), {

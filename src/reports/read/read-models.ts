@@ -36,6 +36,8 @@ export interface RunSummary {
   startedAt: Date | null;
   finishedAt: Date | null;
   counts: RunCounts;
+  /** Installs of guest software the run made (fio, iperf3, stress…): once per pool and prepared template, plus cases' own guests. */
+  guestInstalls: number;
   /** For a run of a community submission: its moderation state (readers other than admins only ever see accepted ones). */
   submissionStatus?: 'pending' | 'accepted' | 'rejected' | null;
 }

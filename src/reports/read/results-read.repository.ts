@@ -32,6 +32,7 @@ const CASE_COLUMNS = `c.id, c.run_id, c.case_key, c.case_hash, c.suite, c.scenar
 
 const RUN_COLUMNS = `r.id, r.number, r.campaign_name, r.release, r.baseline_release, r.lab_name, r.origin, r.simulated,
   r.status, r.error, r.options, r.created_by, r.created_at, r.started_at, r.finished_at,
+  (SELECT count(*)::int FROM guest_installs gi WHERE gi.run_id = r.id) AS guest_installs,
   CASE WHEN r.origin = 'submission' THEN (SELECT s.status FROM submissions s WHERE s.run_id = r.id LIMIT 1) END AS submission_status,
   (SELECT coalesce(jsonb_object_agg(k, n), '{}'::jsonb)
      FROM (SELECT coalesce(outcome, status) AS k, count(*)::int AS n FROM cases WHERE run_id = r.id GROUP BY 1) x) AS counts`;
@@ -407,6 +408,7 @@ function mapRun(r: Row): RunSummary {
     startedAt: date(r.started_at),
     finishedAt: date(r.finished_at),
     counts: countsOf(obj(r.counts)),
+    guestInstalls: Number(r.guest_installs ?? 0),
     submissionStatus:
       r.submission_status === 'pending' || r.submission_status === 'accepted' || r.submission_status === 'rejected'
         ? r.submission_status

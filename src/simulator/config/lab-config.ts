@@ -32,6 +32,10 @@ const vmSchema = z.object({
   origin: z.enum(['recent', 'upgraded', 'imported']).default('recent'),
   power_state: z.enum(['halted', 'running', 'suspended']).default('halted'),
   host: z.string().optional(),
+  /** packages already installed in the guest (fio, iperf3, stress, stress-ng) */
+  software: z.array(z.enum(['fio', 'iperf3', 'stress', 'stress-ng'])).default([]),
+  /** false: the guest reaches no package repository */
+  repositories: z.boolean().default(true),
 });
 
 const templateSchema = z.object({
@@ -43,6 +47,8 @@ const templateSchema = z.object({
   memory_mib: z.number().int().positive().default(1024),
   vcpus: z.number().int().positive().default(1),
   disk_gib: z.number().positive().default(10),
+  /** false: guests made from it reach no package repository */
+  repositories: z.boolean().default(true),
 });
 
 const hostSchema = z.object({

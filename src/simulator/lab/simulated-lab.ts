@@ -20,6 +20,7 @@ import { RAID_COMMANDS } from 'src/simulator/shell/commands/raid-commands';
 import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
+import { guestCommandTable } from 'src/simulator/shell/commands/guest-package-commands';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
@@ -28,7 +29,11 @@ import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-command
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
 import { runShell } from 'src/simulator/shell/shell-runner';
-import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
+import { CommandTable, ShellEnv, Vfs } from 'src/simulator/shell/shell-types';
+import { SftpFiles } from 'src/simulator/ssh/sftp-server';
+import { loadOrCreateHostCertificate } from 'src/simulator/lab/host-certificate';
+import { startXapiConfig, XapiListeners } from 'src/simulator/lab/xapi-http';
+import { registerServerCertificate } from 'src/simulator/xe/commands/certificate-commands';
 import { FolderVfs, MemoryVfs } from 'src/simulator/shell/vfs';
 import { SimulatorError, SimulatorErrorCode } from 'src/simulator/simulator.errors';
 import { fingerprint, loadOrCreateKeyPair, loadOrCreatePassword } from 'src/simulator/ssh/keys';
@@ -44,6 +49,8 @@ export const DEFAULT_LAB_CONFIG =
     join(__dirname, '..', '..', '..', '..', 'src', 'simulator', 'labs', 'default-lab.yaml'),
   ].find((p) => existsSync(p)) ?? join(__dirname, '..', 'labs', 'default-lab.yaml');
 const DEFAULT_STATE_DIR = '.shakedown/sim';
+/** the host's server certificate and key, as gencert writes them */
+const XAPI_SSL_PEM = '/etc/xensource/xapi-ssl.pem';
 
 interface SimulatedLabOptions {
   /** a parsed config or a YAML file path; the shipped default lab when absent */
@@ -94,6 +101,8 @@ export interface SimulatedLab {
   snapshot(): LabSnapshot;
   /** non-template, non-dom0 VMs resident on (or, halted, with disks on local SRs of) the host */
   vmsOn(hostName: string): VmView[];
+  /** where the host's xapi listens for HTTP and HTTPS (80 and 443 on a lab with real ports) */
+  xapiPorts(hostName: string): { http: number; https: number };
   stop(): Promise<void>;
 }
 
@@ -122,6 +131,13 @@ const GUEST_TABLE: CommandTable = {
   ...TOOLS_CD_COMMANDS,
 };
 
+/** What SFTP (scp, sftp) reaches of a host or guest: the files its shell sees. */
+const sftpFiles = (vfs: Vfs): SftpFiles => ({
+  fs: () => vfs.shellFs(),
+  readOnly: (path) => vfs.isVirtual(path),
+  changed: async () => vfs.sync?.(),
+});
+
 class Lab implements SimulatedLab {
   inventory!: LabInventoryJson;
   readonly faults: FaultControl;
@@ -133,6 +149,7 @@ class Lab implements SimulatedLab {
   private readonly hostCommands: CommandTable;
   private readonly hostVfs = new Map<string, FolderVfs>();
   private readonly guestEndpoints = new Map<string, SshEndpoint>();
+  private readonly webListeners = new Map<string, XapiListeners>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly client: { privatePath: string; publicKey: string };
   private readonly password: { path: string; password: string };
@@ -214,6 +231,7 @@ class Lab implements SimulatedLab {
     writeInternalPem(this.model, host, vfs.real(INTERNAL_PEM));
     await linkSharedSrMounts(vfs, this.model, host, join(this.stateDir, 'srs'));
     this.hostVfs.set(host.uuid, vfs);
+    await this.startWebListeners(host, id, vfs);
     const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `host-${id}`, host.name);
     const env: ShellEnv = {
       kind: 'host',
@@ -234,6 +252,7 @@ class Lab implements SimulatedLab {
       hanging: () => hanging?.() === true || this.board.find(host.uuid, 'hang') !== undefined,
       exec: (command, channel, drop, signal, sshClient) =>
         this.hostExec(host, env, command, channel, drop, signal, sessionVars(host.address, sshClient)),
+      files: sftpFiles(vfs),
     });
     await this.hostEndpoints.get(host.uuid)?.stop();
     this.hostEndpoints.set(host.uuid, endpoint);
@@ -245,10 +264,48 @@ class Lab implements SimulatedLab {
     });
   }
 
+  /**
+   * xapi's HTTP and HTTPS listeners with the host's own self-signed certificate, also its
+   * /etc/xensource/xapi-ssl.pem. A lab on a privileged SSH port (22) takes 80 and 443 as a real
+   * host does; otherwise each listener gets an ephemeral port (`xapiPorts`).
+   */
+  private async startWebListeners(host: SimHost, id: string, vfs: FolderVfs): Promise<void> {
+    const tls = await loadOrCreateHostCertificate(join(this.stateDir, 'keys'), id, host);
+    registerServerCertificate(this.model, host.uuid, tls.x509);
+    await vfs.write(XAPI_SSL_PEM, Buffer.from(`${tls.key.trimEnd()}\n${tls.cert}`), false);
+    const real = this.port > 0 && this.port < 1024;
+    const web = new XapiListeners({
+      host,
+      vfs,
+      httpPort: real ? 80 : 0,
+      httpsPort: real ? 443 : 0,
+      key: tls.key,
+      cert: tls.cert,
+    });
+    await this.webListeners.get(host.uuid)?.stop();
+    this.webListeners.set(host.uuid, web);
+    await web.start().catch((err: unknown) => {
+      throw new SimulatorError(
+        `host ${host.name}: xapi cannot listen on ${host.address}:${real ? '80/443' : 'ephemeral ports'} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        SimulatorErrorCode.StartFailed,
+      );
+    });
+  }
+
+  xapiPorts(hostName: string): { http: number; https: number } {
+    const host = this.model.hostByName(hostName);
+    const web = host ? this.webListeners.get(host.uuid) : undefined;
+    if (!host || !web) throw new SimulatorError(`no simulated host ${hostName}`, SimulatorErrorCode.UnknownHost);
+    return { ...web.ports };
+  }
+
   private async stopHostEndpoint(host: SimHost): Promise<void> {
     const endpoint = this.hostEndpoints.get(host.uuid);
     this.hostEndpoints.delete(host.uuid);
     await endpoint?.stop();
+    const web = this.webListeners.get(host.uuid);
+    this.webListeners.delete(host.uuid);
+    await web?.stop();
   }
 
   private async hostExec(
@@ -289,8 +346,10 @@ class Lab implements SimulatedLab {
     const host = this.model.hostByName(f.host);
     const endpoint = host ? this.hostEndpoints.get(host.uuid) : undefined;
     if (!host || !endpoint || this.stopped) return;
+    const web = this.webListeners.get(host.uuid);
     if (f.kind === 'reboot' && on) {
       void endpoint.stop();
+      void web?.stop();
       for (const vm of this.model.vmsOn(host.uuid)) {
         if (vm.isControlDomain) continue;
         vm.powerState = 'halted';
@@ -305,6 +364,8 @@ class Lab implements SimulatedLab {
     } else if (f.kind === 'reboot' && !on) {
       host.bootedAt = this.model.clock.now();
       void endpoint.start(endpoint.port).catch(() => undefined);
+      const vfs = this.hostVfs.get(host.uuid);
+      if (web && vfs) void startXapiConfig(host, vfs).then(() => web.start().catch(() => undefined));
     } else if (f.kind === 'hang' && !on) {
       endpoint.dropAll();
     }
@@ -334,13 +395,14 @@ class Lab implements SimulatedLab {
     this.later(delay, () => {
       if (vm.powerState !== 'running' || vm.guest.bootedAt !== bootedAt || this.guestEndpoints.has(vm.uuid)) return;
       const key = loadOrCreateKeyPair(join(this.stateDir, 'keys'), `guest-${vm.uuid}`, vm.name);
+      const vfs = new MemoryVfs(vm.guest.files, (p) =>
+        p === '/etc/os-release' ? Buffer.from(`PRETTY_NAME="${vm.osName}"\nID=${vm.distro}\n`) : null,
+      );
       const env: ShellEnv = {
         kind: 'guest',
         model: this.model,
         hostname: vm.name,
-        vfs: new MemoryVfs(vm.guest.files, (p) =>
-          p === '/etc/os-release' ? Buffer.from(`PRETTY_NAME="${vm.osName}"\nID=${vm.distro}\n`) : null,
-        ),
+        vfs,
         host: () => this.model.host(vm.residentOn ?? [...this.model.state.hosts.keys()][0] ?? ''),
         vm,
         bootedAt: () => vm.guest.bootedAt,
@@ -361,11 +423,12 @@ class Lab implements SimulatedLab {
         hostPrivateKey: key.privateKey,
         credentials: this.credentials(),
         hanging: () => false,
+        files: sftpFiles(vfs),
         exec: (command, channel, _drop, signal, sshClient) =>
           runShell(
             command,
             env,
-            GUEST_TABLE,
+            guestCommandTable(GUEST_TABLE, vm),
             { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
             signal,
             sessionVars(vm.guest.address ?? '127.0.0.1', sshClient),
@@ -507,7 +570,11 @@ class Lab implements SimulatedLab {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.control?.close();
-    await Promise.all([...this.hostEndpoints.values(), ...this.guestEndpoints.values()].map((e) => e.stop()));
+    await Promise.all(
+      [...this.hostEndpoints.values(), ...this.guestEndpoints.values(), ...this.webListeners.values()].map((e) =>
+        e.stop(),
+      ),
+    );
     this.guestEndpoints.clear();
   }
 }

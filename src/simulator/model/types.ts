@@ -158,6 +158,10 @@ export interface SimVm {
   firmware: Firmware;
   osName: string;
   distro: string;
+  /** packages its package manager installed (fio, iperf3, stress…); copied with the VM */
+  software?: string[];
+  /** false: the guest reaches no package repository (its package manager finds nothing) */
+  repositories?: boolean;
   tools: GuestTools | null;
   /** release the VM was created in; may predate the simulated versions ("7.6") */
   createdIn: string;

@@ -10,6 +10,8 @@ export interface Vfs {
   write(path: string, data: Buffer, append: boolean): Promise<void>;
   remove(path: string): Promise<boolean>;
   list(dir: string): Promise<string[] | null>;
+  /** whether the model answers that path (logs, /proc, identity files): it reads, never writes */
+  isVirtual(path: string): boolean;
   /** the same files as the shell's built-in commands (cat, cp, tar, …) see them */
   shellFs(): IFileSystem;
   /** called when a command line ends, to record what the shell changed */

@@ -118,6 +118,10 @@ export class FolderVfs implements Vfs {
     for (const d of DOM0_DIRS) await mkdir(this.real(d), { recursive: true });
   }
 
+  isVirtual(path: string): boolean {
+    return this.virtualRead(normalisePath(path)) !== null;
+  }
+
   real(path: string): string {
     return join(this.root, normalisePath(path));
   }
@@ -219,6 +223,10 @@ export class MemoryVfs implements Vfs {
     }
     this.seen = new Map(this.files);
     forget(this.shell);
+  }
+
+  isVirtual(path: string): boolean {
+    return this.virtualRead(normalisePath(path)) !== null;
   }
 
   shellFs(): IFileSystem {

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { AuthContext, Connection, ParsedKey, Server as SshServer, ServerChannel } from 'ssh2';
 import { parseOne } from 'src/simulator/ssh/keys';
+import { serveSftp, SftpFiles } from 'src/simulator/ssh/sftp-server';
 
 interface EndpointCredentials {
   user: string;
@@ -25,6 +26,8 @@ interface EndpointOptions {
     signal: AbortSignal,
     sshClient: string,
   ) => Promise<number>;
+  /** the machine's files for the SFTP subsystem (OpenSSH's scp and sftp) */
+  files: SftpFiles;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -35,7 +38,7 @@ function sameSecret(a: string, b: string): boolean {
 
 /**
  * One simulated machine's sshd: its own loopback address, its own host key, password and
- * public-key auth, TCP_NODELAY like OpenSSH, exec requests only (no interactive shell).
+ * public-key auth, TCP_NODELAY like OpenSSH, exec requests and the SFTP subsystem (no interactive shell).
  */
 export class SshEndpoint {
   private readonly ssh: SshServer;
@@ -135,6 +138,10 @@ export class SshEndpoint {
         session.on('env', (accept) => accept?.());
         session.on('pty', (accept) => accept?.());
         session.on('shell', (_accept, reject) => reject?.());
+        session.on('sftp', (accept) => {
+          if (this.opts.hanging()) return;
+          serveSftp(accept(), this.opts.files);
+        });
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
           const abort = new AbortController();

@@ -17,6 +17,7 @@ import { cliTable, RecordFieldFacts } from 'src/simulator/xe/cli-table';
 import { bool, NOT_IN_DB, refOf, xeDate } from 'src/simulator/xe/format';
 import { FieldKind } from 'src/simulator/xe/record-printer';
 import { XeCliError } from 'src/simulator/xe/xe-errors';
+import { assertPowerState } from 'src/simulator/xe/vm-checks';
 
 export type FieldValue = string | string[] | Array<[string, string]>;
 
@@ -225,7 +226,18 @@ export const VM_CLASS: ClassDef<SimVm> = {
     { name: 'name-label', get: (vm) => vm.name, set: (vm, v) => void (vm.name = v) },
     { name: 'name-description', get: (vm) => vm.description, set: (vm, v) => void (vm.description = v) },
     { name: 'user-version', get: () => '1' },
-    { name: 'is-a-template', get: (vm) => bool(vm.isTemplate) },
+    {
+      name: 'is-a-template',
+      get: (vm) => bool(vm.isTemplate),
+      // xapi's VM.set_is_a_template: only a halted VM becomes a template; a template may go back.
+      set: (vm, v) => {
+        if (v !== 'true' && v !== 'false') {
+          throw new XeCliError(`Failed to parse parameter 'is-a-template': expecting a boolean`);
+        }
+        if (v === 'true' && !vm.isTemplate) assertPowerState(vm, ['halted']);
+        vm.isTemplate = v === 'true';
+      },
+    },
     { name: 'is-default-template', get: (vm) => bool(vm.isDefaultTemplate) },
     ro('is-a-snapshot', (vm) => bool(!!vm.isSnapshot)),
     ro('snapshot-of', (vm, m) => refOf(vm.snapshotOf && m.state.vms.has(vm.snapshotOf) ? vm.snapshotOf : null)),

@@ -18,6 +18,8 @@ export function copyVm(
     memory: source.memory,
     vcpus: source.vcpus,
     tools: source.tools ? { ...source.tools } : null,
+    software: [...(source.software ?? [])],
+    repositories: source.repositories,
     createdIn: source.createdIn,
     origin: source.origin,
     otherConfig: Object.fromEntries(

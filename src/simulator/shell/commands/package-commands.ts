@@ -1,3 +1,4 @@
+import { startXapiConfig } from 'src/simulator/lab/xapi-http';
 import {
   compareEvr,
   DEPMOD_CONF,
@@ -413,6 +414,8 @@ export const PACKAGE_COMMANDS: CommandTable = {
     const { pk } = await packageState(env);
     io.out('Executing xe-toolstack-restart\n');
     for (const u of TOOLSTACK_SERVICES) if (pk.serviceStarts.has(u)) pk.serviceStarts.set(u, env.model.clock.now());
+    // xapi reads its configuration (/etc/xapi.conf.d) when it starts.
+    await startXapiConfig(env.host(), env.vfs);
     io.out('done.\n');
     return 0;
   },

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabModel } from 'src/simulator/model/lab-model';
@@ -12,8 +12,10 @@ import { XeCommand } from 'src/simulator/xe/xe-command';
  * The Certificate class (ocaml/xapi/certificates.ml Db_util): every host has its server certificate
  * (`type host`, /etc/xensource/xapi-ssl.pem); from 8.3 (pool certificates, ocaml/xapi/cert_refresh.ml)
  * also its pool-internal one (`type host_internal`, name `xapi:pool`, /etc/xensource/xapi-pool-tls.pem),
- * which `host-refresh-server-certificate` replaces with a new one under a new uuid. The simulated
- * certificates carry fingerprints derived from the host and generation, not from real X.509 data.
+ * which `host-refresh-server-certificate` replaces with a new one under a new uuid. The server
+ * certificate is the real X.509 one the host's HTTPS listener presents once the lab made it
+ * (`registerServerCertificate`); the pool-internal ones carry fingerprints derived from the host
+ * and generation, not from real X.509 data.
  */
 interface SimCertificate {
   uuid: string;
@@ -39,9 +41,37 @@ function generation(model: LabModel, hostUuid: string): number {
 
 const pairs = (hex: string): string => hex.toUpperCase().match(/../g)!.join(':');
 
-function certificate(host: SimHost, type: SimCertificate['type'], gen: number, since: number): SimCertificate {
+/** The X.509 server certificate each host presents on 443, per lab. */
+const serverCertificates = new WeakMap<LabModel, Map<string, X509Certificate>>();
+
+/** Records the certificate a host's HTTPS listener presents, so `certificate-list` shows its facts. */
+export function registerServerCertificate(model: LabModel, hostUuid: string, x509: X509Certificate): void {
+  let certs = serverCertificates.get(model);
+  if (!certs) serverCertificates.set(model, (certs = new Map()));
+  certs.set(hostUuid, x509);
+}
+
+function certificate(
+  model: LabModel,
+  host: SimHost,
+  type: SimCertificate['type'],
+  gen: number,
+  since: number,
+): SimCertificate {
   const seed = `certificate:${host.uuid}:${type}:${gen}`;
   const h = createHash('sha256').update(seed).digest('hex');
+  const real = type === 'host' ? serverCertificates.get(model)?.get(host.uuid) : undefined;
+  if (real) {
+    return {
+      uuid: `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`,
+      type,
+      hostUuid: host.uuid,
+      notBefore: Date.parse(real.validFrom),
+      notAfter: Date.parse(real.validTo),
+      sha256: real.fingerprint256,
+      sha1: real.fingerprint,
+    };
+  }
   return {
     uuid: `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`,
     type,
@@ -57,10 +87,10 @@ function certificate(host: SimHost, type: SimCertificate['type'], gen: number, s
 const refreshedAt = new WeakMap<LabModel, Map<string, number>>();
 
 function hostCertificates(model: LabModel, host: SimHost): SimCertificate[] {
-  const certs = [certificate(host, 'host', 0, host.bootedAt)];
+  const certs = [certificate(model, host, 'host', 0, host.bootedAt)];
   if (host.version !== '8.2.1') {
     const gen = generation(model, host.uuid);
-    certs.push(certificate(host, 'host_internal', gen, refreshedAt.get(model)?.get(host.uuid) ?? host.bootedAt));
+    certs.push(certificate(model, host, 'host_internal', gen, refreshedAt.get(model)?.get(host.uuid) ?? host.bootedAt));
   }
   return certs;
 }

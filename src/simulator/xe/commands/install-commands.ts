@@ -58,10 +58,30 @@ function provisionedBytes(template: SimVm): number {
   return m?.[1] ? parseInt(m[1], 10) : 10 * 1024 ** 3;
 }
 
+async function installFromCustom(ctx: XeContext, template: SimVm, params: Map<string, string>): Promise<string> {
+  assertSrHealthy(ctx, ctx.host, 'vm-install');
+  const vdis = ctx.model.vmVdis(template);
+  const from = vdis[0] ? ctx.model.state.srs.get(vdis[0].srUuid) : undefined;
+  const sr = params.has('sr-uuid') ? findSr(ctx, params) : null;
+  const overrides = { description: template.description, origin: 'recent' as const };
+  if (!sr || !from || sr.uuid === from.uuid) {
+    return `${copyVm(ctx.model, template, params.get('new-name-label') ?? '', null, overrides).uuid}\n`;
+  }
+  const bytes = vdis.reduce((a, v) => a + v.physicalUtilisation, 0);
+  let uuid = '';
+  await runOperation(ctx, template, 'copy', storageMotionSeconds(bytes, from, sr, Infinity), () => {
+    uuid = copyVm(ctx.model, template, params.get('new-name-label') ?? '', sr, overrides).uuid;
+  });
+  return `${uuid}\n`;
+}
+
 export const INSTALL_COMMANDS: Record<string, XeCommand> = {
   'vm-install': {
     run: (ctx, params) => {
       const template = findTemplate(ctx, params);
+      // A template made from a VM (no provision spec) carries its disks: xapi clones it, or copies
+      // it when an SR other than its disks' is named (cli_operations vm_install).
+      if (!template.otherConfig['disks']) return installFromCustom(ctx, template, params);
       const sr = findSr(ctx, params);
       assertSrHealthy(ctx, ctx.host, 'vm-install');
       // Linux templates come up with the host's bundled guest agent; Windows needs its PV drivers installed.

@@ -1,4 +1,4 @@
-import { installCommand, parseProbe, probeCommand } from 'src/lab/doctor/guest-checks';
+import { installCommand, parseProbe, probeCommand } from 'src/remote/package-install';
 
 describe('guest software commands', () => {
   it('installs with each package manager, never interactive', () => {
@@ -17,11 +17,12 @@ describe('guest software commands', () => {
   });
 
   it('reads what is missing and which package manager answered', () => {
-    expect(parseProbe('missing:fio\nmissing:iperf3\nmanager:apt-get\n')).toEqual({
+    expect(parseProbe('manager:apt-get\nmissing:fio\navailable:fio\nmissing:iperf3\n')).toEqual({
       missing: ['fio', 'iperf3'],
+      available: ['fio'],
       manager: 'apt-get',
     });
-    expect(parseProbe('')).toEqual({ missing: [], manager: null });
-    expect(parseProbe('manager:pacman\n')).toEqual({ missing: [], manager: null });
+    expect(parseProbe('')).toEqual({ missing: [], available: [], manager: null });
+    expect(parseProbe('manager:pacman\n')).toEqual({ missing: [], available: [], manager: null });
   });
 });

@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, TLSSocket } from 'node:tls';
+import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { openssh } from 'test/fixtures/simulator/openssh';
+import { TRANSCRIPT_LAB } from 'test/fixtures/simulator/transcripts';
+
+/** Debian's curl, as xcp-ng-tests' file-server tests call it. */
+function curl(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('curl', ['-s', ...args], { timeout: 20000, encoding: 'utf8' }, (err, stdout) =>
+      err ? reject(new Error(`curl ${args.join(' ')}: ${err.message}`)) : resolve(stdout),
+    ),
+  );
+}
+
+/** A TLS handshake at one protocol version: the negotiated cipher and certificate, or the refusal. */
+function handshake(
+  address: string,
+  port: number,
+  version: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+): Promise<{ cipher: string; cert: X509Certificate } | { error: string }> {
+  return new Promise((resolve) => {
+    const socket: TLSSocket = connect({
+      host: address,
+      port,
+      minVersion: version,
+      maxVersion: version,
+      rejectUnauthorized: false,
+      // OpenSSL refuses TLS 1.1 on the client side at its default level; lower it, as a probing client does.
+      ciphers: version === 'TLSv1.1' ? 'DEFAULT@SECLEVEL=0' : undefined,
+    });
+    socket.once('secureConnect', () => {
+      const peer = socket.getPeerX509Certificate();
+      resolve({ cipher: socket.getCipher().name, cert: peer! });
+      socket.end();
+    });
+    socket.once('error', (err) => resolve({ error: err.message }));
+  });
+}
+
+describe("xapi's HTTP and HTTPS listeners on a simulated host", () => {
+  let lab: SimulatedLab;
+  let keyFile: string;
+  let host: { name: string; address: string; port: number };
+  let web: { http: number; https: number };
+  const ssh = (command: string) => openssh(host.address, host.port, keyFile, command);
+
+  beforeAll(async () => {
+    lab = await startSimulatedLab({
+      config: TRANSCRIPT_LAB,
+      stateDir: mkdtempSync(join(tmpdir(), 'sim-web-')),
+      speed: 1000,
+      controlApi: false,
+    });
+    const h = lab.inventory.pools[0]?.hosts[0];
+    const cred = lab.inventory.credentials['sim-root'];
+    if (!h || !cred || !('key_file' in cred)) throw new Error('inventory lacks the host or its key credential');
+    keyFile = cred.key_file;
+    host = { name: h.name, address: h.address, port: h.port };
+    web = lab.xapiPorts(h.name);
+  });
+
+  afterAll(async () => {
+    await lab.stop();
+  });
+
+  it('plain HTTP answers 301 towards the same host and path over HTTPS, as fileserver.ml does', async () => {
+    const out = await curl(['-i', `http://${host.address}:${web.http}/path/to/dir/file.txt?q=1`]);
+    const lines = out.split(/\r?\n/);
+    expect(lines[0]).toBe('HTTP/1.1 301 Moved Permanently');
+    expect(lines[1]).toBe('content-length: 0');
+    expect(lines[2]).toBe(`location: https://${host.address}:${web.http}/path/to/dir/file.txt`);
+  });
+
+  it('HTTPS speaks TLS 1.2 only, with stunnel’s ciphers, and presents the certificate xe and xapi-ssl.pem show', async () => {
+    const ok = await handshake(host.address, web.https, 'TLSv1.2');
+    if (!('cert' in ok)) throw new Error(`TLS 1.2 refused: ${ok.error}`);
+    expect(ok.cipher).toBe('ECDHE-RSA-AES256-GCM-SHA384');
+    expect(ok.cert.subject).toContain(`CN=${host.name}`);
+    expect(ok.cert.subjectAltName).toContain(`IP Address:${host.address}`);
+    expect(await handshake(host.address, web.https, 'TLSv1.1')).toEqual({ error: expect.any(String) });
+    expect(await handshake(host.address, web.https, 'TLSv1.3')).toEqual({ error: expect.any(String) });
+
+    const listed = await ssh('xe certificate-list params=fingerprint --minimal');
+    expect(listed.stdout.trim()).toBe(ok.cert.fingerprint256);
+    const pem = await ssh('cat /etc/xensource/xapi-ssl.pem');
+    expect(pem.stdout).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+-----BEGIN CERTIFICATE-----/);
+    expect(new X509Certificate(pem.stdout.slice(pem.stdout.indexOf('-----BEGIN CERTIFICATE'))).fingerprint256).toBe(
+      ok.cert.fingerprint256,
+    );
+  });
+
+  it('serves its front page, marked simulated; a missing file is 404 and a climb out of the web root 403', async () => {
+    const page = await curl(['-k', `https://${host.address}:${web.https}/`]);
+    expect(page).toContain('simulated');
+    expect(
+      await curl(['-k', '-o', '/dev/null', '-w', '%{http_code}', `https://${host.address}:${web.https}/nope`]),
+    ).toBe('404');
+    const climb = await curl([
+      '-k',
+      '--path-as-is',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      `https://${host.address}:${web.https}/../../etc/shadow`,
+    ]);
+    expect(climb).toBe('403');
+  });
+
+  it('sends HSTS only once hsts_max_age is set in xapi.conf.d and the toolstack restarted', async () => {
+    const hsts = async (): Promise<string[]> =>
+      (await curl(['-XGET', '-k', '-I', `https://${host.address}:${web.https}`]))
+        .split(/\r?\n/)
+        .filter((l) => l.toLowerCase().startsWith('strict-transport-security'));
+    expect(await hsts()).toEqual([]);
+    await ssh('echo "hsts_max_age = 63072000" > /etc/xapi.conf.d/00-hsts.conf');
+    expect(await hsts()).toEqual([]); // xapi reads its configuration when it starts
+    expect((await ssh('xe-toolstack-restart')).code).toBe(0);
+    expect(await hsts()).toEqual(['strict-transport-security: max-age=63072000']);
+    await ssh('rm -f /etc/xapi.conf.d/00-hsts.conf && xe-toolstack-restart');
+    expect(await hsts()).toEqual([]);
+  });
+});
