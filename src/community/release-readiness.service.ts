@@ -14,7 +14,11 @@ export class ReleaseReadinessService {
 
   async readiness(release: string): Promise<ReleaseReadiness & { candidates: CandidateSet[] }> {
     await this.releases.catchUp();
-    return this.readinessOfSummaries(release);
+    const [readiness, candidateRuns] = await Promise.all([
+      this.readinessOfSummaries(release),
+      this.releases.candidateRuns(release),
+    ]);
+    return { ...readiness, candidates: candidateSets(candidateRuns) };
   }
 
   /** The releases worth a line on the home page (campaigns' and recent runs'), each with its verdict. */
@@ -27,26 +31,22 @@ export class ReleaseReadinessService {
     );
   }
 
-  private async readinessOfSummaries(release: string): Promise<ReleaseReadiness & { candidates: CandidateSet[] }> {
+  private async readinessOfSummaries(release: string): Promise<ReleaseReadiness> {
     // Only a campaign written for this release defines its plan (the catalog falls back to the release plan).
     const plan = this.catalog.forRelease(release);
-    const [latest, builds, candidateRuns] = await Promise.all([
+    const [latest, builds] = await Promise.all([
       this.releases.latestResults(release),
       this.releases.buildRuns(release),
-      this.releases.candidateRuns(release),
     ]);
     const signatures = [...new Set(latest.map((r) => r.signature).filter((s): s is string => s !== null))];
     const knownIssues = signatures.length ? await this.results.knownIssues(signatures) : new Map();
-    return {
-      ...releaseReadiness({
-        release,
-        campaign: plan?.name ?? null,
-        suites: plan?.suites ?? [],
-        latest,
-        knownIssues,
-        builds,
-      }),
-      candidates: candidateSets(candidateRuns),
-    };
+    return releaseReadiness({
+      release,
+      campaign: plan?.name ?? null,
+      suites: plan?.suites ?? [],
+      latest,
+      knownIssues,
+      builds,
+    });
   }
 }

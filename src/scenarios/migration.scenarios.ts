@@ -4,6 +4,8 @@ import { MetricSpec, ScenarioContext, ScenarioDefinition } from 'src/scenarios/s
 import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors';
 import { verifyData, writeData } from 'src/scenarios/support/guest-data';
 import { ensureGuestSoftware } from 'src/scenarios/support/guest-software';
+import { powershellCommand } from 'src/remote/windows/powershell';
+import { WindowsGuest } from 'src/remote/windows/windows-guest';
 import { migrateVm, verifyPlacement } from 'src/scenarios/support/migration';
 import {
   MigrationSubject,
@@ -68,6 +70,26 @@ async function linuxGuest(s: MigrationSubject, onDst: boolean): Promise<CommandR
   return (onDst ? s.dst : s.src).guest(s.vm, s.label);
 }
 
+/** Where the Windows test data lives in the guest. */
+const WINDOWS_DATA = 'C:\\shakedown\\migration-data.bin';
+const WINDOWS_DATA_MIB = 8;
+/** The trivial question a Windows guest answers over SSH (PowerShell; cmd.exe knows no `true`). */
+const WINDOWS_PROBE = powershellCommand('exit 0');
+
+/**
+ * A Windows guest with PV tools, reached over OpenSSH and PowerShell; null for Linux guests and for
+ * Windows guests without tools (no address reported: they are checked through xapi only).
+ */
+async function windowsGuest(
+  s: MigrationSubject,
+  onDst: boolean,
+): Promise<{ win: WindowsGuest; runner: CommandRunner } | null> {
+  const ops = onDst ? s.dst : s.src;
+  if (s.kind !== 'hvm-windows' || (await ops.toolsVersion(s.vm)) === null) return null;
+  const runner = await ops.guest(s.vm, s.label, undefined, WINDOWS_PROBE);
+  return { win: new WindowsGuest(runner), runner };
+}
+
 /** Windows guests are checked through xapi: running, on the right host, tools reporting. */
 async function windowsAlive(s: MigrationSubject, onDst: boolean): Promise<void> {
   const ops = onDst ? s.dst : s.src;
@@ -76,16 +98,34 @@ async function windowsAlive(s: MigrationSubject, onDst: boolean): Promise<void> 
   check(live, `VM ${s.label} runs but its guest agent stopped reporting after the migration`);
 }
 
+/** How the downtime probe asks the guest: `true` over SSH on Linux, PowerShell's `exit 0` on Windows. */
+function probeOf(
+  guest: CommandRunner | null,
+  windows: { runner: CommandRunner } | null,
+): { probe?: CommandRunner; probeCommand?: string } {
+  if (guest) return { probe: guest };
+  if (windows) return { probe: windows.runner, probeCommand: WINDOWS_PROBE };
+  return {};
+}
+
+async function verifyWindowsData(windows: { win: WindowsGuest } | null, expected: string, when: string): Promise<void> {
+  check(windows, `the Windows guest stopped answering over SSH ${when}`);
+  const now = await windows.win.sha256(WINDOWS_DATA);
+  check(now === expected, `test data changed ${when}: SHA-256 ${now}, expected ${expected}`, { expected, actual: now });
+}
+
 const live: ScenarioDefinition = {
   id: 'migration.live',
   family: 'migration',
   title: 'Live migration: VM kind × origin × size × load × storage × scope, data intact, and back',
   kind: 'automated',
   metrics: LIVE_METRICS,
-  guestSoftware: (params) => (oneOf(params, 'load', LOADS, 'idle') === 'idle' ? [] : ['stress']),
+  // Windows guests are loaded with PowerShell, which they all have.
+  guestSoftware: (params) =>
+    oneOf(params, 'load', LOADS, 'idle') === 'idle' || params.vm_kind === 'hvm-windows' ? [] : ['stress'],
   needs(params, campaign) {
     const p = subjectParams(params, LIVE_STORAGE, LIVE_SCOPE);
-    return { pools: migrationNeeds(p.scope, p.storage, campaign) };
+    return { pools: migrationNeeds(p.scope, p, campaign) };
   },
   async run(ctx) {
     const p = subjectParams(ctx.params, LIVE_STORAGE, LIVE_SCOPE);
@@ -93,8 +133,27 @@ const live: ScenarioDefinition = {
     const s = await ctx.step('prepare the VM', () => prepareSubject(ctx, p, { running: true }), { phase: 'prepare' });
     let guest = await ctx.step('guest answers', () => linuxGuest(s, false), { phase: 'prepare' });
     const sum = guest ? await ctx.step('write test data', () => writeData(guest!), { phase: 'prepare' }) : null;
-    if (load !== 'idle') {
-      check(guest, `load ${load} needs a Linux guest to run stress in (${p.kind} has none)`);
+    let windows = await ctx.step('Windows guest answers (OpenSSH, PowerShell)', () => windowsGuest(s, false), {
+      phase: 'prepare',
+    });
+    const winSum = windows
+      ? await ctx.step(
+          `write ${WINDOWS_DATA_MIB} MiB of test data (SHA-256)`,
+          async () => {
+            const versions = [...(await windows!.win.toolsVersions()), ...(await windows!.win.driverVersions())];
+            ctx.log(`tools and drivers: ${versions.map((v) => `${v.name} ${v.version}`).join(', ') || 'none'}`);
+            return windows!.win.writeTestData(WINDOWS_DATA, WINDOWS_DATA_MIB);
+          },
+          { phase: 'prepare' },
+        )
+      : null;
+    let windowsLoad: number | null = null;
+    if (load !== 'idle' && windows) {
+      windowsLoad = await ctx.step(`start ${load} load (PowerShell)`, () => windows!.win.startLoad(load, 3600), {
+        phase: 'prepare',
+      });
+    } else if (load !== 'idle') {
+      check(guest, `load ${load} needs a guest that answers over SSH (${p.kind} ${s.label} reports no address)`);
       const command = settingMap(ctx.settings, 'stress')[load] ?? DEFAULT_STRESS[load]!;
       const program = /^\s*(stress-ng|stress)\b/.exec(command)?.[1];
       if (program) {
@@ -123,7 +182,7 @@ const live: ScenarioDefinition = {
           s.src,
           s.vm,
           { ops: s.dst, host: s.dstHost, srUuid: s.dstSr?.uuid },
-          { live: true, owned: s.owned, probe: guest ?? undefined },
+          { live: true, owned: s.owned, ...probeOf(guest, windows) },
         ),
     );
     ctx.measure({ metric: 'migration.duration_ms', unit: 'ms', direction: 'lower', samples: [there.durationMs] });
@@ -138,6 +197,10 @@ const live: ScenarioDefinition = {
         guest = await linuxGuest(s, true);
         if (guest && sum) await verifyData(guest, sum, 'after the live migration');
         else await windowsAlive(s, true);
+        if (winSum) {
+          windows = await windowsGuest(s, true);
+          await verifyWindowsData(windows, winSum, 'after the live migration');
+        }
       },
       { phase: 'verify' },
     );
@@ -165,7 +228,7 @@ const live: ScenarioDefinition = {
           s.dst,
           s.vm,
           { ops: s.src, host: s.srcHost, srUuid: s.dstSr ? s.srcSr.uuid : undefined },
-          { live: true, owned: s.owned, probe: guest ?? undefined },
+          { live: true, owned: s.owned, ...probeOf(guest, windows) },
         ),
       );
       ctx.measure({ metric: 'migration.back_duration_ms', unit: 'ms', direction: 'lower', samples: [back.durationMs] });
@@ -176,12 +239,18 @@ const live: ScenarioDefinition = {
           guest = await linuxGuest(s, false);
           if (guest && sum) await verifyData(guest, sum, 'after migrating back');
           else await windowsAlive(s, false);
+          if (winSum) {
+            windows = await windowsGuest(s, false);
+            await verifyWindowsData(windows, winSum, 'after migrating back');
+          }
         },
         { phase: 'verify' },
       );
     }
     const home = refused ? s.dst : s.src;
-    if (load !== 'idle' && guest) {
+    if (load !== 'idle' && windowsLoad !== null && windows) {
+      await ctx.step('stop the load', () => windows!.win.stopLoad(windowsLoad), { phase: 'cleanup' });
+    } else if (load !== 'idle' && guest) {
       await ctx.step('stop the load', () => guest!.exec('pkill stress', { timeoutMs: 30_000 }), { phase: 'cleanup' });
     }
     if (s.owned) await ctx.step('remove', () => home.removeVm(s.vm), { phase: 'cleanup' });
@@ -204,7 +273,7 @@ const cold: ScenarioDefinition = {
   ],
   needs(params, campaign) {
     const p = subjectParams(params, COLD_STORAGE, COLD_SCOPE);
-    return { pools: migrationNeeds(p.scope, p.storage, campaign) };
+    return { pools: migrationNeeds(p.scope, p, campaign) };
   },
   async run(ctx) {
     const p = subjectParams(ctx.params, COLD_STORAGE, COLD_SCOPE);

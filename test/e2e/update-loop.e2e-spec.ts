@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Engine } from 'src/execution/engine';
 import { Notifier } from 'src/notify/notifier';
 import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
-import { runCli } from 'test/utils/cli';
+import { ROOT, runCli } from 'test/utils/cli';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
 import { createResultsTestApp, ResultsTestApp } from 'test/utils/results-factory';
 import { openSimEngine } from 'test/utils/sim-engine';
@@ -49,7 +49,8 @@ describe('update-candidate loop, end to end', () => {
     const notifier = new Notifier(
       engine.db,
       {
-        global: null,
+        // As an operator configures it for every run (SHAKEDOWN_NOTIFY_WEBHOOK_URL_ENV): the shipped campaign names no hook.
+        global: { when: 'end', targets: [{ kind: 'webhook', urlEnv: 'LOOP_HOOK', format: 'json' }] },
         smtp: null,
         attempts: 3,
         backoffMs: 20,
@@ -74,19 +75,7 @@ describe('update-candidate loop, end to end', () => {
   });
 
   it('should go from a published build to a notified verdict, once, and show it on the run and release pages', async () => {
-    const campaign = join(dir, 'loop.yaml');
-    writeFileSync(
-      campaign,
-      `name: update-loop
-release: 8.3.0
-baseline: 8.2.1
-updates: { enablerepo: xcp-ng-testing, reboot: never }
-notify: { webhooks: [{ url_env: LOOP_HOOK }] }
-suites:
-  - { id: install, scenario: basic.install-check, title: install, covers: verify installation }
-  - { id: after-update, scenario: basic.log-check, title: logs after the update, requires: { updated: true } }
-`,
-    );
+    const campaign = join(ROOT, 'campaigns', 'candidates.yaml');
     const env = { DATABASE_URL: db.url, SHAKEDOWN_DATA_DIR: dir, LOG_LEVEL: 'silent' };
     const repository = `${lab.inventory.control_url}/repos/xcp-ng-testing/8.3.0/`;
     const watch = async (): Promise<string> => {
@@ -126,25 +115,28 @@ suites:
     expect(received[0]!.body).toMatchObject({
       event: 'run.ended',
       verdict: 'passed',
-      outcomes: { passed: 2 },
-      run: { number: runNumber, campaign: 'update-loop', url: `http://shakedown.test/runs/${runNumber}` },
+      outcomes: { passed: 3 },
+      run: { number: runNumber, campaign: 'candidates', url: `http://shakedown.test/runs/${runNumber}` },
       packages: expect.arrayContaining([{ name: 'xapi-core', from: INSTALLED, to: CANDIDATE }]),
       trigger: { kind: 'repository-watch', packages: [{ name: 'xapi-core', evr: CANDIDATE }] },
     });
     const [run] = await db.dataSource.query(`SELECT id, status, created_by FROM runs WHERE number = $1`, [runNumber]);
     expect(run).toMatchObject({ status: 'finished', created_by: 'watch' });
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM runs`)).toEqual([{ n: 1 }]);
-    const cases = await db.dataSource.query(
+    const cases: Array<{ suite: string; outcome: string; hosts: string[] }> = await db.dataSource.query(
       `SELECT c.suite, c.outcome, a.hosts FROM cases c JOIN attempts a ON a.case_id = c.id
         WHERE c.run_id = $1 ORDER BY c.suite`,
       [run.id],
     );
-    expect(cases.map((c: { suite: string; outcome: string }) => [c.suite, c.outcome])).toEqual([
-      ['after-update', 'passed'],
+    expect(cases.map((c) => [c.suite, c.outcome])).toEqual([
       ['install', 'passed'],
+      ['logs', 'passed'],
+      ['migrate-old-to-new', 'passed'],
     ]);
-    // The requires-updated case ran on an updated host; the baseline pool kept its version.
-    expect(cases[0].hosts.every((h: string) => /^sim-830b?-[ab]$/.test(h))).toBe(true);
+    // The requires-updated cases ran on updated hosts; old-vs-new took its old side from the un-updated baseline.
+    expect(cases[0]!.hosts.every((h) => /^sim-830b?-[ab]$/.test(h))).toBe(true);
+    expect(cases[2]!.hosts.some((h) => h.startsWith('sim-821-'))).toBe(true);
+    expect(cases[2]!.hosts.some((h) => /^sim-830b?-[ab]$/.test(h))).toBe(true);
     const installed = (host: string) =>
       db.dataSource
         .query(

@@ -122,3 +122,20 @@ describe('campaigns/demo.yaml', () => {
     expect(cases.some((c) => c.caseKey === 'export-import.roundtrip[compression=zstd,target=same-sr]')).toBe(true);
   });
 });
+
+describe('campaigns/candidates.yaml', () => {
+  const campaign = loadCampaign(join(root, 'campaigns', 'candidates.yaml'));
+
+  it('applies every update xcp-ng-testing offers, then runs only requires-updated suites citing the release plan', () => {
+    expect(campaign.updates).toEqual({
+      enablerepo: 'xcp-ng-testing',
+      packages: 'all',
+      restartToolstack: 'auto',
+      reboot: 'auto',
+    });
+    expect(campaign.suites.every((s) => s.requires.updated === true)).toBe(true);
+    const bullets = new Set(Object.values(plan.sections).flat());
+    for (const bullet of campaign.suites.flatMap((s) => s.covers)) expect(bullets).toContain(bullet);
+    expect(expandCampaign(campaign).total).toBe(3);
+  });
+});

@@ -76,6 +76,25 @@ describe('scenario families on the simulated lab', () => {
     expect(await ctx.finish()).toEqual([]);
   });
 
+  it('migration.live of a Windows VM under CPU load (PowerShell over SSH): duration, downtime and checksum measured', async () => {
+    const { ctx, error } = await run('migration.live', { ...live, vm_kind: 'hvm-windows', load: 'cpu' });
+    expect(error).toBeNull();
+    expect(ctx.metric('migration.duration_ms')).toHaveLength(1);
+    expect(ctx.metric('migration.downtime_ms')).toHaveLength(1);
+    const steps = ctx.steps.map((st) => st.name);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'Windows guest answers (OpenSSH, PowerShell)',
+        'write 8 MiB of test data (SHA-256)',
+        'start cpu load (PowerShell)',
+        'stop the load',
+      ]),
+    );
+    expect(ctx.steps.filter((st) => !st.ok)).toEqual([]);
+    expect(ctx.logs.join('\n')).toMatch(/tools and drivers: XCP-ng Windows PV Drivers \S+/);
+    expect(ctx.installs).toEqual([]);
+  });
+
   it('migration.cold local-to-shared within the pool boots on the other host with its data', async () => {
     const { error } = await run('migration.cold', {
       vm_kind: 'pvhvm-linux',
@@ -85,6 +104,23 @@ describe('scenario families on the simulated lab', () => {
       scope: 'intra-pool',
     });
     expect(error).toBeNull();
+  });
+
+  it('migration.cold from an iSCSI SR to an NFS SR (sr_from, sr_to) moves the disks between those kinds', async () => {
+    // Left to storage, a shared source is the NFS SR: naming the kinds turns the move around.
+    const { ctx, error } = await run('migration.cold', {
+      vm_kind: 'pvhvm-linux',
+      origin: 'recent',
+      size: 'tiny',
+      storage: 'shared-to-shared',
+      sr_from: 'lvmoiscsi',
+      sr_to: 'nfs',
+      scope: 'intra-pool',
+    });
+    expect(error).toBeNull();
+    expect(ctx.steps.map((st) => st.name)).toContainEqual(
+      expect.stringMatching(/^cold-migrate to .*, disks to NFS pool-830$/),
+    );
   });
 
   it('migration.cold fails with the SR backend failure when the source host SR fails mid-case', async () => {

@@ -29,7 +29,7 @@ export async function migrateVm(
   from: PoolOps,
   vm: string,
   to: MigrationDestination,
-  opts: { live: boolean; owned: boolean; probe?: CommandRunner; probeIntervalMs?: number },
+  opts: { live: boolean; owned: boolean; probe?: CommandRunner; probeIntervalMs?: number; probeCommand?: string },
 ): Promise<MigrationResult> {
   const crossPool = from.pool.name !== to.ops.pool.name;
   const storageMotion = crossPool || to.srUuid !== undefined;
@@ -46,7 +46,9 @@ export async function migrateVm(
     vdiMap,
     remote: storageMotion ? to.ops.remote() : undefined,
   });
-  const probe = opts.probe ? probeGuest(ctx, opts.probe, migration, opts.probeIntervalMs ?? 100) : undefined;
+  const probe = opts.probe
+    ? probeGuest(ctx, opts.probe, migration, opts.probeIntervalMs ?? 100, opts.probeCommand ?? 'true')
+    : undefined;
   await migration;
   const durationMs = Date.now() - started;
   const probed = probe ? await probe : undefined;
@@ -67,6 +69,7 @@ async function probeGuest(
   guest: CommandRunner,
   during: Promise<unknown>,
   intervalMs: number,
+  command: string,
 ): Promise<{ downtimeMs: number; probes: number }> {
   let done = false;
   during.then(
@@ -79,7 +82,7 @@ async function probeGuest(
   while (!done) {
     probes++;
     try {
-      const r = await guest.exec('true', { timeoutMs: 5_000 });
+      const r = await guest.exec(command, { timeoutMs: 5_000 });
       if (r.exitCode === 0) {
         const now = Date.now();
         longest = Math.max(longest, now - lastAnswer);

@@ -251,7 +251,13 @@ export class PoolOps {
    * Waits until the guest reports an address and answers over SSH, then returns a runner for it.
    * Connection failures while it boots are expected; the last one is reported if it never answers.
    */
-  async guest(uuid: string, label: string, timeoutMs = GUEST_BOOT_TIMEOUT_MS): Promise<CommandRunner> {
+  async guest(
+    uuid: string,
+    label: string,
+    timeoutMs = GUEST_BOOT_TIMEOUT_MS,
+    /** the trivial question that proves it answers (`true`; a Windows guest needs PowerShell's) */
+    probe = 'true',
+  ): Promise<CommandRunner> {
     let endpoint = await waitFor(
       this.ctx,
       `guest ${label} reporting an IP address (guest tools)`,
@@ -265,7 +271,7 @@ export class PoolOps {
       `guest ${label} answering SSH at ${endpoint.address}`,
       async () => {
         try {
-          const r = await runner.exec('true', { timeoutMs: 15_000 });
+          const r = await runner.exec(probe, { timeoutMs: 15_000 });
           return r.exitCode === 0 ? true : undefined;
         } catch (err) {
           lastError = err instanceof Error ? err.message : String(err);

@@ -21,10 +21,12 @@ import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-c
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
 import { guestCommandTable } from 'src/simulator/shell/commands/guest-package-commands';
+import { runWindowsCommand } from 'src/simulator/guest/windows-shell';
 import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command';
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
 import { PACKAGE_COMMANDS } from 'src/simulator/shell/commands/package-commands';
+import { haltProcesses, killAll, PROCESS_COMMANDS } from 'src/simulator/shell/commands/process-commands';
 import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-commands';
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
@@ -122,9 +124,11 @@ const HOST_COMMANDS: CommandTable = {
   ...DISK_COMMANDS,
   ...RAID_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
+  ...PROCESS_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
+  ...PROCESS_COMMANDS,
   ...FIO_COMMANDS,
   ...GUEST_COMMANDS,
   ...GUEST_IP_COMMANDS,
@@ -348,6 +352,7 @@ class Lab implements SimulatedLab {
     if (!host || !endpoint || this.stopped) return;
     const web = this.webListeners.get(host.uuid);
     if (f.kind === 'reboot' && on) {
+      killAll(host);
       void endpoint.stop();
       void web?.stop();
       for (const vm of this.model.vmsOn(host.uuid)) {
@@ -382,13 +387,13 @@ class Lab implements SimulatedLab {
     this.timers.add(t);
   }
 
-  /** A Linux guest with tools gets its own sshd once booted; Windows guests are reached through xe only. */
+  /** A guest gets its own sshd once booted: a shell for Linux guests, cmd.exe and PowerShell for Windows ones. */
   private guestStarted(vm: SimVm): void {
     if (!this.stopped && this.nested.isHostImage(vm)) {
       this.nested.started(vm);
       return;
     }
-    if (this.stopped || vm.isControlDomain || vm.image === 'hvm-windows' || !vm.guest.address) return;
+    if (this.stopped || vm.isControlDomain || !vm.guest.address) return;
     this.guestStopped(vm);
     const delay = this.model.clock.realMsFor(Math.max(0, vm.guest.bootedAt - this.model.clock.now()) / 1000);
     const bootedAt = vm.guest.bootedAt;
@@ -409,6 +414,7 @@ class Lab implements SimulatedLab {
         reboot: () =>
           this.later(0, () => {
             if (vm.powerState !== 'running') return;
+            killAll(vm);
             this.guestStopped(vm);
             vm.startTime = this.model.clock.now();
             vm.guest.bootedAt = this.model.clock.now() + bootSeconds(vm) * 1000;
@@ -424,15 +430,16 @@ class Lab implements SimulatedLab {
         credentials: this.credentials(),
         hanging: () => false,
         files: sftpFiles(vfs),
-        exec: (command, channel, _drop, signal, sshClient) =>
-          runShell(
-            command,
-            env,
-            guestCommandTable(GUEST_TABLE, vm),
-            { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
-            signal,
-            sessionVars(vm.guest.address ?? '127.0.0.1', sshClient),
-          ),
+        exec: async (command, channel, _drop, signal, sshClient) => {
+          const sink = {
+            stdout: (c: string | Buffer) => void channel.write(c),
+            stderr: (c: string) => void channel.stderr.write(c),
+          };
+          // Windows guests run OpenSSH with cmd.exe and PowerShell, not a POSIX shell.
+          if (vm.image === 'hvm-windows') return runWindowsCommand(command, vm, this.model, sink);
+          const vars = sessionVars(vm.guest.address ?? '127.0.0.1', sshClient);
+          return runShell(command, env, guestCommandTable(GUEST_TABLE, vm), sink, signal, vars);
+        },
       });
       this.guestEndpoints.set(vm.uuid, endpoint);
       endpoint.start().then(
@@ -449,6 +456,8 @@ class Lab implements SimulatedLab {
       this.nested.stopped(vm);
       return;
     }
+    // Processes end with a halt; a suspended VM keeps them in its memory image (and so may a checkpoint).
+    if (vm.powerState === 'halted') haltProcesses(vm);
     const endpoint = this.guestEndpoints.get(vm.uuid);
     vm.guest.sshPort = null;
     if (!endpoint) return;
@@ -567,6 +576,8 @@ class Lab implements SimulatedLab {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const vm of this.model.state.vms.values()) killAll(vm);
+    for (const host of this.model.state.hosts.values()) killAll(host);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.control?.close();
