@@ -5,7 +5,7 @@ import { CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
  * lives until it ends or is killed. A guest's jobs belong to its VM, so they outlive a suspend and a
  * checkpoint revert (the memory image keeps them) and end when the VM halts.
  */
-export interface SimProcess {
+interface SimProcess {
   pid: number;
   command: string;
   abort: AbortController;
