@@ -44,7 +44,7 @@ describe('loadCampaign', () => {
 `);
     expect(messages(text)).toEqual([
       'c.yaml:10:32: campaign.suites[0].matrix: "vax" is not a value of migration.live parameter \'vm_kind\' (expected one of: pvhvm-linux, pv-linux, hvm-windows)',
-      "c.yaml:11:17: campaign.suites[0].matrix: scenario migration.live has no parameter 'colour' (parameters: vm_kind, origin, size, load, storage, scope)",
+      "c.yaml:11:17: campaign.suites[0].matrix: scenario migration.live has no parameter 'colour' (parameters: vm_kind, origin, size, load, storage, sr_from, sr_to, scope)",
     ]);
     expect(messages(SUITE('    scenario: migration.teleport\n    title: t\n'))[0]).toMatch(
       /^c\.yaml:6:15: campaign\.suites\[0\]\.scenario: unknown scenario 'migration\.teleport' \(known: basic\.install-check, /,

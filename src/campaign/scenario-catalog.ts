@@ -40,6 +40,8 @@ const VM_KIND = ['pvhvm-linux', 'pv-linux', 'hvm-windows'] as const;
 const ORIGIN = ['recent', 'upgraded', 'imported'] as const;
 const SIZE = ['tiny', 'large'] as const;
 const RELEASE = ['baseline', 'candidate'] as const;
+/** SR kind of each end of a migration; `any`: what `storage` implies (NFS when shared, the host's local SR). */
+const MIGRATION_SR_KIND = ['any', 'ext', 'lvm', 'nfs', 'lvmoiscsi'] as const;
 
 export const SCENARIOS: Readonly<Record<string, ScenarioContract>> = {
   'basic.install-check': { params: {} },
@@ -65,6 +67,8 @@ export const SCENARIOS: Readonly<Record<string, ScenarioContract>> = {
       size: SIZE,
       load: ['idle', 'cpu', 'memory', 'io'],
       storage: ['shared', 'local-to-local', 'shared-to-local', 'local-to-shared'],
+      sr_from: MIGRATION_SR_KIND,
+      sr_to: MIGRATION_SR_KIND,
       scope: ['intra-pool', 'cross-pool', 'pool-upgrade', 'cross-pool-from-older'],
     },
   },
@@ -74,6 +78,8 @@ export const SCENARIOS: Readonly<Record<string, ScenarioContract>> = {
       origin: ORIGIN,
       size: SIZE,
       storage: ['local-to-local', 'local-to-shared', 'shared-to-local', 'shared-to-shared'],
+      sr_from: MIGRATION_SR_KIND,
+      sr_to: MIGRATION_SR_KIND,
       scope: ['intra-pool', 'cross-pool', 'cross-pool-from-older'],
     },
   },

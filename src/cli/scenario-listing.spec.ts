@@ -16,6 +16,8 @@ describe(listScenarios.name, () => {
     const live = byId.get('migration.live')!.lab.map(needText);
     expect(live).toContain('an SR of type nfs when storage is shared, shared-to-local or local-to-shared');
     expect(live).toContain('2 pools when scope is cross-pool or cross-pool-from-older');
+    // An optional parameter's values (default `any`) add their needs on top: NFS to iSCSI asks for iSCSI.
+    expect(live).toContain('an SR of type lvmoiscsi when sr_from or sr_to is lvmoiscsi');
     expect(live).toContain('a pool mid-upgrade (hosts on different releases) when scope is pool-upgrade');
     expect(byId.get('perf.fio')!.lab.map(needText)).toContain('an SR of type lvm when sr_kind is lvm');
     expect(byId.get('basic.install-check')!.lab.map(needText)).toEqual(['1 pool', 'hosts on the candidate release']);

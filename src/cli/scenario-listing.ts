@@ -69,7 +69,41 @@ function condition(cases: Array<{ params: CaseParams; needs: Set<string> }>, nee
   return 'some cases';
 }
 
+/** A parameter whose first value is this one is optional: its other values add needs to the default's. */
+const DEFAULT_VALUE = 'any';
+
 function labNeeds(definition: ScenarioDefinition, params: Record<string, readonly string[] | null>): LabNeed[] {
+  const optional = Object.keys(params).filter((name) => params[name]?.[0] === DEFAULT_VALUE);
+  const base = { ...params, ...Object.fromEntries(optional.map((name) => [name, [DEFAULT_VALUE]])) };
+  const needs = needsOver(definition, base);
+  // What naming a value of an optional parameter adds, e.g. "an SR of type lvmoiscsi when sr_from or sr_to is lvmoiscsi".
+  const known = new Set(needs.map((n) => n.need));
+  const added = new Map<string, Map<string, string[]>>();
+  for (const name of optional) {
+    for (const value of params[name]!.slice(1)) {
+      for (const need of new Set(needsOf(definition, { ...base, [name]: [value] }).flatMap((c) => [...c.needs]))) {
+        if (known.has(need)) continue;
+        const byValue = added.get(need) ?? new Map<string, string[]>();
+        byValue.set(value, [...(byValue.get(value) ?? []), name]);
+        added.set(need, byValue);
+      }
+    }
+  }
+  for (const [need, byValue] of added) {
+    const byParams = new Map<string, string[]>();
+    for (const [value, names] of byValue) {
+      byParams.set(names.join(' or '), [...(byParams.get(names.join(' or ')) ?? []), value]);
+    }
+    for (const [param, values] of byParams) needs.push({ need, when: { param, values } });
+  }
+  return needs.sort((a, b) => rank(a.need) - rank(b.need));
+}
+
+/** Each combination the scenario accepts, with what it needs. */
+function needsOf(
+  definition: ScenarioDefinition,
+  params: Record<string, readonly string[] | null>,
+): Array<{ params: CaseParams; needs: Set<string> }> {
   const cases: Array<{ params: CaseParams; needs: Set<string> }> = [];
   for (const p of combinations(params)) {
     try {
@@ -78,6 +112,11 @@ function labNeeds(definition: ScenarioDefinition, params: Record<string, readonl
       // A combination the scenario itself refuses needs nothing: it never reaches a lab.
     }
   }
+  return cases;
+}
+
+function needsOver(definition: ScenarioDefinition, params: Record<string, readonly string[] | null>): LabNeed[] {
+  const cases = needsOf(definition, params);
   const all = [...new Set(cases.flatMap((c) => [...c.needs]))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return all.map((need) => {
     const when = condition(cases, need);

@@ -1,4 +1,4 @@
-import type { SqlQueryable } from 'src/reports/read/results-read.repository';
+import type { Queryable } from 'src/common/sql/queryable';
 
 /** The latest result of one case of a release, from real or from simulated runs (never mixed). */
 export interface LatestCaseResult {
@@ -55,9 +55,9 @@ const RELEASE_RUNS = (release: string): string => `(r.release = ${release} OR r.
 // One lock for bringing the summaries up to date: two readers never recompute the same rows at once.
 const SUMMARY_LOCK = `pg_advisory_xact_lock(hashtext('shakedown.release-summaries'))`;
 
-/** What `SqlQueryable` does, plus a transaction (bringing the summaries up to date is one). */
-export interface SummaryDb extends SqlQueryable {
-  transaction<T>(work: (db: SqlQueryable) => Promise<T>): Promise<T>;
+/** What `Queryable` does, plus a transaction (bringing the summaries up to date is one). */
+interface SummaryDb extends Queryable {
+  transaction<T>(work: (db: Queryable) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -92,7 +92,7 @@ export class ReleaseReadRepository {
   }
 
   /** Each run's cases by outcome, per release its cases belong to. */
-  private async recount(tx: SqlQueryable, runs: string[]): Promise<void> {
+  private async recount(tx: Queryable, runs: string[]): Promise<void> {
     await tx.query(`DELETE FROM run_release_counts WHERE run_id = ANY($1::uuid[])`, [runs]);
     await tx.query(
       `INSERT INTO run_release_counts (run_id, release, passed, failed, errored, total)
@@ -113,7 +113,7 @@ export class ReleaseReadRepository {
    * something about the product (skipped and cancelled say nothing), real and simulated apart.
    * A recorded manual check outranks a later run's pending one.
    */
-  private async repick(tx: SqlQueryable, keys: Array<[string | null, string]>): Promise<void> {
+  private async repick(tx: Queryable, keys: Array<[string | null, string]>): Promise<void> {
     const params = [keys.map((k) => k[0]), keys.map((k) => k[1])];
     await tx.query(
       `DELETE FROM release_case_latest l USING unnest($1::text[], $2::text[]) AS k(release, case_key)

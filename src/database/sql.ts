@@ -1,6 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
-
-type Queryable = DataSource | EntityManager;
+import type { Queryable } from 'src/common/sql/queryable';
 
 /**
  * Rows of any statement. TypeORM's PostgreSQL driver answers UPDATE and DELETE with

@@ -125,7 +125,7 @@ const live: ScenarioDefinition = {
     oneOf(params, 'load', LOADS, 'idle') === 'idle' || params.vm_kind === 'hvm-windows' ? [] : ['stress'],
   needs(params, campaign) {
     const p = subjectParams(params, LIVE_STORAGE, LIVE_SCOPE);
-    return { pools: migrationNeeds(p.scope, p.storage, campaign) };
+    return { pools: migrationNeeds(p.scope, p, campaign) };
   },
   async run(ctx) {
     const p = subjectParams(ctx.params, LIVE_STORAGE, LIVE_SCOPE);
@@ -273,7 +273,7 @@ const cold: ScenarioDefinition = {
   ],
   needs(params, campaign) {
     const p = subjectParams(params, COLD_STORAGE, COLD_SCOPE);
-    return { pools: migrationNeeds(p.scope, p.storage, campaign) };
+    return { pools: migrationNeeds(p.scope, p, campaign) };
   },
   async run(ctx) {
     const p = subjectParams(ctx.params, COLD_STORAGE, COLD_SCOPE);

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import type { Queryable } from 'src/common/sql/queryable';
 import { CampaignCatalog } from 'src/community/campaign-catalog';
+import { queryRows } from 'src/database/sql';
 import { hardwareClass } from 'src/lab/hardware-class';
 import { TEST_ADMIN_TOKEN } from 'test/utils/results-factory';
-import type { Queryable } from 'test/utils/results-factory';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 export const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -59,7 +60,8 @@ export async function seedCommunity(app: INestApplication, db: Queryable): Promi
   const single = campaign.cases.filter((c) => !c.manual && !c.settings.requires.pools);
   const passedInLab = single[0]!.caseKey;
   const failedInLab = single[1]!.caseKey;
-  const [lab] = await db.query(
+  const [lab] = await queryRows(
+    db,
     `INSERT INTO runs (campaign_name, release, origin, status, lab_snapshot, finished_at)
      VALUES ($1, $2, 'lab', 'finished', $3::jsonb, now()) RETURNING id, number`,
     [campaign.name, RELEASE, JSON.stringify({ hosts: [{ name: 'h1', hardwareClass: LAB_CLASS }] })],
@@ -68,7 +70,8 @@ export async function seedCommunity(app: INestApplication, db: Queryable): Promi
     [passedInLab, 'passed'],
     [failedInLab, 'failed'],
   ]) {
-    await db.query(
+    await queryRows(
+      db,
       `INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, status, outcome, finished_at)
        VALUES ($1, $2, md5($2), 's', 's', 'done', $3, now())`,
       [lab.id, key, outcome],
@@ -91,12 +94,14 @@ export async function seedCommunity(app: INestApplication, db: Queryable): Promi
   const epycId = await send(other, slower, epycBox);
   const pendingId = await send(submitter, fixture('fio/seed-randread.json'), pendingBox);
   const runNumberOf = async (id: string): Promise<number> => {
-    const [row] = await db.query(`SELECT r.number FROM submissions s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`, [
-      id,
-    ]);
+    const [row] = await queryRows(
+      db,
+      `SELECT r.number FROM submissions s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`,
+      [id],
+    );
     return Number(row.number);
   };
-  const [status] = await db.query(`SELECT status FROM submissions WHERE id = $1`, [pendingId]);
+  const [status] = await queryRows(db, `SELECT status FROM submissions WHERE id = $1`, [pendingId]);
   if (status.status !== 'pending') throw new Error(`the submitter's submission should be pending, is ${status.status}`);
   return {
     campaign,

@@ -106,6 +106,23 @@ describe('scenario families on the simulated lab', () => {
     expect(error).toBeNull();
   });
 
+  it('migration.cold from an iSCSI SR to an NFS SR (sr_from, sr_to) moves the disks between those kinds', async () => {
+    // Left to storage, a shared source is the NFS SR: naming the kinds turns the move around.
+    const { ctx, error } = await run('migration.cold', {
+      vm_kind: 'pvhvm-linux',
+      origin: 'recent',
+      size: 'tiny',
+      storage: 'shared-to-shared',
+      sr_from: 'lvmoiscsi',
+      sr_to: 'nfs',
+      scope: 'intra-pool',
+    });
+    expect(error).toBeNull();
+    expect(ctx.steps.map((st) => st.name)).toContainEqual(
+      expect.stringMatching(/^cold-migrate to .*, disks to NFS pool-830$/),
+    );
+  });
+
   it('migration.cold fails with the SR backend failure when the source host SR fails mid-case', async () => {
     const def = byId('migration.cold');
     const params = {

@@ -7,15 +7,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { apiFeatures } from 'src/app/api-features';
 import { createHttpApp } from 'src/app/create-http-app';
 import { createRootLogger } from 'src/common/logging/logger';
+import type { Queryable } from 'src/common/sql/queryable';
 import { AppConfig } from 'src/config/config';
+import { queryRows } from 'src/database/sql';
 import { caseHash, caseKey } from 'src/matrix/case-key';
 import type { Params } from 'src/matrix/matrix.types';
 import { configureWeb } from 'src/web/configure-web';
-
-/** Anything with `query(sql, params)`: a TypeORM DataSource or a pg client. */
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
-}
 
 export interface RunFixture {
   id: string;
@@ -56,7 +53,8 @@ export class ResultsFactory {
       error: string;
     }> = {},
   ): Promise<RunFixture> {
-    const [row] = await this.db.query(
+    const [row] = await queryRows(
+      this.db,
       `INSERT INTO runs (campaign_name, release, baseline_release, lab_name, simulated, status, lab_snapshot, options, error,
                          started_at, finished_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() - interval '10 minutes',
@@ -100,7 +98,8 @@ export class ResultsFactory {
     const key = caseKey(scenario, params);
     const hash = caseHash(key);
     const outcome = over.outcome === undefined ? 'passed' : over.outcome;
-    const [row] = await this.db.query(
+    const [row] = await queryRows(
+      this.db,
       `INSERT INTO cases (run_id, case_key, case_hash, suite, scenario, params, expectation, settings, release, status, outcome,
                           reason, error_code, signature, attempt_count, duration_ms, started_at, finished_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now() - interval '5 minutes',
@@ -139,7 +138,8 @@ export class ResultsFactory {
       worker: string;
     }> = {},
   ): Promise<{ id: string }> {
-    const [row] = await this.db.query(
+    const [row] = await queryRows(
+      this.db,
       `INSERT INTO attempts (case_id, number, worker, outcome, error_code, error_message, infra, finished_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id`,
       [
@@ -171,7 +171,8 @@ export class ResultsFactory {
       durationMs: number;
     }> = {},
   ): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `INSERT INTO steps (attempt_id, seq, phase, name, host, command, stdout, stderr, exit_code, status, message, started_at, duration_ms)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12)`,
       [
@@ -206,7 +207,8 @@ export class ResultsFactory {
     const sorted = [...samples].sort((a, b) => a - b);
     const mid = Math.floor(sorted.length / 2);
     const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    await this.db.query(
+    await queryRows(
+      this.db,
       `INSERT INTO measurements (run_id, case_id, case_key, metric, unit, direction, samples, value, release, simulated)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
@@ -228,19 +230,24 @@ export class ResultsFactory {
     c: CaseFixture,
     over: { name: string; mediaType?: string; sha256: string; sizeBytes: number },
   ): Promise<void> {
-    await this.db.query(
+    await queryRows(
+      this.db,
       `INSERT INTO artifacts (run_id, case_id, name, media_type, sha256, size_bytes) VALUES ($1, $2, $3, $4, $5, $6)`,
       [c.runId, c.id, over.name, over.mediaType ?? 'text/plain', over.sha256, over.sizeBytes],
     );
   }
 
   async knownIssue(signature: string, url: string, note: string | null = null): Promise<void> {
-    await this.db.query(`INSERT INTO known_issues (signature, url, note) VALUES ($1, $2, $3)`, [signature, url, note]);
+    await queryRows(this.db, `INSERT INTO known_issues (signature, url, note) VALUES ($1, $2, $3)`, [
+      signature,
+      url,
+      note,
+    ]);
   }
 
   /** What the execution engine sends on a state change (the run page listens for it). */
   async notify(payload: Record<string, unknown>): Promise<void> {
-    await this.db.query(`SELECT pg_notify('shakedown_events', $1)`, [JSON.stringify(payload)]);
+    await queryRows(this.db, `SELECT pg_notify('shakedown_events', $1)`, [JSON.stringify(payload)]);
   }
 }
 

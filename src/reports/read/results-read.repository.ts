@@ -1,4 +1,5 @@
 import { isRunNumber } from 'src/common/input/run-number';
+import type { Queryable } from 'src/common/sql/queryable';
 import { isOutcome, OUTCOMES } from 'src/results/outcome';
 import type { Outcome } from 'src/results/outcome';
 import { currentVisibility, visibleRunCondition } from 'src/results/run-visibility';
@@ -20,11 +21,6 @@ import type {
   StepRow,
 } from 'src/reports/read/read-models';
 
-/** The one thing the read model needs from a database: TypeORM's DataSource and a pg pool both fit. */
-export interface SqlQueryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
 type Row = Record<string, unknown>;
 
 const CASE_COLUMNS = `c.id, c.run_id, c.case_key, c.case_hash, c.suite, c.scenario, c.params, c.release, c.manual, c.status,
@@ -44,7 +40,7 @@ const RUN_COLUMNS = `r.id, r.number, r.campaign_name, r.release, r.baseline_rele
 export class ResultsReadRepository {
   /** `fallback` applies outside asReader (the CLI, reports, tests): public unless said otherwise. */
   constructor(
-    private readonly db: SqlQueryable,
+    private readonly db: Queryable,
     private readonly fallback: SubmissionVisibility = 'accepted',
   ) {}
 

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { ResultsError, ResultsErrorCode } from 'src/results/results.errors';
 import { scanXml } from 'src/results/junit/xml-scan';
 
@@ -82,6 +83,10 @@ export function parseXmlTree(xml: string, opts: ParseXmlOptions = {}): XmlElemen
       { source, line, col, path },
     );
   }
+  // The common case, a well-formed report, takes one pass of a strict XML 1.0 parser. A document it
+  // refuses goes the long way (validator, then parser), which explains the refusal as before.
+  const strict = parseStrict(text);
+  if (strict) return strict;
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     const { line, col, msg } = valid.err;
@@ -102,6 +107,54 @@ export function parseXmlTree(xml: string, opts: ParseXmlOptions = {}): XmlElemen
     );
   }
   return roots[0]!;
+}
+
+interface Opening {
+  element: XmlElement;
+  /** Path with every index, `testsuites[1]/testsuite[2]`, from which children's paths are made. */
+  fullPath: string;
+  seen: Map<string, number>;
+}
+
+/**
+ * The tree from saxes, which checks well-formedness, entities and character references as it goes
+ * (XML 1.0: an unknown entity, a bare "&", a forbidden character reference or a second root is an
+ * error) and normalises whitespace in attribute values as XML says; undefined on any error.
+ */
+function parseStrict(text: string): XmlElement | undefined {
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  const roots: XmlElement[] = [];
+  const rootSeen = new Map<string, number>();
+  const open: Opening[] = [];
+  parser.on('opentag', (tag) => {
+    const parent = open[open.length - 1];
+    const seen = parent ? parent.seen : rootSeen;
+    const index = (seen.get(tag.name) ?? 0) + 1;
+    seen.set(tag.name, index);
+    const fullPath = `${parent ? `${parent.fullPath}/` : ''}${tag.name}[${index}]`;
+    const element: XmlElement = {
+      name: tag.name,
+      attrs: { ...(tag.attributes as Record<string, string>) },
+      children: [],
+      text: '',
+      path: shortPath(fullPath),
+    };
+    (parent ? parent.element.children : roots).push(element);
+    open.push({ element, fullPath, seen: new Map() });
+  });
+  const addText = (t: string): void => {
+    const current = open[open.length - 1];
+    if (current) current.element.text += t;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => void open.pop());
+  try {
+    parser.write(text).close();
+  } catch {
+    return undefined;
+  }
+  return roots.length === 1 ? roots[0] : undefined;
 }
 
 function toElements(nodes: readonly OrderedNode[], parentPath: string, source: string): XmlElement[] {

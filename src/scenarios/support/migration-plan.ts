@@ -19,26 +19,75 @@ const SIZES = ['tiny', 'large'] as const;
 export type Scope = 'intra-pool' | 'cross-pool' | 'pool-upgrade' | 'cross-pool-from-older';
 export type Storage = 'shared' | 'local-to-local' | 'shared-to-local' | 'local-to-shared' | 'shared-to-shared';
 
-/** Which pools a migration case needs, from its scope (and storage: shared SRs need NFS on the pool). */
-export function migrationNeeds(scope: Scope, storage: Storage, campaign: CampaignFacts): PoolNeed[] {
+/**
+ * The SR kind of one end of a migration (`sr_from`, `sr_to`), as xapi names SR types; `any` leaves the
+ * choice to `storage` (a shared end is NFS, a local end the host's local SR). Local kinds can only be
+ * a local end, shared kinds only a shared end: the case says both, and they must agree.
+ */
+export const MIGRATION_SR_KINDS = ['any', 'ext', 'lvm', 'nfs', 'lvmoiscsi'] as const;
+export type MigrationSrKind = (typeof MIGRATION_SR_KINDS)[number];
+const LOCAL_SR_KINDS: readonly MigrationSrKind[] = ['ext', 'lvm'];
+
+/** Where the disks start and end: shared or local, and which SR kind (undefined: any of that sort). */
+export interface MigrationEnds {
+  from: { shared: boolean; kind: string | undefined };
+  to: { shared: boolean; kind: string | undefined };
+}
+
+export function migrationEnds(p: { storage: Storage; srFrom: MigrationSrKind; srTo: MigrationSrKind }): MigrationEnds {
+  const end = (param: string, shared: boolean, kind: MigrationSrKind): MigrationEnds['from'] => {
+    if (kind === 'any') return { shared, kind: undefined };
+    if (shared === LOCAL_SR_KINDS.includes(kind)) {
+      throw new ScenarioError(
+        `parameter ${param}=${kind} is a ${shared ? 'local' : 'shared'} SR kind, but storage=${p.storage} puts that end on ${shared ? 'shared' : 'local'} storage`,
+        ScenarioErrorCode.BadParams,
+        { parameter: param, value: kind },
+      );
+    }
+    return { shared, kind };
+  };
+  const ends = {
+    from: end('sr_from', p.storage === 'shared' || p.storage.startsWith('shared-'), p.srFrom),
+    to: end('sr_to', p.storage === 'shared' || p.storage.endsWith('-to-shared'), p.srTo),
+  };
+  // storage=shared keeps the disks where they are: there is one SR, not two.
+  if (p.storage === 'shared' && p.srTo !== 'any' && p.srTo !== p.srFrom) {
+    throw new ScenarioError(
+      `parameter sr_to=${p.srTo} asks for storage motion, but storage=shared keeps the disks on their SR (sr_from)`,
+      ScenarioErrorCode.BadParams,
+      { parameter: 'sr_to', value: p.srTo },
+    );
+  }
+  return ends;
+}
+
+/** Which pools a migration case needs, from its scope and the SR kinds of its ends (a shared end: NFS unless named). */
+export function migrationNeeds(
+  scope: Scope,
+  p: { storage: Storage; srFrom: MigrationSrKind; srTo: MigrationSrKind },
+  campaign: CampaignFacts,
+): PoolNeed[] {
   const baseline = campaign.baseline ?? campaign.release;
-  const sharedFrom = storage === 'shared' || storage.startsWith('shared-');
-  const sharedTo = storage === 'shared' || storage.endsWith('-to-shared');
-  const kinds = (shared: boolean): string[] | undefined => (shared ? ['nfs'] : undefined);
+  const ends = migrationEnds(p);
+  const kinds = (...sides: Array<MigrationEnds['from']>): string[] | undefined => {
+    const named = [...new Set(sides.map((e) => e.kind ?? (e.shared ? 'nfs' : undefined)))];
+    const list = named.filter((k): k is string => k !== undefined);
+    return list.length ? list : undefined;
+  };
   switch (scope) {
     case 'intra-pool':
-      return [{ role: 'source', minHosts: 2, version: campaign.release, srKinds: kinds(sharedFrom || sharedTo) }];
+      return [{ role: 'source', minHosts: 2, version: campaign.release, srKinds: kinds(ends.from, ends.to) }];
     case 'pool-upgrade':
-      return [{ role: 'source', minHosts: 2, mixedVersions: true, srKinds: kinds(sharedFrom || sharedTo) }];
+      return [{ role: 'source', minHosts: 2, mixedVersions: true, srKinds: kinds(ends.from, ends.to) }];
     case 'cross-pool':
       return [
-        { role: 'source', minHosts: 1, version: campaign.release, srKinds: kinds(sharedFrom) },
-        { role: 'destination', minHosts: 1, version: campaign.release, srKinds: kinds(sharedTo) },
+        { role: 'source', minHosts: 1, version: campaign.release, srKinds: kinds(ends.from) },
+        { role: 'destination', minHosts: 1, version: campaign.release, srKinds: kinds(ends.to) },
       ];
     case 'cross-pool-from-older':
       return [
-        { role: 'source', minHosts: 1, version: baseline, srKinds: kinds(sharedFrom) },
-        { role: 'destination', minHosts: 1, version: campaign.release, srKinds: kinds(sharedTo) },
+        { role: 'source', minHosts: 1, version: baseline, srKinds: kinds(ends.from) },
+        { role: 'destination', minHosts: 1, version: campaign.release, srKinds: kinds(ends.to) },
       ];
   }
 }
@@ -64,6 +113,8 @@ interface SubjectParams {
   origin: VmOrigin;
   size: 'tiny' | 'large';
   storage: Storage;
+  srFrom: MigrationSrKind;
+  srTo: MigrationSrKind;
   scope: Scope;
 }
 
@@ -77,6 +128,8 @@ export function subjectParams(
     origin: oneOf(params, 'origin', ORIGINS),
     size: oneOf(params, 'size', SIZES),
     storage: oneOf(params, 'storage', storages),
+    srFrom: oneOf(params, 'sr_from', MIGRATION_SR_KINDS, 'any'),
+    srTo: oneOf(params, 'sr_to', MIGRATION_SR_KINDS, 'any'),
     scope: oneOf(params, 'scope', scopes),
   };
 }
@@ -109,8 +162,8 @@ export async function prepareSubject(
       ScenarioErrorCode.Unexpected,
     );
   }
-  const fromShared = p.storage === 'shared' || p.storage.startsWith('shared-');
-  const srcSr = fromShared ? await src.sharedSr() : await src.localSr(srcHost.uuid);
+  const ends = migrationEnds(p);
+  const srcSr = ends.from.shared ? await src.sharedSr(ends.from.kind) : await src.localSr(srcHost.uuid, ends.from.kind);
 
   const candidates = (await src.labVms()).filter((v) => v.kind === p.kind && v.origin === p.origin);
   const pickRunning = (v: LabVm): boolean => v.powerState === 'running' && v.residentOn !== null;
@@ -124,12 +177,14 @@ export async function prepareSubject(
         ScenarioErrorCode.Unexpected,
       );
     }
-    subject = {
-      vm: found.uuid,
-      owned: false,
-      sr: await srOfVm(src, found.uuid),
-      host: await src.hostByUuid(found.residentOn!),
-    };
+    const sr = await srOfVm(src, found.uuid);
+    if (ends.from.kind && sr.kind !== ends.from.kind) {
+      throw new ScenarioError(
+        `the lab's VM ${found.name} (the only kind of VM a pool upgrade can move) has its disks on ${sr.name}, of type ${sr.kind}, not ${ends.from.kind}`,
+        ScenarioErrorCode.Unexpected,
+      );
+    }
+    subject = { vm: found.uuid, owned: false, sr, host: await src.hostByUuid(found.residentOn!) };
     ctx.log(`borrowing the lab's VM ${found.name} (runs on the older host; it is put back where it was)`);
   } else if (p.origin === 'recent') {
     const vm = await src.installVm(p.kind, label, {
@@ -161,11 +216,10 @@ export async function prepareSubject(
   srcHost = subject.host;
   if (src === dst && dstHost.uuid === srcHost.uuid) dstHost = byVersion.find((h) => h.uuid !== srcHost.uuid)!;
 
-  const toShared = p.storage === 'shared' || p.storage.endsWith('-to-shared');
   let dstSr: SrInfo | undefined;
   if (p.storage === 'shared' && src === dst) dstSr = undefined;
-  else if (toShared) dstSr = await otherShared(dst, subject.sr);
-  else dstSr = await dst.localSr(dstHost.uuid);
+  else if (ends.to.shared) dstSr = await otherShared(dst, subject.sr, ends.to.kind);
+  else dstSr = await dst.localSr(dstHost.uuid, ends.to.kind);
 
   if (subject.owned) {
     await src.setMemory(subject.vm, MEMORY[p.size]);
@@ -207,13 +261,13 @@ async function srOfVm(ops: PoolOps, vm: string): Promise<SrInfo> {
   return sr;
 }
 
-/** A shared SR of `ops`' pool other than `from` (shared-to-shared within a pool needs two). */
-async function otherShared(ops: PoolOps, from: SrInfo): Promise<SrInfo> {
-  const shared = (await ops.srs()).filter((s) => s.shared && s.uuid !== from.uuid);
+/** A shared SR of `ops`' pool other than `from`, of `kind` when named (shared-to-shared within a pool needs two). */
+async function otherShared(ops: PoolOps, from: SrInfo, kind: string | undefined): Promise<SrInfo> {
+  const shared = (await ops.srs()).filter((s) => s.shared && s.uuid !== from.uuid && (!kind || s.kind === kind));
   const sr = shared.find((s) => s.kind === 'nfs') ?? shared[0];
   if (!sr) {
     throw new ScenarioError(
-      `pool ${ops.pool.name} has no shared SR other than ${from.name}`,
+      `pool ${ops.pool.name} has no shared ${kind ? `${kind} ` : ''}SR other than ${from.name}`,
       ScenarioErrorCode.Unexpected,
     );
   }

@@ -24,6 +24,7 @@ import { XE_SHELL_COMMANDS } from 'src/simulator/shell/commands/xe-shell-command
 import { OD_COMMANDS } from 'src/simulator/shell/commands/od-command';
 import { HARDWARE_COMMANDS, initHostFiles } from 'src/simulator/shell/commands/hardware-commands';
 import { PACKAGE_COMMANDS } from 'src/simulator/shell/commands/package-commands';
+import { haltProcesses, killAll, PROCESS_COMMANDS } from 'src/simulator/shell/commands/process-commands';
 import { TOOLS_CD_COMMANDS } from 'src/simulator/shell/commands/tools-cd-commands';
 import { nestedShellCommands } from 'src/simulator/nested/installer-command';
 import { NestedHosts } from 'src/simulator/nested/nested-hosts';
@@ -113,9 +114,11 @@ const HOST_COMMANDS: CommandTable = {
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
+  ...PROCESS_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
+  ...PROCESS_COMMANDS,
   ...FIO_COMMANDS,
   ...GUEST_COMMANDS,
   ...GUEST_IP_COMMANDS,
@@ -335,6 +338,7 @@ class Lab implements SimulatedLab {
     if (!host || !endpoint || this.stopped) return;
     const web = this.webListeners.get(host.uuid);
     if (f.kind === 'reboot' && on) {
+      killAll(host);
       void endpoint.stop();
       void web?.stop();
       for (const vm of this.model.vmsOn(host.uuid)) {
@@ -396,6 +400,7 @@ class Lab implements SimulatedLab {
         reboot: () =>
           this.later(0, () => {
             if (vm.powerState !== 'running') return;
+            killAll(vm);
             this.guestStopped(vm);
             vm.startTime = this.model.clock.now();
             vm.guest.bootedAt = this.model.clock.now() + bootSeconds(vm) * 1000;
@@ -436,6 +441,8 @@ class Lab implements SimulatedLab {
       this.nested.stopped(vm);
       return;
     }
+    // Processes end with a halt; a suspended VM keeps them in its memory image (and so may a checkpoint).
+    if (vm.powerState === 'halted') haltProcesses(vm);
     const endpoint = this.guestEndpoints.get(vm.uuid);
     vm.guest.sshPort = null;
     if (!endpoint) return;
@@ -554,6 +561,8 @@ class Lab implements SimulatedLab {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const vm of this.model.state.vms.values()) killAll(vm);
+    for (const host of this.model.state.hosts.values()) killAll(host);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.control?.close();

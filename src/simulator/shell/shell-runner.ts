@@ -8,6 +8,7 @@ import {
   parse,
   serialize,
 } from 'just-bash';
+import { startProcess } from 'src/simulator/shell/commands/process-commands';
 import { CommandHandler, CommandTable, ShellEnv, Vfs } from 'src/simulator/shell/shell-types';
 
 interface ShellSink {
@@ -62,23 +63,62 @@ function simulatorCommand(name: string, handler: CommandHandler, env: ShellEnv, 
   });
 }
 
+type Script = ReturnType<typeof parse>;
+type Statement = Script['statements'][number];
+
+/** A word's text when it is plain (literal, or quoted literal), else null. */
+function plainWord(word: unknown): string | null {
+  const parts = (word as { parts?: Array<{ type: string; value?: string; parts?: unknown[] }> }).parts ?? [];
+  let text = '';
+  for (const p of parts) {
+    if (p.type === 'Literal' || p.type === 'SingleQuoted') text += p.value ?? '';
+    else if (p.type === 'DoubleQuoted') {
+      const inner = plainWord(p);
+      if (inner === null) return null;
+      text += inner;
+    } else return null;
+  }
+  return text;
+}
+
+/**
+ * `[nohup] bash -c 'script'` (or sh) as a whole statement: the script's own background jobs are
+ * detached too (`nohup bash -c "job &>/dev/null &"` is how test suites start a daemon over SSH).
+ */
+function nestedShell(s: Statement): string | null {
+  const cmd = s.pipelines.length === 1 ? s.pipelines[0]?.commands : undefined;
+  if (cmd?.length !== 1 || cmd[0]?.type !== 'SimpleCommand') return null;
+  const simple = cmd[0] as { name?: unknown; args: unknown[]; assignments: unknown[]; redirections: unknown[] };
+  if (!simple.name || simple.assignments.length || simple.redirections.length) return null;
+  const words = [simple.name, ...simple.args].map(plainWord);
+  if (words.some((w) => w === null)) return null;
+  const w = words as string[];
+  const at = w[0] === 'nohup' ? 1 : 0;
+  if (!['bash', 'sh'].includes(w[at] ?? '') || w[at + 1] !== '-c' || w.length !== at + 3) return null;
+  const inner = w[at + 2] ?? '';
+  const detached = detachBackground(inner);
+  return detached === inner ? null : [...w.slice(0, at + 2), detached].map(quote).join(' ');
+}
+
 /**
  * `cmd &` detaches like `nohup cmd &`: the command line goes on and the job outlives the channel,
- * its output dropped. (just-bash would wait for it.) Only top-level statements are rewritten.
+ * its output dropped. (just-bash would wait for it.) Top-level statements are rewritten, and those
+ * of a `[nohup] bash -c` statement.
  */
 function detachBackground(source: string): string {
   if (!source.includes('&')) return source;
-  let script;
+  let script: Script;
   try {
     script = parse(source);
   } catch {
     return source; // the shell reports the syntax error itself
   }
-  if (!script.statements.some((s) => s.background)) return source;
+  const rewritten = script.statements.map((s) => (s.background ? null : nestedShell(s)));
+  if (!script.statements.some((s, i) => s.background || rewritten[i] !== null)) return source;
   return script.statements
-    .map((s) => {
+    .map((s, i) => {
       const one = serialize({ ...script, statements: [{ ...s, background: false }] });
-      return s.background ? `${BACKGROUND} ${quote(one)}` : one;
+      return s.background ? `${BACKGROUND} ${quote(one)}` : (rewritten[i] ?? one);
     })
     .join('\n');
 }
@@ -120,34 +160,37 @@ function shellFor(env: ShellEnv, table: CommandTable): Shell {
   if (cached && cached.fs === fs) return cached;
   const marks = { bytes: false };
   const commands = Object.entries(table).map(([name, handler]) => simulatorCommand(name, handler, env, marks));
-  // A job started from inside the interpreter would be awaited by it: start it on the side instead.
-  const holder: { bash?: Bash } = {};
+  const interpreter = (pid?: number): Bash =>
+    new Bash({
+      fs,
+      cwd: '/root',
+      customCommands: commands,
+      // It patches process-wide globals (timers, Function): not something to do inside the server.
+      defenseInDepth: false,
+      env: {
+        HOME: '/root',
+        USER: 'root',
+        LOGNAME: 'root',
+        SHELL: '/bin/bash',
+        HOSTNAME: env.hostname,
+        PATH,
+        LANG: 'en_US.UTF-8',
+      },
+      processInfo: { uid: 0, gid: 0, ...(pid ? { pid, ppid: 1 } : {}) },
+    });
+  // A job started from inside the interpreter would be awaited by it: start it on the side instead,
+  // as a process of the machine with its own pid (its `$$`), until it ends or is killed.
   commands.push(
     defineCommand(BACKGROUND, async ([script], ctx) => {
-      void holder.bash
-        ?.exec(script ?? '', { cwd: ctx.cwd, signal: new AbortController().signal, rawScript: true })
-        .catch(() => undefined);
+      const { process, end } = startProcess(env, script ?? '');
+      void interpreter(process.pid)
+        .exec(script ?? '', { cwd: ctx.cwd, signal: process.abort.signal, rawScript: true })
+        .catch(() => undefined)
+        .finally(end);
       return { stdout: '', stderr: '', exitCode: 0 };
     }),
   );
-  const bash = new Bash({
-    fs,
-    cwd: '/root',
-    customCommands: commands,
-    // It patches process-wide globals (timers, Function): not something to do inside the server.
-    defenseInDepth: false,
-    env: {
-      HOME: '/root',
-      USER: 'root',
-      LOGNAME: 'root',
-      SHELL: '/bin/bash',
-      HOSTNAME: env.hostname,
-      PATH,
-      LANG: 'en_US.UTF-8',
-    },
-    processInfo: { uid: 0, gid: 0 },
-  });
-  holder.bash = bash;
+  const bash = interpreter();
   const names = [...getCommandNames(), ...Object.keys(table), BACKGROUND].filter((n) => n !== ':');
   const shell = { bash, fs, marks, ready: installCommandFiles(env.vfs, fs, names) };
   byTable.set(table, shell);

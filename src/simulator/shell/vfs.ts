@@ -201,6 +201,13 @@ export class MemoryVfs implements Vfs {
   private readonly fs = new InMemoryFs();
   /** the map's entries as last synced, to notice changes made outside the shell (import, clone) */
   private seen = new Map<string, Buffer>();
+  /**
+   * Each file's content object inside the in-memory filesystem at the last load or sync. It never
+   * changes a stored array in place (a write or an append stores a new one), so the same object
+   * means the shell did not write the file: sync keeps the map's entry without copying and comparing
+   * it (a guest's 64 MiB test data made every command line cost two passes over it).
+   */
+  private stored = new Map<string, Uint8Array>();
   private readonly shell: IFileSystem;
 
   constructor(
@@ -220,6 +227,7 @@ export class MemoryVfs implements Vfs {
       if (this.seen.get(path) === data) continue;
       this.fs.mkdirSync(posix.dirname(path), { recursive: true });
       this.fs.writeFileSync(path, data);
+      this.stored.set(path, data);
     }
     this.seen = new Map(this.files);
     forget(this.shell);
@@ -237,16 +245,24 @@ export class MemoryVfs implements Vfs {
   /** Writes what the shell changed back to the VM's file map. */
   async sync(): Promise<void> {
     const next = new Map<string, Buffer>();
+    const stored = new Map<string, Uint8Array>();
     for (const path of this.fs.getAllPaths()) {
       const st = await this.fs.lstat(path).catch(() => null);
       if (!st?.isFile || SYSTEM_DIRS.some((d) => path.startsWith(d))) continue;
       const old = this.seen.get(path);
-      const data = Buffer.from(await this.fs.readFileBuffer(path));
+      const content = await this.fs.readFileBuffer(path);
+      stored.set(path, content);
+      if (old && this.stored.get(path) === content) {
+        next.set(path, old);
+        continue;
+      }
+      const data = Buffer.from(content);
       next.set(path, old?.equals(data) ? old : data);
     }
     this.files.clear();
     for (const [k, v] of next) this.files.set(k, v);
     this.seen = new Map(next);
+    this.stored = stored;
   }
 
   async read(path: string): Promise<Buffer | null> {

@@ -1,3 +1,4 @@
+import { recordProcessImage, restoreProcessImage } from 'src/simulator/shell/commands/process-commands';
 import { blankVm } from 'src/simulator/config/build-lab';
 import { SimVbd, SimVdi, SimVm } from 'src/simulator/model/types';
 import { toRecords } from 'src/simulator/xe/commands/generic-commands';
@@ -176,6 +177,7 @@ export const SNAPSHOT_COMMANDS: Record<string, XeCommand> = {
       assertPowerState(vm, ['paused', 'suspended', 'running']);
       assertNoOtherOperation(vm);
       const snap = takeSnapshot(ctx, vm, params.get('new-name-label') ?? '', true, []);
+      recordProcessImage(vm, snap);
       if (params.has('new-name-description')) snap.description = params.get('new-name-description') ?? '';
       return `${snap.uuid}\n`;
     },
@@ -207,6 +209,8 @@ export const SNAPSHOT_COMMANDS: Record<string, XeCommand> = {
       }
       vm.guest.files = new Map(snap.guest.files);
       vm.powerState = snap.powerState === 'suspended' ? 'suspended' : 'halted';
+      // A checkpoint's memory image brings back the processes that ran when it was taken.
+      if (vm.powerState === 'suspended') restoreProcessImage(vm, snap);
       return '';
     },
   },
