@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { LabModel } from 'src/simulator/model/lab-model';
+import { hostBlockState } from 'src/simulator/model/host-block-state';
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
 import { SimHost } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
 import { meminfo } from 'src/simulator/shell/commands/hardware-commands';
+import { SSHD_CONFIG, SSHD_CONFIG_D, SSHD_CONFIG_TEXT } from 'src/simulator/shell/commands/sshd-command';
 import { Vfs } from 'src/simulator/shell/shell-types';
 
 /** xapi creates it once initialisation (storage included) is complete; `xapi-wait-init-complete` polls for it. */
@@ -137,6 +139,10 @@ export function hostVirtualFile(
     return Buffer.from(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}\n`);
   }
   if (path === XAPI_INIT_COOKIE) return xapiUp(faultActive) ? Buffer.alloc(0) : null;
+  // reads as empty whatever was redirected to it (the shell writes `> /dev/null` to a plain file)
+  if (path === '/dev/null') return Buffer.alloc(0);
+  // the node of an md array mdadm assembled (`test -e /dev/md127`)
+  if (/^\/dev\/md\d+$/.test(path)) return hostBlockState(host).arrays.has(path) ? Buffer.alloc(0) : null;
   const v = versionInfo(host.version);
   switch (path) {
     case '/etc/xensource-inventory':
@@ -147,8 +153,6 @@ export function hostVirtualFile(
       return Buffer.from(XAPI_CONF);
     case '/etc/xenopsd.conf':
       return Buffer.from(XENOPSD_CONF);
-    case '/etc/fstab':
-      return Buffer.from(FSTAB);
     case '/etc/os-release':
       return Buffer.from(
         [
@@ -180,13 +184,18 @@ const LISTED_VIRTUAL_FILES = [
   '/etc/xensource/pool.conf',
   '/etc/xapi.conf',
   '/etc/xenopsd.conf',
-  '/etc/fstab',
   '/etc/os-release',
   '/etc/xcp-ng-release',
   '/etc/redhat-release',
   '/etc/centos-release',
   '/etc/system-release',
 ];
+
+/** Programs that live outside /usr/bin on a dom0, by path → the simulator command that answers. */
+const FULL_PATH_COMMANDS: Record<string, string> = {
+  '/usr/sbin/sshd': 'sshd',
+  '/opt/xensource/libexec/gencert': 'gencert',
+};
 
 /** Folders of a dom0 beyond the basic ones, with the files that stand for the model's in listings. */
 export async function initDom0Files(vfs: Vfs & { mkdirp(p: string): Promise<void> }): Promise<void> {
@@ -200,6 +209,20 @@ export async function initDom0Files(vfs: Vfs & { mkdirp(p: string): Promise<void
     '/usr/libexec/xapi',
   ]) {
     await vfs.mkdirp(d);
+  }
+  // files users edit (the suite appends to fstab and drops sshd configuration in): real files
+  await vfs.mkdirp(SSHD_CONFIG_D);
+  for (const [path, text] of [
+    ['/etc/fstab', FSTAB],
+    [SSHD_CONFIG, SSHD_CONFIG_TEXT],
+  ] as const) {
+    if (!(await vfs.read(path))) await vfs.write(path, Buffer.from(text), false);
+  }
+  // dom0 programs outside $PATH's /usr/bin, run by their full path: each hands over to the command
+  for (const [path, name] of Object.entries(FULL_PATH_COMMANDS)) {
+    await vfs.installExecutables?.(posix.dirname(path), {
+      [posix.basename(path)]: `#!/bin/bash\n# simulated: ${path}\n/usr/bin/${name} "$@"\n`,
+    });
   }
   for (const path of LISTED_VIRTUAL_FILES) {
     if ((await vfs.list(posix.dirname(path)))?.includes(posix.basename(path))) continue;

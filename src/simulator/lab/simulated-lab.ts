@@ -15,6 +15,8 @@ import { SimHost, SimVm } from 'src/simulator/model/types';
 import { PublishedBuilds, publishedBuilds } from 'src/simulator/packages/published-builds';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
+import { DISK_COMMANDS } from 'src/simulator/shell/commands/disk-commands';
+import { RAID_COMMANDS } from 'src/simulator/shell/commands/raid-commands';
 import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
@@ -106,6 +108,12 @@ export interface SimulatedLab {
   stop(): Promise<void>;
 }
 
+/** What sshd sets for a session: SSH_CLIENT (`addr port server-port`) and SSH_CONNECTION (with the server's address). */
+function sessionVars(serverAddress: string, sshClient: string): Record<string, string> {
+  const [ip = '', port = '', serverPort = ''] = sshClient.split(' ');
+  return { SSH_CLIENT: sshClient, SSH_CONNECTION: `${ip} ${port} ${serverAddress} ${serverPort}` };
+}
+
 const HOST_COMMANDS: CommandTable = {
   ...CORE_COMMANDS,
   ...XE_SHELL_COMMANDS,
@@ -113,6 +121,8 @@ const HOST_COMMANDS: CommandTable = {
   ...PACKAGE_COMMANDS,
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
+  ...DISK_COMMANDS,
+  ...RAID_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
   ...PROCESS_COMMANDS,
 };
@@ -244,7 +254,8 @@ class Lab implements SimulatedLab {
       hostPrivateKey: key.privateKey,
       credentials: this.credentials(),
       hanging: () => hanging?.() === true || this.board.find(host.uuid, 'hang') !== undefined,
-      exec: (command, channel, drop, signal) => this.hostExec(host, env, command, channel, drop, signal),
+      exec: (command, channel, drop, signal, sshClient) =>
+        this.hostExec(host, env, command, channel, drop, signal, sessionVars(host.address, sshClient)),
       files: sftpFiles(vfs),
     });
     await this.hostEndpoints.get(host.uuid)?.stop();
@@ -308,6 +319,7 @@ class Lab implements SimulatedLab {
     channel: ServerChannel,
     drop: () => void,
     signal: AbortSignal,
+    vars: Record<string, string>,
   ): Promise<number> {
     if (this.board.take(host.uuid, 'drop')) {
       const out: Buffer[] = [];
@@ -317,6 +329,7 @@ class Lab implements SimulatedLab {
         this.hostCommands,
         { stdout: (c) => out.push(Buffer.from(c)), stderr: () => undefined },
         signal,
+        vars,
       );
       const all = Buffer.concat(out);
       channel.write(all.subarray(0, Math.floor(all.length / 2)));
@@ -329,6 +342,7 @@ class Lab implements SimulatedLab {
       this.hostCommands,
       { stdout: (c) => void channel.write(c), stderr: (c) => void channel.stderr.write(c) },
       signal,
+      vars,
     );
   }
 
@@ -416,14 +430,15 @@ class Lab implements SimulatedLab {
         credentials: this.credentials(),
         hanging: () => false,
         files: sftpFiles(vfs),
-        exec: async (command, channel, _drop, signal) => {
+        exec: async (command, channel, _drop, signal, sshClient) => {
           const sink = {
             stdout: (c: string | Buffer) => void channel.write(c),
             stderr: (c: string) => void channel.stderr.write(c),
           };
           // Windows guests run OpenSSH with cmd.exe and PowerShell, not a POSIX shell.
           if (vm.image === 'hvm-windows') return runWindowsCommand(command, vm, this.model, sink);
-          return runShell(command, env, guestCommandTable(GUEST_TABLE, vm), sink, signal);
+          const vars = sessionVars(vm.guest.address ?? '127.0.0.1', sshClient);
+          return runShell(command, env, guestCommandTable(GUEST_TABLE, vm), sink, signal, vars);
         },
       });
       this.guestEndpoints.set(vm.uuid, endpoint);

@@ -1,4 +1,5 @@
 import { LabModel } from 'src/simulator/model/lab-model';
+import { HostBlockState, hostBlockState } from 'src/simulator/model/host-block-state';
 import { SimHost } from 'src/simulator/model/types';
 
 /**
@@ -13,7 +14,12 @@ export interface BlockDevice {
   pkname: string;
   size: number;
   logSec: 512 | 4096;
-  type: 'disk' | 'part' | 'lvm';
+  /** disk, part, lvm, loop, or the raid level (raid1, …) of an md array */
+  type: string;
+  /** the signature a dom0 tool wrote on it (mkfs, mdadm), as lsblk's FSTYPE shows it */
+  fstype?: string;
+  /** loop devices: the file behind them */
+  backingFile?: string;
   mountpoint: string;
   ro: boolean;
   major: number;
@@ -78,8 +84,62 @@ export function hostBlockDevices(model: LabModel, host: SimHost): BlockDevice[] 
   const letter = (i: number): string => String.fromCharCode(97 + i);
   out.push(disk(`sd${letter(minor / 16)}`, minor, 100 * GIB, 512, n));
   out.push(disk(`sd${letter(minor / 16 + 1)}`, minor + 16, 100 * GIB, 4096, n + 1));
+  return withBlockState(out, hostBlockState(host));
+}
+
+/** What dom0's tools did since boot: mounts, loop devices (major 7) and md arrays (major 9, under each member). */
+function withBlockState(devices: BlockDevice[], state: HostBlockState): BlockDevice[] {
+  const out = devices.map((d) => {
+    const dir = state.mountOf(`/dev/${d.name}`);
+    const sig = state.signatures.get(`/dev/${d.name}`);
+    return { ...d, ...(dir ? { mountpoint: dir } : {}), ...(sig ? { fstype: sig.type } : {}) };
+  });
+  for (const [path, file] of state.loops) {
+    const name = path.slice('/dev/'.length);
+    const minor = Number(name.slice('loop'.length));
+    const sig = state.signatures.get(path);
+    out.push({
+      ...LOOP,
+      name,
+      kname: name,
+      minor,
+      size: state.loopSizes.get(path) ?? 0,
+      backingFile: file,
+      ...(sig ? { fstype: sig.type } : {}),
+    });
+  }
+  for (const [path, array] of state.arrays) {
+    const name = path.slice('/dev/'.length);
+    for (const member of array.members) {
+      out.push({
+        ...LOOP,
+        name,
+        kname: name,
+        pkname: member.slice('/dev/'.length),
+        type: array.level,
+        major: 9,
+        minor: Number(name.replace(/^md/, '')),
+        size: array.size,
+        mountpoint: state.mountOf(path) ?? '',
+      });
+    }
+  }
   return out;
 }
+
+const LOOP: BlockDevice = {
+  name: '',
+  kname: '',
+  pkname: '',
+  size: 0,
+  logSec: 512,
+  type: 'loop',
+  mountpoint: '',
+  ro: false,
+  major: 7,
+  minor: 0,
+  wwn: '',
+};
 
 /** device-mapper names double a dash that is part of a name */
 const dmName = (s: string): string => s.replace(/-/g, '--');

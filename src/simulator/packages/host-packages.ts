@@ -35,18 +35,47 @@ interface LoadedModule extends ModuleFile {
   at: number;
 }
 
+/** One `yum` transaction as its history keeps it: each package's build before and after (absent: not installed). */
+export interface YumTransaction {
+  commandLine: string;
+  at: number;
+  action: string;
+  altered: number;
+  changes: Array<{ name: string; before: PackageBuild | undefined; after: PackageBuild | undefined }>;
+}
+
 /** One dom0's RPM database, services and loaded modules; kept per host for the lab's life. */
 export class HostPackages {
   readonly installed = new Map<string, PackageBuild>();
   /** unit → simulated epoch ms it last (re)started */
   readonly serviceStarts = new Map<string, number>();
+  /** units whose last start failed (`systemctl --state=failed`); a boot clears them */
+  readonly failedUnits = new Set<string>();
   /** yum's transactions, oldest first (`yum history`) */
-  readonly history: Array<{ commandLine: string; at: number; action: string; altered: number }> = [];
+  readonly history: YumTransaction[] = [];
   loaded: LoadedModule[] = [];
   private bootSeen: number | null = null;
 
   constructor(readonly host: SimHost) {
     for (const b of installedAtInstall(host.version)) this.installed.set(b.name, b);
+  }
+
+  /**
+   * Installs or updates `builds` as one yum transaction recorded in the history (what the updater
+   * plugin's `yum` runs do).
+   */
+  commit(builds: PackageBuild[], commandLine: string, at: number): void {
+    if (!builds.length) return;
+    const changes = builds.map((b) => ({ name: b.name, before: this.installed.get(b.name), after: b }));
+    for (const b of builds) this.installed.set(b.name, b);
+    const kinds = [...new Set(changes.map((c) => (c.before ? 'Update' : 'Install')))];
+    this.history.push({
+      commandLine,
+      at,
+      action: kinds.length === 1 ? kinds[0]! : 'I, U',
+      altered: builds.length,
+      changes,
+    });
   }
 
   /** Newer builds than installed of `name`, in the given repositories; newest first. */
@@ -113,7 +142,10 @@ export class HostPackages {
       .filter((f): f is ModuleFile => f !== null && f.autoload)
       .map((f, i) => ({ ...f, at: 2.1 + i * 0.37 }));
     this.serviceStarts.clear();
+    this.failedUnits.clear();
     const units = new Set([...TOOLSTACK_SERVICES, ...[...this.installed.values()].flatMap((b) => b.services ?? [])]);
+    // from 8.3 stunnel serves xapi's TLS as its own unit (ocaml/xapi/stunnel.ml, scripts/stunnel@.service)
+    if (this.host.version !== '8.2.1') units.add('stunnel@xapi');
     for (const u of units) this.serviceStarts.set(u, this.host.bootedAt + 20_000);
   }
 }
@@ -140,6 +172,13 @@ export function depmodSearch(confText: string | null): string[] {
 }
 
 export const evr = (b: Pick<PackageBuild, 'version' | 'release'>): string => `${b.version}-${b.release}`;
+
+/** Whether yum or rpm would take `spec` to name `b`: its name, name-version-release, with arch, with epoch 0. */
+export function namesBuild(spec: string, b: PackageBuild): boolean {
+  const nvr = `${b.name}-${evr(b)}`;
+  const withEpoch = `${b.name}-0:${evr(b)}`;
+  return [b.name, nvr, `${nvr}.${b.arch}`, withEpoch, `${withEpoch}.${b.arch}`].includes(spec);
+}
 
 /** rpm's version comparison, close enough for the catalog's numbers and letters. */
 export function compareEvr(a: Pick<PackageBuild, 'version' | 'release'>, b: Pick<PackageBuild, 'version' | 'release'>) {

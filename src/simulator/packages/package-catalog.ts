@@ -210,8 +210,27 @@ const INSTALLED: Line[] = [
   },
 ];
 
-/** Not installed by default; offered by the base repository (alternate and additional modules). */
+/** Not installed by default; offered by the base repository (alternate and additional modules, CentOS extras). */
 const AVAILABLE: Line[] = [
+  {
+    // what xcp-ng-tests installs and removes to give an empty yum history a transaction to roll back to
+    name: 'gpm-libs',
+    v82: '1.20.7-6.el7',
+    v83: '1.20.7-6.el7',
+    summary: 'Dynamic library for gpm',
+    sizeKib: 32,
+  },
+  {
+    name: 'netdata',
+    v82: '1.19.0-3.xcpng8.2',
+    v83: '1.44.3-1.xcpng8.3',
+    summary: 'Real-time performance monitoring',
+    sizeKib: 12800,
+    services: ['netdata'],
+  },
+  // XCP-ng's test package: two releases in the base repository (the updater plugin test installs the first, then updates)
+  { name: 'dummypkg', v82: '1.0-1.xcpng8.2', v83: '1.0-1.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },
+  { name: 'dummypkg', v82: '1.0-2.xcpng8.2', v83: '1.0-2.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },
   {
     name: 'broadcom-bnxt-en-alt',
     v82: '1.10.2_223.0.183.0-1.xcpng8.2',

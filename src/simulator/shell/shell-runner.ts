@@ -210,12 +210,14 @@ export async function runShell(
   table: CommandTable,
   sink: ShellSink,
   signal: AbortSignal,
+  /** the session's own variables (SSH_CLIENT, SSH_CONNECTION) */
+  vars: Record<string, string> = {},
 ): Promise<number> {
   const shell = shellFor(env, table);
   shell.marks.bytes = false;
   try {
     await shell.ready;
-    const r = await shell.bash.exec(detachBackground(source), { signal, cwd: '/root', rawScript: true });
+    const r = await shell.bash.exec(detachBackground(source), { signal, cwd: '/root', rawScript: true, env: vars });
     if (r.stdout) sink.stdout(outputBytes(r.stdout, shell.marks.bytes));
     if (r.stderr) sink.stderr(r.stderr);
     return r.exitCode;

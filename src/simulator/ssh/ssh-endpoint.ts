@@ -18,7 +18,14 @@ interface EndpointOptions {
   credentials: EndpointCredentials;
   /** true while a hang fault holds the endpoint: sockets are accepted and never answered */
   hanging: () => boolean;
-  exec: (command: string, channel: ServerChannel, drop: () => void, signal: AbortSignal) => Promise<number>;
+  /** `sshClient` is what sshd puts in SSH_CLIENT: `<client address> <client port> <server port>` */
+  exec: (
+    command: string,
+    channel: ServerChannel,
+    drop: () => void,
+    signal: AbortSignal,
+    sshClient: string,
+  ) => Promise<number>;
   /** the machine's files for the SFTP subsystem (OpenSSH's scp and sftp) */
   files: SftpFiles;
 }
@@ -44,7 +51,9 @@ export class SshEndpoint {
 
   constructor(private readonly opts: EndpointOptions) {
     this.clientKey = parseOne(opts.credentials.clientPublicKey);
-    this.ssh = new SshServer({ hostKeys: [opts.hostPrivateKey] }, (client) => this.onClient(client));
+    this.ssh = new SshServer({ hostKeys: [opts.hostPrivateKey] }, (client, info) =>
+      this.onClient(client, `${info.ip} ${info.port} ${this.port}`),
+    );
   }
 
   get address(): string {
@@ -120,7 +129,7 @@ export class SshEndpoint {
     ctx.reject(['publickey', 'password']);
   }
 
-  private onClient(client: Connection): void {
+  private onClient(client: Connection, sshClient: string): void {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => this.authenticate(ctx));
     client.on('ready', () => {
@@ -143,7 +152,7 @@ export class SshEndpoint {
           // A drop fault cuts the TCP connections abruptly, as a crashed link would (no SSH disconnect).
           const drop = (): void => this.dropAll();
           void this.opts
-            .exec(info.command, channel, drop, abort.signal)
+            .exec(info.command, channel, drop, abort.signal, sshClient)
             .then((code) => {
               this.commands.delete(abort);
               if (abort.signal.aborted) return;

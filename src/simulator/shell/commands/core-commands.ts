@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, randomInt } from 'node:crypto';
 import { posix } from 'node:path';
+import { cp, rmdir } from 'src/simulator/shell/commands/coreutils-commands';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 import { normalisePath } from 'src/simulator/shell/vfs';
 
@@ -115,6 +116,8 @@ async function nproc(io: CommandIo, env: ShellEnv): Promise<number> {
 
 export const CORE_COMMANDS: CommandTable = {
   sync: async () => 0,
+  cp,
+  rmdir,
   mktemp,
   nproc,
   hostname: async (io, env) => {

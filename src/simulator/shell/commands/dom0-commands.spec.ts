@@ -1,48 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_LAB_CONFIG } from 'src/simulator/lab/simulated-lab';
-import { hostVirtualFile, initDom0Files } from 'src/simulator/lab/host-files';
 import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
 import { humanSize } from 'src/simulator/shell/commands/lsblk-command';
-import { runShell } from 'src/simulator/shell/shell-runner';
-import { ShellEnv } from 'src/simulator/shell/shell-types';
-import { FolderVfs } from 'src/simulator/shell/vfs';
+import { dom0Shell } from 'src/simulator/testing/dom0-shell';
 import { XeHarness } from 'src/simulator/testing/xe-harness';
 
 const TABLE = { ...CORE_COMMANDS, ...DOM0_COMMANDS };
 
-async function dom0(harness: XeHarness, name: string, faults = new Set<string>()) {
-  const host = harness.host(name);
-  const faultActive = (k: string): boolean => faults.has(k);
-  const vfs = new FolderVfs(mkdtempSync(join(tmpdir(), 'dom0-spec-')), (p) =>
-    hostVirtualFile(harness.model, host, p, faultActive),
-  );
-  await vfs.init();
-  await initDom0Files(vfs);
-  const env: ShellEnv = {
-    kind: 'host',
-    model: harness.model,
-    hostname: host.name,
-    vfs,
-    host: () => host,
-    bootedAt: () => host.bootedAt,
-    faultActive,
-  };
-  return async (source: string) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runShell(
-      source,
-      env,
-      TABLE,
-      { stdout: (c) => void (stdout += c.toString()), stderr: (c) => void (stderr += c) },
-      new AbortController().signal,
-    );
-    return { stdout, stderr, code };
-  };
-}
+const dom0 = (harness: XeHarness, name: string, faults = new Set<string>()) => dom0Shell(harness, name, TABLE, faults);
 
 describe('dom0 files and commands (simulated XCP-ng host)', () => {
   let harness: XeHarness;

@@ -1,11 +1,17 @@
+import { posix } from 'node:path';
 import { XAPI_INIT_COOKIE } from 'src/simulator/lab/host-files';
 import { SimVm } from 'src/simulator/model/types';
 import { versionInfo } from 'src/simulator/model/versions';
 import { xenBugtool } from 'src/simulator/shell/commands/bugtool-command';
 import { lsblk } from 'src/simulator/shell/commands/lsblk-command';
+import { packageState } from 'src/simulator/shell/commands/package-commands';
+import { sshd } from 'src/simulator/shell/commands/sshd-command';
+import { gencert } from 'src/simulator/shell/commands/gencert-command';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 const MIB = 1024 ** 2;
+/** the targets of a dom0's boot (default.target is multi-user.target) */
+const TARGETS = ['default.target', 'multi-user.target', 'basic.target', 'sysinit.target', 'network.target'];
 
 /**
  * xen-api's scripts/xapi-wait-init-complete: polls once a (simulated) second, up to <timeout>
@@ -34,9 +40,24 @@ async function xapiWaitInitComplete(io: CommandIo, env: ShellEnv): Promise<numbe
   return 1;
 }
 
-/** systemd 219's `systemd-analyze [time|blame]` for a dom0 that booted as the model says. */
-async function systemdAnalyze(io: CommandIo): Promise<number> {
-  const verb = io.argv.find((a) => !a.startsWith('-')) ?? 'time';
+/**
+ * systemd 219's `systemd-analyze [time|blame|verify]` for a dom0 that booted as the model says.
+ * `verify` loads the named units and their dependencies: a simulated dom0's units are all
+ * consistent, so it prints nothing; a unit that does not exist fails to load.
+ */
+async function systemdAnalyze(io: CommandIo, env: ShellEnv): Promise<number> {
+  const [verb = 'time', ...names] = io.argv.filter((a) => !a.startsWith('-'));
+  if (verb === 'verify') {
+    const services = [...(await packageState(env)).pk.serviceStarts.keys()].map((u) => `${u}.service`);
+    const known = new Set([...TARGETS, ...services]);
+    let code = 0;
+    for (const n of names) {
+      if (known.has(posix.basename(n))) continue;
+      io.err(`Failed to load ${n}: No such file or directory\n`);
+      code = 1;
+    }
+    return code;
+  }
   const units: Array<[string, number]> = [
     ['xapi.service', 14.212],
     ['xenopsd-xc.service', 3.118],
@@ -161,4 +182,6 @@ export const DOM0_COMMANDS: CommandTable = {
   'systemd-analyze': systemdAnalyze,
   xl,
   'xen-bugtool': xenBugtool,
+  sshd,
+  gencert,
 };

@@ -36,7 +36,7 @@ const COLUMNS: Record<string, Column> = {
   KNAME: { get: (d, _b, p) => (p ? `/dev/${d.kname}` : d.kname) },
   PKNAME: { get: (d, _b, p) => (d.pkname && p ? `/dev/${d.pkname}` : d.pkname) },
   'MAJ:MIN': { get: (d) => `${String(d.major).padStart(3)}:${d.minor}` },
-  FSTYPE: { get: (d) => (d.type === 'lvm' ? 'ext3' : d.mountpoint === '[SWAP]' ? 'swap' : '') },
+  FSTYPE: { get: (d) => d.fstype ?? (d.type === 'lvm' ? 'ext3' : d.mountpoint === '[SWAP]' ? 'swap' : '') },
   MOUNTPOINT: { get: (d) => d.mountpoint },
   RM: { get: () => '0', right: true },
   RO: { get: (d) => (d.ro ? '1' : '0'), right: true },

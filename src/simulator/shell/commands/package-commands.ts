@@ -7,14 +7,18 @@ import {
   HostPackages,
   hostPackages,
   MODULES_ROOT,
+  namesBuild,
   TOOLSTACK_SERVICES,
+  YumTransaction,
 } from 'src/simulator/packages/host-packages';
 import { enabledByDefault, KERNEL_MODULE_VERSION, PackageBuild, REPOS } from 'src/simulator/packages/package-catalog';
 import { publishedBuilds } from 'src/simulator/packages/published-builds';
+import { systemctl } from 'src/simulator/shell/commands/systemctl-command';
+import { yumHistory } from 'src/simulator/shell/commands/yum-history';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 /** The host's package state with boot-time effects applied (modules loaded, services started). */
-async function state(env: ShellEnv): Promise<{ pk: HostPackages; search: string[] }> {
+export async function packageState(env: ShellEnv): Promise<{ pk: HostPackages; search: string[] }> {
   const pk = hostPackages(env.host());
   const search = depmodSearch((await env.vfs.read(DEPMOD_CONF))?.toString('utf8') ?? null);
   pk.syncBoot(search);
@@ -136,11 +140,14 @@ async function transaction(
   const line = (label: string, b: PackageBuild): void =>
     void io.out(`  ${label.padEnd(11)}: ${fullName(b).padEnd(60)} ${++step}/${total}\n`);
   const done: string[] = [];
+  const changes: YumTransaction['changes'] = [];
   for (const b of builds) {
     const old = pk.installed.get(b.name);
+    changes.push({ name: b.name, before: old, after: kind === 'Removing' ? undefined : b });
     if (kind === 'Removing') {
       line('Erasing', b);
       pk.installed.delete(b.name);
+      for (const u of b.services ?? []) pk.serviceStarts.delete(u);
       await syncModuleFile(env, b, false);
     } else {
       line(kind === 'Updating' ? 'Updating' : 'Installing', b);
@@ -159,6 +166,7 @@ async function transaction(
     at: env.model.clock.now(),
     action: { Updating: 'Update', Installing: 'Install', Removing: 'Erase' }[kind],
     altered: builds.length,
+    changes,
   });
   env.model.log(
     env.host().uuid,
@@ -168,37 +176,13 @@ async function transaction(
   return 0;
 }
 
-/** yum 3.4.3's `yum history [list]`: newest first; with no transaction yet it fails, as the real one does. */
-function yumHistory(io: CommandIo, pk: HostPackages, rest: string[]): number {
-  const verb = rest[0] ?? 'list';
-  if (verb !== 'list') {
-    io.err(`Invalid history sub-command, use: list (simulated: only list is modelled, not ${verb}).\n`);
-    return 1;
-  }
-  if (!pk.history.length) {
-    io.err('No transactions\n');
-    return 1;
-  }
-  io.out('ID     | Command line             | Date and time    | Action(s)      | Altered\n');
-  io.out(`${'-'.repeat(79)}\n`);
-  for (let i = pk.history.length - 1; i >= 0; i--) {
-    const t = pk.history[i]!;
-    const when = new Date(t.at).toISOString().slice(0, 16).replace('T', ' ');
-    io.out(
-      `${String(i + 1).padStart(6)} | ${t.commandLine.slice(0, 24).padEnd(24)} | ${when} | ${t.action.padEnd(14)} | ${String(t.altered).padStart(4)}\n`,
-    );
-  }
-  io.out('history list\n');
-  return 0;
-}
-
 async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
   const [sub, ...rest] = io.argv.filter((a) => a !== '-q' && a !== '--noplugins');
   const opts = yumOptions(rest);
   opts.commandLine = [sub, ...rest].join(' ');
-  const { pk } = await state(env);
+  const { pk } = await packageState(env);
   if (!io.argv.includes('--noplugins')) io.out(HEADER);
-  if (sub === 'history') return yumHistory(io, pk, rest);
+  if (sub === 'history') return yumHistory(io, env, pk, rest, (b, present) => syncModuleFile(env, b, present));
   if (opts.unknownRepo) {
     io.err(`Error getting repository data for ${opts.unknownRepo}, repository not found\n`);
     return 1;
@@ -233,7 +217,8 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
           io.out(`Package ${fullName(pk.installed.get(n)!)} already installed and latest version\n`);
           continue;
         }
-        const best = pk.candidates(n, opts.repos, offered)[0];
+        // a name takes the newest build; name-version-release (with epoch, arch) that very build
+        const best = pk.candidates(n, opts.repos, offered)[0] ?? builds.find((b) => b.name !== n && namesBuild(n, b));
         if (!best) io.out(`No package ${n} available.\n`);
         else wanted.push(best);
       }
@@ -286,7 +271,7 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
 
 /** `rpm -qa`, `rpm -q NAME…`, `--qf FORMAT` with %{NAME} %{VERSION} %{RELEASE} %{ARCH}, `rpm -ql NAME`. */
 async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
-  const { pk } = await state(env);
+  const { pk } = await packageState(env);
   const argv = io.argv;
   const qfAt = argv.findIndex((a) => a === '--qf' || a === '--queryformat');
   const qfGlued = argv.find((a) => a.startsWith('--qf=') || a.startsWith('--queryformat='));
@@ -297,6 +282,7 @@ async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
       ? `${fullName(b)}\n`
       : qf
           .replace(/%\{NAME\}/g, b.name)
+          .replace(/%\{EPOCHNUM\}/g, '0')
           .replace(/%\{VERSION\}/g, b.version)
           .replace(/%\{RELEASE\}/g, b.release)
           .replace(/%\{ARCH\}/g, b.arch)
@@ -313,7 +299,7 @@ async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
   }
   let code = 0;
   for (const n of names) {
-    const b = pk.installed.get(n);
+    const b = [...pk.installed.values()].find((x) => namesBuild(n, x));
     if (!b) {
       io.out(`package ${n} is not installed\n`);
       code = 1;
@@ -330,7 +316,7 @@ async function rpm(io: CommandIo, env: ShellEnv): Promise<number> {
 }
 
 async function modinfo(io: CommandIo, env: ShellEnv): Promise<number> {
-  const { pk, search } = await state(env);
+  const { pk, search } = await packageState(env);
   const fAt = io.argv.indexOf('-F');
   const field = fAt >= 0 ? io.argv[fAt + 1] : undefined;
   const names = io.argv.filter((a, i) => !a.startsWith('-') && !(fAt >= 0 && i === fAt + 1));
@@ -384,85 +370,48 @@ function dmesg(env: ShellEnv, pk: HostPackages): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-const unitName = (u: string): string => u.replace(/\.service$/, '');
-
-async function systemctl(io: CommandIo, env: ShellEnv): Promise<number> {
-  const { pk } = await state(env);
-  const [verb, ...rest] = io.argv.filter((a) => a !== '--no-pager' && a !== '--value' && a !== '-q');
-  const units = rest.filter((a, i) => !a.startsWith('-') && rest[i - 1] !== '-p').map(unitName);
-  const xapiDown = (u: string): boolean =>
-    (u === 'xapi' || TOOLSTACK_SERVICES.includes(u)) && env.faultActive?.('xapi-restart') === true;
-  const known = (u: string): boolean => pk.serviceStarts.has(u);
-  switch (verb ?? '') {
-    case 'is-active': {
-      let code = 0;
-      for (const u of units) {
-        const s = !known(u) ? 'inactive' : xapiDown(u) ? 'activating' : 'active';
-        if (s !== 'active') code = 3;
-        if (!io.argv.includes('-q')) io.out(`${s}\n`);
-      }
-      return code;
-    }
-    case 'restart':
-    case 'try-restart':
-      for (const u of units) {
-        if (!known(u)) {
-          io.err(`Failed to restart ${u}.service: Unit not found.\n`);
-          return 5;
-        }
-        pk.serviceStarts.set(u, env.model.clock.now());
-      }
-      return 0;
-    case 'show': {
-      const pAt = rest.indexOf('-p');
-      const prop = pAt >= 0 ? rest[pAt + 1] : rest.find((a) => a.startsWith('--property='))?.slice(11);
-      for (const u of units) {
-        const at = pk.serviceStarts.get(u);
-        const values: Record<string, string> = {
-          ActiveState: at === undefined ? 'inactive' : xapiDown(u) ? 'activating' : 'active',
-          ActiveEnterTimestamp: at === undefined ? '' : systemdTime(at),
-          ActiveEnterTimestampMonotonic: at === undefined ? '0' : String((at - env.bootedAt()) * 1000),
-        };
-        const keys = prop ? prop.split(',') : Object.keys(values);
-        for (const k of keys) {
-          io.out(io.argv.includes('--value') ? `${values[k] ?? ''}\n` : `${k}=${values[k] ?? ''}\n`);
-        }
-      }
-      return 0;
-    }
-    default:
-      io.err(`Unknown command verb ${verb ?? ''}.\n`);
-      return 1;
+/**
+ * yum-utils' `repoquery NAME…` over the enabled repositories (plus --enablerepo): the newest build
+ * of each as name-epoch:version-release.arch; `--show-duplicates` lists every build, oldest first.
+ */
+async function repoquery(io: CommandIo, env: ShellEnv): Promise<number> {
+  const opts = yumOptions(io.argv);
+  if (opts.unknownRepo) {
+    io.err(`Error getting repository data for ${opts.unknownRepo}, repository not found\n`);
+    return 1;
   }
-}
-
-/** systemd's timestamp format, e.g. `Tue 2024-10-01 12:00:00 UTC`. */
-function systemdTime(ms: number): string {
-  const d = new Date(ms);
-  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
-  return `${day} ${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
+  const offered = publishedBuilds(env.model)
+    .offered(env.host().version)
+    .filter((b) => opts.repos.includes(b.repo));
+  const all = io.argv.includes('--show-duplicates');
+  for (const n of opts.names) {
+    const found = offered.filter((b) => namesBuild(n, b)).sort(compareEvr);
+    for (const b of all ? found : found.slice(-1)) io.out(`${b.name}-0:${evr(b)}.${b.arch}\n`);
+  }
+  return 0;
 }
 
 export const PACKAGE_COMMANDS: CommandTable = {
   yum,
+  repoquery,
   rpm,
   modinfo,
   dmesg: async (io, env) => {
-    const { pk } = await state(env);
+    const { pk } = await packageState(env);
     io.out(dmesg(env, pk));
     return 0;
   },
   lsmod: async (io, env) => {
-    const { pk } = await state(env);
+    const { pk } = await packageState(env);
     io.out('Module                  Size  Used by\n');
     for (const m of pk.loaded) io.out(`${m.name.padEnd(24)}${String(100000 + m.name.length * 4321).padStart(6)}  0\n`);
     return 0;
   },
   /** depmod rebuilds modules.dep; the simulator resolves on demand, so only its errors matter. */
   depmod: async () => 0,
-  systemctl,
+  systemctl: async (io, env) => systemctl(io, env, (await packageState(env)).pk),
   'xe-toolstack-restart': async (io, env) => {
-    const { pk } = await state(env);
+    const { pk } = await packageState(env);
     io.out('Executing xe-toolstack-restart\n');
     for (const u of TOOLSTACK_SERVICES) if (pk.serviceStarts.has(u)) pk.serviceStarts.set(u, env.model.clock.now());
     // xapi reads its configuration (/etc/xapi.conf.d) when it starts.

@@ -136,6 +136,36 @@ export function writeInternalPem(model: LabModel, host: SimHost, file: string, r
   writeFileSync(file, internalPem(cert), { mode: 0o600 });
 }
 
+/**
+ * What stunnel@xapi serves under the `xapi:pool` SNI when it differs from the host's certificate
+ * record: set when the unit is reloaded over a pem the pool does not know (replaced by hand, e.g.
+ * with gencert). Pool members pin the recorded certificate, so they can no longer reach that host.
+ */
+const servedInstead = new WeakMap<LabModel, Map<string, string>>();
+
+/** stunnel@xapi (re)loaded `pem` (its text) on `host`: from now on it serves that certificate. */
+export function servePoolPem(model: LabModel, host: SimHost, pem: string): void {
+  const cert = hostCertificates(model, host).find((c) => c.type === 'host_internal');
+  const sha256 = /sha256=(\S+)/.exec(pem)?.[1] ?? pairs(createHash('sha256').update(pem).digest('hex'));
+  let served = servedInstead.get(model);
+  if (!served) servedInstead.set(model, (served = new Map()));
+  if (!cert || sha256 === cert.sha256) served.delete(host.uuid);
+  else served.set(host.uuid, sha256);
+}
+
+/** Whether pool members' TLS verification rejects what `host` serves (8.3 pools verify, 8.2.1 does not). */
+export function poolTlsRejected(model: LabModel, host: SimHost): boolean {
+  return host.version !== '8.2.1' && (servedInstead.get(model)?.has(host.uuid) ?? false);
+}
+
+/** A new self-signed `xapi:pool` certificate (gencert), one the pool has no record of. */
+export function selfSignedPoolPem(host: SimHost, now: number): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const sha256 = pairs(createHash('sha256').update(`${host.uuid}:gencert:${now}:${key}`).digest('hex'));
+  return `${key}# certificate (no record) CN=xapi:pool sha256=${sha256} (simulated)\n`;
+}
+
 export const CERTIFICATE_COMMANDS: Record<string, XeCommand> = {
   // cli_operations.ml host_refresh_server_certificate → Host.refresh_server_certificate (cert_refresh.ml):
   // a new pool-internal certificate for that host, written to its xapi-pool-tls.pem.
@@ -149,6 +179,8 @@ export const CERTIFICATE_COMMANDS: Record<string, XeCommand> = {
       if (!times) refreshedAt.set(ctx.model, (times = new Map()));
       times.set(host.uuid, ctx.model.clock.now());
       writeInternalPem(ctx.model, host, ctx.hostPath(host, INTERNAL_PEM), true);
+      // cert_refresh.ml restarts stunnel over the new certificate
+      servedInstead.get(ctx.model)?.delete(host.uuid);
       return '';
     },
   },

@@ -1,6 +1,10 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostBlockDevices } from 'src/simulator/model/host-disks';
-import { compareEvr, hostPackages } from 'src/simulator/packages/host-packages';
-import { enabledByDefault, REPOS } from 'src/simulator/packages/package-catalog';
+import { poolTlsRejected } from 'src/simulator/xe/commands/certificate-commands';
+import { mdadmDetail } from 'src/simulator/shell/commands/raid-commands';
+import { compareEvr, hostPackages, namesBuild } from 'src/simulator/packages/host-packages';
+import { enabledByDefault, PackageBuild, REPOS } from 'src/simulator/packages/package-catalog';
 import { publishedBuilds } from 'src/simulator/packages/published-builds';
 import { LabModel } from 'src/simulator/model/lab-model';
 import { SimHost } from 'src/simulator/model/types';
@@ -16,7 +20,13 @@ import { XeApiError, XeClientError } from 'src/simulator/xe/xe-errors';
  * modelled state. cli_operations.ml host_call_plugin prints the plugin's result as one PList item.
  */
 
-type Plugin = Record<string, (model: LabModel, host: SimHost, args: Map<string, string>) => string>;
+/** dom0 files a plugin reads and writes, by their dom0 path */
+interface PluginFiles {
+  read(path: string): string | null;
+  write(path: string, text: string): void;
+}
+
+type Plugin = Record<string, (model: LabModel, host: SimHost, args: Map<string, string>, files: PluginFiles) => string>;
 
 const PLUGINS: Record<string, Plugin> = {
   // lsblk.py: `lsblk -P -b -o NAME,KNAME,PKNAME,SIZE,TYPE,RO,MOUNTPOINT`, partitions nested under their disk
@@ -45,8 +55,28 @@ const PLUGINS: Record<string, Plugin> = {
   },
   // hyperthreading.py: `xl info threads_per_core` > 1; simulated CPUs have two threads per core
   'hyperthreading.py': { get_hyperthreading: () => 'true' },
-  // raid.py: no /dev/md127 on a simulated host, so `mdadm --detail` fails and the plugin answers {}
-  'raid.py': { check_raid_pool: () => '{}' },
+  // raid.py: `mdadm --detail /dev/md127`, {} when it fails (no array); else its `key : value` lines
+  // as `raid` and each member row's fields (split on double spaces) as `volumes`
+  'raid.py': {
+    check_raid_pool: (model, host) => {
+      const text = mdadmDetail(model, host, '/dev/md127');
+      if (!text) return '{}';
+      const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l)
+        .slice(1);
+      const footer = lines.findIndex((l) => l.startsWith('Number'));
+      const raid = Object.fromEntries(lines.slice(0, footer).map((l) => l.split(' : ', 2).map((f) => f.trim())));
+      const volumes = lines.slice(footer + 1).map((l) =>
+        l
+          .split('  ')
+          .map((f) => f.trim())
+          .filter((f) => f),
+      );
+      return JSON.stringify({ raid, volumes });
+    },
+  },
   // zfs.py: no zfs binary on a stock dom0 (ENOENT) → {}
   'zfs.py': { list_zfs_pools: () => '{}' },
   // smartctl.py: one entry per disk `smartctl --scan` lists (simulated disks always pass)
@@ -77,8 +107,34 @@ const PLUGINS: Record<string, Plugin> = {
         ),
       ),
   },
-  // netdata.py: not installed on a fresh dom0
-  'netdata.py': { is_netdata_installed: () => 'false' },
+  // netdata.py: `service netdata status` succeeds once the netdata package is installed (JSON true/false);
+  // install_netdata installs it, writes /etc/netdata/stream.conf with the key and destination, restarts
+  // the service; get_netdata_api_key reads the key back ('' without the file)
+  'netdata.py': {
+    is_netdata_installed: (_model, host) => JSON.stringify(hostPackages(host).installed.has('netdata')),
+    install_netdata: (model, host, args, files) => {
+      const key = args.get('api_key');
+      const destination = args.get('destination');
+      if (key === undefined || destination === undefined) {
+        throw new XeApiError('XENAPI_PLUGIN_FAILURE', [
+          'install_netdata',
+          'KeyError',
+          key === undefined ? 'api_key' : 'destination',
+        ]);
+      }
+      updaterYum(model, host, new Map([['packages', 'netdata']]), 'install');
+      files.write(NETDATA_STREAM_CONF, netdataStreamConf(destination, key));
+      hostPackages(host).serviceStarts.set('netdata', model.clock.now());
+      return 'true';
+    },
+    get_netdata_api_key: (_model, _host, _args, files) => {
+      const line = (files.read(NETDATA_STREAM_CONF) ?? '')
+        .split('\n')
+        .map((l) => l.split('#')[0]!.trim())
+        .find((l) => l.startsWith('api key'));
+      return line ? line.split('=')[1]!.trim() : '';
+    },
+  },
   // updater.py (README of xcp-ng-xapi-plugins): yum over the repositories enabled by default
   'updater.py': {
     // `yum check-update`: one entry per installed package with a newer build, as a JSON list
@@ -94,16 +150,82 @@ const PLUGINS: Record<string, Plugin> = {
       });
       return JSON.stringify(updates);
     },
+    // `yum update --disablerepo="*" --enablerepo=<base,updates[,repos]> -y [packages]`: run_command's result as JSON
+    update: (model, host, args) => updaterYum(model, host, args, 'update'),
+    // `yum install … -y <packages>` (names or name-epoch:version-release.arch)
+    install: (model, host, args) => updaterYum(model, host, args, 'install'),
     // each section of /etc/yum.repos.d/xcp-ng.repo → its proxy; `_none_` when none is set
     get_proxies: () => JSON.stringify(Object.fromEntries(REPOS.map((r) => [r, '_none_']))),
   },
 };
+
+const NETDATA_STREAM_CONF = '/etc/netdata/stream.conf';
+
+/** The streaming configuration netdata.py writes (its `[stream]` section, managed by XCP-ng). */
+function netdataStreamConf(destination: string, key: string): string {
+  return [
+    '',
+    '# do not edit, managed by XCP-ng',
+    '',
+    '[stream]',
+    '    # Enable this on slaves, to have them send metrics.',
+    '    enabled = yes',
+    `    destination = ${destination}`,
+    `    api key = ${key}`,
+    '    timeout seconds = 60',
+    '    default port = 19999',
+    '    send charts matching = *',
+    '    buffer size bytes = 1048576',
+    '    reconnect delay seconds = 5',
+    '    initial clock resync iterations = 60',
+    '',
+  ].join('\n');
+}
+
+/** The updater plugin's yum runs: the builds it picks, committed as one transaction of the host's history. */
+function updaterYum(model: LabModel, host: SimHost, args: Map<string, string>, verb: 'update' | 'install'): string {
+  const pk = hostPackages(host);
+  const offered = publishedBuilds(model).offered(host.version);
+  const repos = [
+    'xcp-ng-base',
+    'xcp-ng-updates',
+    ...(args.get('repos') ?? '').split(',').filter((r) => REPOS.includes(r)),
+  ];
+  const specs = (args.get('packages') ?? '').split(/[\s,]+/).filter(Boolean);
+  const picked: PackageBuild[] = [];
+  if (verb === 'install') {
+    for (const spec of specs) {
+      const b =
+        pk.candidates(spec, repos, offered)[0] ?? offered.find((x) => repos.includes(x.repo) && namesBuild(spec, x));
+      if (!b) {
+        throw new XeApiError('XENAPI_PLUGIN_FAILURE', ['install', 'ProcessException', `No package ${spec} available.`]);
+      }
+      if (!pk.installed.has(b.name) || pk.installed.get(b.name) !== b) picked.push(b);
+    }
+  } else {
+    for (const name of specs.length ? specs : [...pk.installed.keys()]) {
+      const now = pk.installed.get(name);
+      const best = pk.candidates(name, repos, offered)[0];
+      if (now && best && compareEvr(best, now) > 0) picked.push(best);
+    }
+  }
+  const command = ['yum', verb, '--disablerepo="*"', `--enablerepo=${repos.join(',')}`, '-y', ...specs];
+  pk.commit(picked, command.slice(1).join(' '), model.clock.now());
+  const stdout = picked.length
+    ? `${picked.map((b) => `${verb === 'install' ? 'Installed' : 'Updated'}: ${b.name}-${b.version}-${b.release}.${b.arch}`).join('\n')}\nComplete! (simulated)\n`
+    : 'No packages marked for update\n';
+  return JSON.stringify({ returncode: 0, command, stdout, stderr: '' });
+}
 
 export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {
   'host-dmesg': {
     // Host.dmesg is the hypervisor's console ring (`xl dmesg`), one PList item
     run: (ctx, params) => {
       const host = selectOneHost(ctx, params, [], true);
+      // forwarded to that host over the pool's TLS link: refused when it serves an unknown certificate
+      if (host.uuid !== ctx.host.uuid && poolTlsRejected(ctx.model, host)) {
+        throw new XeApiError('CANNOT_CONTACT_HOST', [host.uuid]);
+      }
       const v = versionInfo(host.version);
       return [
         ` Xen version ${v.xen.split('-')[0]} (mockbuild@simulated) (gcc (GCC) 11.2.1) debug=n Sat Jan  1 00:00:00 UTC 2022`,
@@ -130,7 +252,21 @@ export const HOST_PLUGIN_COMMANDS: Record<string, XeCommand> = {
           `Error: plugin ${name} function ${fn} is not implemented by this simulated host (simulated)`,
         );
       }
-      return `${call(ctx.model, host, mapParams(params, 'args'))}\n`;
+      const files: PluginFiles = {
+        read: (path) => {
+          try {
+            return readFileSync(ctx.hostPath(host, path), 'utf8');
+          } catch {
+            return null;
+          }
+        },
+        write: (path, text) => {
+          const real = ctx.hostPath(host, path);
+          mkdirSync(dirname(real), { recursive: true });
+          writeFileSync(real, text);
+        },
+      };
+      return `${call(ctx.model, host, mapParams(params, 'args'), files)}\n`;
     },
   },
 };
