@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, SFTPWrapper } from 'ssh2';
-import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { openssh } from 'test/fixtures/simulator/openssh';
-import { TRANSCRIPT_LAB } from 'test/fixtures/simulator/transcripts';
+import { startTranscriptLab } from 'test/fixtures/simulator/transcript-lab-up';
 import { waitUntil } from 'test/utils/wait';
 
 /** Debian's OpenSSH `scp` (SFTP mode, OpenSSH 9's default) or `sftp`, non-interactive. */
@@ -46,17 +46,7 @@ describe('SFTP on simulated hosts and guests (scp, sftp, ssh2)', () => {
   ];
 
   beforeAll(async () => {
-    lab = await startSimulatedLab({
-      config: TRANSCRIPT_LAB,
-      stateDir: mkdtempSync(join(tmpdir(), 'sim-sftp-')),
-      speed: 1000,
-      controlApi: false,
-    });
-    const h = lab.inventory.pools[0]?.hosts[0];
-    const cred = lab.inventory.credentials['sim-root'];
-    if (!h || !cred || !('key_file' in cred)) throw new Error('inventory lacks the host or its key credential');
-    keyFile = cred.key_file;
-    host = { address: h.address, port: h.port };
+    ({ lab, keyFile, host } = await startTranscriptLab('sim-sftp-'));
     guest = await waitUntil(async () => {
       const vm = lab.snapshot().vms.find((v) => v.name === 'debian12');
       return vm?.guest.address && vm.guest.sshPort ? { address: vm.guest.address, port: vm.guest.sshPort } : undefined;

@@ -1,12 +1,9 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, TLSSocket } from 'node:tls';
-import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
+import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { openssh } from 'test/fixtures/simulator/openssh';
-import { TRANSCRIPT_LAB } from 'test/fixtures/simulator/transcripts';
+import { startTranscriptLab } from 'test/fixtures/simulator/transcript-lab-up';
 
 /** Debian's curl, as xcp-ng-tests' file-server tests call it. */
 function curl(args: string[]): Promise<string> {
@@ -50,18 +47,8 @@ describe("xapi's HTTP and HTTPS listeners on a simulated host", () => {
   const ssh = (command: string) => openssh(host.address, host.port, keyFile, command);
 
   beforeAll(async () => {
-    lab = await startSimulatedLab({
-      config: TRANSCRIPT_LAB,
-      stateDir: mkdtempSync(join(tmpdir(), 'sim-web-')),
-      speed: 1000,
-      controlApi: false,
-    });
-    const h = lab.inventory.pools[0]?.hosts[0];
-    const cred = lab.inventory.credentials['sim-root'];
-    if (!h || !cred || !('key_file' in cred)) throw new Error('inventory lacks the host or its key credential');
-    keyFile = cred.key_file;
-    host = { name: h.name, address: h.address, port: h.port };
-    web = lab.xapiPorts(h.name);
+    ({ lab, keyFile, host } = await startTranscriptLab('sim-web-'));
+    web = lab.xapiPorts(host.name);
   });
 
   afterAll(async () => {
