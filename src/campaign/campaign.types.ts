@@ -42,6 +42,8 @@ export interface Suite {
   checklist: string[];
   /** Scenario settings; strings may use ${name} for a parameter or another scalar setting. */
   with: Record<string, Value>;
+  /** Where the suite starts in its file, for problems found after loading (a case two suites make). */
+  at?: { line: number; col: number };
 }
 
 export interface Campaign {

@@ -1,5 +1,5 @@
 import { CampaignError, formatDiagnostic } from 'src/campaign/campaign.errors';
-import { expandCampaign } from 'src/campaign/expand-campaign';
+import { expandCampaign, refuseRepeatedCases } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
 
 const CAMPAIGN = loadCampaign({
@@ -51,5 +51,39 @@ describe('expandCampaign --only', () => {
     expect(() => expandCampaign(CAMPAIGN, { suite: 'logs', only: 'storage == shared' })).toThrow(
       "'storage' is a parameter of no selected suite (parameters: none)",
     );
+  });
+});
+
+describe('refuseRepeatedCases', () => {
+  const twice = loadCampaign({
+    filename: 'twice.yaml',
+    text: `name: t
+release: 8.3.0
+baseline: 8.2.1
+suites:
+  - { id: logs, scenario: basic.log-check, title: logs }
+  - id: logs-again
+    scenario: basic.log-check
+    title: the same case, with more repetitions
+`,
+  });
+
+  it('should name the second suite making the same case at its line and column', () => {
+    const cases = expandCampaign(twice).suites.flatMap((s) => s.cases);
+    expect(() => refuseRepeatedCases(twice, cases)).toThrow(CampaignError);
+    try {
+      refuseRepeatedCases(twice, cases);
+    } catch (err) {
+      expect((err as CampaignError).diagnostics.map(formatDiagnostic)).toEqual([
+        "twice.yaml:6:5: campaign.suites: suite 'logs-again' makes case basic.log-check, as suite 'logs' does; a run holds a case once: give one of them another parameter value or an only: filter",
+      ]);
+    }
+  });
+
+  it('should let distinct cases and one suite alone through', () => {
+    const cases = expandCampaign(CAMPAIGN).suites.flatMap((s) => s.cases);
+    expect(() => refuseRepeatedCases(CAMPAIGN, cases)).not.toThrow();
+    const once = expandCampaign(twice, { suite: 'logs-again' }).suites.flatMap((s) => s.cases);
+    expect(() => refuseRepeatedCases(twice, once)).not.toThrow();
   });
 });

@@ -13,7 +13,7 @@ import { comparisonsOf, type Expr, evaluate, parseExpression } from 'src/matrix/
 import { MatrixError } from 'src/matrix/matrix.errors';
 import type { Params, Value } from 'src/matrix/matrix.types';
 import { valueText } from 'src/matrix/canonical';
-import { CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
+import { type Diagnostic, CampaignError, CampaignErrorCode } from 'src/campaign/campaign.errors';
 
 interface ExpandCampaignOptions {
   /** Only this suite (by id). */
@@ -165,4 +165,28 @@ export function expandCampaign(campaign: Campaign, options: ExpandCampaignOption
     suites: expanded,
     total: expanded.reduce((n, s) => n + s.cases.length, 0),
   };
+}
+
+/**
+ * A run holds each case once, so two suites that make the same case (same scenario, same
+ * parameters) cannot both run: the second one is named at its place in the file.
+ */
+export function refuseRepeatedCases(campaign: Campaign, cases: readonly CampaignCase[]): void {
+  const first = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const c of cases) {
+    const earlier = first.get(c.caseKey);
+    if (earlier === undefined) {
+      first.set(c.caseKey, c.suite);
+      continue;
+    }
+    if (diagnostics.some((d) => d.message.includes(`suite '${c.suite}'`))) continue;
+    const at = campaign.suites.find((s) => s.id === c.suite)?.at ?? { line: 1, col: 1 };
+    diagnostics.push({
+      file: campaign.file,
+      ...at,
+      message: `campaign.suites: suite '${c.suite}' makes case ${c.caseKey}, as suite '${earlier}' does; a run holds a case once: give one of them another parameter value or an only: filter`,
+    });
+  }
+  if (diagnostics.length) throw new CampaignError(diagnostics);
 }

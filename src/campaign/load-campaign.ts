@@ -9,7 +9,7 @@ import {
   suiteSchema,
   toMatrixSpec,
 } from 'src/campaign/campaign.schema';
-import { BAD, type Typed, SchemaContext } from 'src/campaign/yaml-schema';
+import { BAD, type Typed, nodeAt, SchemaContext } from 'src/campaign/yaml-schema';
 
 /** Campaign files are written by people; anything larger is a mistake or an attack. */
 const MAX_CAMPAIGN_BYTES = 1024 * 1024;
@@ -113,7 +113,10 @@ export function parseCampaign(text: string, filename: string): { campaign?: Camp
     baseline: value.baseline as string,
     description: value.description ?? '',
     defaults,
-    suites: (value.suites ?? []).map((s) => toSuite(s, defaults)),
+    suites: (value.suites ?? []).map((s, i) => {
+      const { line, col } = read.yaml.problemAt(nodeAt(root, ['suites', i], ctx)?.range?.[0] ?? 0, '');
+      return { ...toSuite(s, defaults), at: { line, col } };
+    }),
     xcpNgTests: (value.xcp_ng_tests ?? []).map((r) => ({
       test: r.test as string,
       suite: r.suite as string,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { expandCampaign } from 'src/campaign/expand-campaign';
+import { expandCampaign, refuseRepeatedCases } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
 import { Campaign, CampaignCase, CampaignUpdates } from 'src/campaign/campaign.types';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -96,6 +96,7 @@ export class RunService {
       cases = cases.filter((c) => wanted.has(c.caseKey) || wanted.has(c.caseHash));
     }
     if (!cases.length) throw new ExecutionError('the selection leaves no case to run', ExecutionErrorCode.NothingToRun);
+    refuseRepeatedCases(campaign, cases);
     let labCheck = input.labCheck;
     // A nested lab is provisioned by the run itself: there is nothing to check before.
     if (input.checkLab && this.gate && !campaign.nestedLab) {
