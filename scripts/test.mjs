@@ -64,6 +64,10 @@ if (!focused) {
 mkdirSync(join(root, 'dist'), { recursive: true });
 const resultsFile = join(root, 'dist', 'jest-results.json');
 console.log('\n== tests');
+// Workers keep what earlier files left (up to workerIdleMemoryLimit) when the adversarial parsers'
+// 10 MB inputs arrive (~0.8 GB peak alone): a full run crashed one at V8's default 4 GB ceiling.
+// 6 GB per worker, three workers, fits the 24 GiB machines the suite runs on. Jest's workers inherit it.
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' ');
 const status = run(bin('jest'), ['--json', `--outputFile=${resultsFile}`, ...jestArgs]);
 let passed = 0;
 let failed = 0;
