@@ -173,6 +173,7 @@ export function expandCampaign(campaign: Campaign, options: ExpandCampaignOption
  */
 export function refuseRepeatedCases(campaign: Campaign, cases: readonly CampaignCase[]): void {
   const first = new Map<string, string>();
+  const reported = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const c of cases) {
     const earlier = first.get(c.caseKey);
@@ -180,7 +181,8 @@ export function refuseRepeatedCases(campaign: Campaign, cases: readonly Campaign
       first.set(c.caseKey, c.suite);
       continue;
     }
-    if (diagnostics.some((d) => d.message.includes(`suite '${c.suite}'`))) continue;
+    if (reported.has(c.suite)) continue;
+    reported.add(c.suite);
     const at = campaign.suites.find((s) => s.id === c.suite)?.at ?? { line: 1, col: 1 };
     diagnostics.push({
       file: campaign.file,
