@@ -1,4 +1,5 @@
 import { bootstrap } from 'src/app/bootstrap';
+import { GuestBinaries } from 'src/config/guest-binaries';
 import { Engine } from 'src/execution/engine';
 import { Worker } from 'src/execution/worker';
 import { Notifier } from 'src/notify/notifier';
@@ -22,6 +23,7 @@ export async function startWorkerProcess(
   const engine = await Engine.open({
     databaseUrl: database.url,
     dataDir: config.dataDir,
+    guestBinaries: GuestBinaries.of(config.get('SHAKEDOWN_GUEST_BINARIES_DIR')),
     registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
     logger,
   });

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { GuestBinaries } from 'src/config/guest-binaries';
 import { demoAdminLink } from 'src/app/demo-admin-link';
 import { startService } from 'src/app/start-service';
 import { CliError } from 'src/common/errors/cli-error';
@@ -71,6 +72,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     engine = await Engine.open({
       databaseUrl: service.database.url,
       dataDir: config.dataDir,
+      guestBinaries: GuestBinaries.of(config.get('SHAKEDOWN_GUEST_BINARIES_DIR')),
       registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
       logger: service.logger,
     });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { createDataSource } from 'src/database/data-source';
 import { SshPool } from 'src/remote/ssh-pool';
+import type { GuestBinaries } from 'src/config/guest-binaries';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { CaseQueue } from 'src/execution/case-queue';
@@ -19,6 +20,8 @@ interface EngineOptions {
   dataDir: string;
   registry: ScenarioRegistry;
   logger: Logger;
+  /** The operator's static binaries for guests without repositories (SHAKEDOWN_GUEST_BINARIES_DIR). */
+  guestBinaries?: GuestBinaries | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export class Engine {
         artifacts: this.artifacts,
         scheduler: this.scheduler,
         registry: this.options.registry,
+        guestBinaries: this.options.guestBinaries ?? null,
         log: (fields, message, level = 'info') => log[level](fields, message),
       },
       { ...options, name, databaseUrl: this.options.databaseUrl },

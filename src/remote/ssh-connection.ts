@@ -31,6 +31,34 @@ interface Waiter {
   grant(): void;
 }
 
+export interface FileWriteOptions {
+  /** Permission bits set after the write (default 0644). */
+  mode?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One SFTP session: write the file, set its mode, end the session. */
+function sftpWrite(client: Client, host: string, path: string, data: Buffer, mode: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    client.sftp((err, sftp) => {
+      const failed = (why: Error): RemoteError =>
+        new RemoteError(
+          `host ${host}: SFTP could not write ${path}: ${why.message}`,
+          RemoteErrorCode.ChannelFailed,
+          host,
+        );
+      if (err) return reject(failed(err));
+      const done = (e?: Error | null): void => {
+        sftp.end();
+        if (e) reject(failed(e));
+        else resolve();
+      };
+      sftp.writeFile(path, data, (e) => (e ? done(e) : sftp.chmod(path, mode, done)));
+    });
+  });
+}
+
 /** Names a command in errors without its arguments, which may carry secrets. */
 function commandLabel(command: string): string {
   return command.trimStart().split(/\s/, 1)[0] || 'command';
@@ -75,6 +103,35 @@ export class SshConnection {
       try {
         const client = await deadline.race(this.ensureClient());
         return await this.run(client, command, options, deadline, started);
+      } finally {
+        this.release();
+      }
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * Writes `data` to `path` on the host over SFTP (OpenSSH's sftp-server, as scp does), then sets
+   * `mode`: for files a host has no package for (a guest's static binary). Same deadline, channel
+   * slots and host-key pin as a command.
+   */
+  async writeFile(path: string, data: Buffer, options: FileWriteOptions = {}): Promise<void> {
+    const host = this.target.name;
+    const deadline = new CallDeadline(
+      host,
+      `sftp write ${path}`,
+      options.timeoutMs ?? this.settings.defaultTimeoutMs,
+      options.signal,
+    );
+    try {
+      if (deadline.expired) throw deadline.expired;
+      if (this.refusal) await this.stillRefused();
+      if (this.closed) throw new RemoteError(`host ${host}: the SSH pool is closed`, RemoteErrorCode.PoolClosed, host);
+      await this.acquire(deadline);
+      try {
+        const client = await deadline.race(this.ensureClient());
+        await deadline.race(sftpWrite(client, host, path, data, options.mode ?? 0o644));
       } finally {
         this.release();
       }
