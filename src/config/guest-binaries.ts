@@ -26,6 +26,17 @@ export class GuestBinaries {
     return join(this.folder, machine, program);
   }
 
+  /** Whether the operator put a file there (the doctor's question; preparation reads it). */
+  has(program: string, machine: string): boolean {
+    const path = this.path(program, machine);
+    if (!path) return false;
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+
   /** The binary's bytes, or null when the operator put none there (or it is not a regular file). */
   async read(program: string, machine: string): Promise<Buffer | null> {
     const path = this.path(program, machine);
