@@ -8,9 +8,9 @@ import { isAbsolute, join, resolve } from 'node:path';
  * `/srv/shakedown-bin/x86_64/fio`. Only the programs and machines below map to a file: a guest's
  * `uname -m` or a scenario's program name never becomes a path of its own.
  */
-export const STATIC_PROGRAMS: readonly string[] = ['fio', 'iperf3', 'stress', 'stress-ng'];
+const STATIC_PROGRAMS: readonly string[] = ['fio', 'iperf3', 'stress', 'stress-ng'];
 /** Machines as `uname -m` prints them. */
-export const STATIC_MACHINES: readonly string[] = ['x86_64', 'aarch64'];
+const STATIC_MACHINES: readonly string[] = ['x86_64', 'aarch64'];
 
 export class GuestBinaries {
   constructor(readonly folder: string) {}

@@ -92,23 +92,9 @@ export class SshConnection {
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
-    const host = this.target.name;
-    const label = options.label ?? commandLabel(command);
-    const deadline = new CallDeadline(host, label, options.timeoutMs ?? this.settings.defaultTimeoutMs, options.signal);
-    try {
-      if (deadline.expired) throw deadline.expired;
-      if (this.refusal) await this.stillRefused();
-      if (this.closed) throw new RemoteError(`host ${host}: the SSH pool is closed`, RemoteErrorCode.PoolClosed, host);
-      await this.acquire(deadline);
-      try {
-        const client = await deadline.race(this.ensureClient());
-        return await this.run(client, command, options, deadline, started);
-      } finally {
-        this.release();
-      }
-    } finally {
-      deadline.dispose();
-    }
+    return this.onChannel(options.label ?? commandLabel(command), options, (client, deadline) =>
+      this.run(client, command, options, deadline, started),
+    );
   }
 
   /**
@@ -117,13 +103,19 @@ export class SshConnection {
    * slots and host-key pin as a command.
    */
   async writeFile(path: string, data: Buffer, options: FileWriteOptions = {}): Promise<void> {
-    const host = this.target.name;
-    const deadline = new CallDeadline(
-      host,
-      `sftp write ${path}`,
-      options.timeoutMs ?? this.settings.defaultTimeoutMs,
-      options.signal,
+    await this.onChannel(`sftp write ${path}`, options, (client, deadline) =>
+      deadline.race(sftpWrite(client, this.target.name, path, data, options.mode ?? 0o644)),
     );
+  }
+
+  /** One call on a channel slot of the connection, within the caller's deadline. */
+  private async onChannel<T>(
+    label: string,
+    options: { timeoutMs?: number; signal?: AbortSignal },
+    fn: (client: Client, deadline: CallDeadline) => Promise<T>,
+  ): Promise<T> {
+    const host = this.target.name;
+    const deadline = new CallDeadline(host, label, options.timeoutMs ?? this.settings.defaultTimeoutMs, options.signal);
     try {
       if (deadline.expired) throw deadline.expired;
       if (this.refusal) await this.stillRefused();
@@ -131,7 +123,7 @@ export class SshConnection {
       await this.acquire(deadline);
       try {
         const client = await deadline.race(this.ensureClient());
-        await deadline.race(sftpWrite(client, host, path, data, options.mode ?? 0o644));
+        return await fn(client, deadline);
       } finally {
         this.release();
       }

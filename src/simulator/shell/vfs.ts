@@ -215,8 +215,9 @@ export class MemoryVfs implements Vfs {
     private readonly virtualRead: VirtualRead = () => null,
   ) {
     // As on every FHS distro (a static binary goes to /usr/local/bin).
-    for (const d of ['/root', '/tmp', '/etc', '/var/tmp', '/mnt', '/usr/local/bin'])
+    for (const d of ['/root', '/tmp', '/etc', '/var/tmp', '/mnt', '/usr/local/bin']) {
       this.fs.mkdirSync(d, { recursive: true });
+    }
     this.shell = withVirtualFiles(this.fs, virtualRead);
     this.load();
   }
