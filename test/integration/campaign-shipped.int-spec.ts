@@ -103,9 +103,9 @@ describe('campaigns/xcp-ng-release.yaml', () => {
     const cold = expansion.suites.find((s) => s.scenario === 'migration.cold')!;
     expect(cold.full).toBe(3_456);
     expect(cold.coverage.ratio).toBe(1);
-    const pairs = new Set(cold.cases.map((c) => `${c.params.sr_from}>${c.params.sr_to}`));
-    expect(pairs).toContain('nfs>lvmoiscsi');
-    expect(pairs).toContain('lvmoiscsi>nfs');
+    const pairs = new Set(cold.cases.map((c) => JSON.stringify([c.params.sr_from, c.params.sr_to])));
+    expect(pairs).toContain(JSON.stringify(['nfs', 'lvmoiscsi']));
+    expect(pairs).toContain(JSON.stringify(['lvmoiscsi', 'nfs']));
     for (const kind of [...shared, ...local]) {
       expect(migrations.some((c) => c.params.sr_from === kind)).toBe(true);
       expect(migrations.some((c) => c.params.sr_to === kind)).toBe(true);
