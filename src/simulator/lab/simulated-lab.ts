@@ -1,3 +1,4 @@
+import { PING_COMMANDS } from 'src/simulator/shell/commands/ping-command';
 import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
 import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
 import { DISK_COMMANDS } from 'src/simulator/shell/commands/disk-commands';
 import { RAID_COMMANDS } from 'src/simulator/shell/commands/raid-commands';
+import { FILE_COMMANDS } from 'src/simulator/shell/commands/file-command';
 import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
@@ -118,6 +120,7 @@ const HOST_COMMANDS: CommandTable = {
   ...CORE_COMMANDS,
   ...XE_SHELL_COMMANDS,
   ...OD_COMMANDS,
+  ...FILE_COMMANDS,
   ...PACKAGE_COMMANDS,
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,
@@ -125,6 +128,7 @@ const HOST_COMMANDS: CommandTable = {
   ...RAID_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
   ...PROCESS_COMMANDS,
+  ...PING_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
@@ -133,6 +137,7 @@ const GUEST_TABLE: CommandTable = {
   ...GUEST_COMMANDS,
   ...GUEST_IP_COMMANDS,
   ...TOOLS_CD_COMMANDS,
+  ...PING_COMMANDS,
 };
 
 /** What SFTP (scp, sftp) reaches of a host or guest: the files its shell sees. */
@@ -192,6 +197,7 @@ class Lab implements SimulatedLab {
           100,
           () => void this.board.set({ host: host.name, kind: 'reboot', arg: String(Math.max(1, seconds)) }),
         ),
+      hostAnswers: (host) => !this.board.find(host.uuid, 'reboot'),
     };
   }
 
