@@ -48,6 +48,7 @@ if (!focused) {
     ),
     check('lint', [bin('eslint'), ['--max-warnings=0', 'src', 'test', 'bench']]),
     check('module boundaries', node('import-zones.mjs', '--check')),
+    check('table owners', node('table-owners.mjs', '--check')),
     check('dead exports', node('dead-exports.mjs')),
     check('format', [
       bin('prettier'),

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { HardwareProfile } from 'src/lab/hardware-profile';
 import type { MappedSubmission, SubmissionKind } from 'src/community/submission-mapping';
 import type { SubmissionRecord, SubmissionStatus } from 'src/community/submission.types';
@@ -72,7 +74,7 @@ export class SubmissionRepository {
    */
   async store(input: NewSubmission): Promise<{ record: SubmissionRecord; created: boolean }> {
     try {
-      const rows: Row[] = await this.insertAll(this.db.manager, input);
+      const rows: Row[] = await this.insertAll(input);
       return { record: toRecord(rows[0]!), created: true };
     } catch (err) {
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
@@ -85,13 +87,21 @@ export class SubmissionRepository {
     }
   }
 
-  private async insertAll(m: EntityManager, input: NewSubmission): Promise<Row[]> {
+  /**
+   * A named statement: each pooled connection parses and plans it once, then only binds values.
+   * Planning these four inserts cost PostgreSQL more CPU than running them (1.9 ms of a 9 ms
+   * EXPLAIN ANALYZE on a loaded machine). TypeORM's query() cannot name a statement, so this goes
+   * to the driver's pool, the same connections TypeORM uses.
+   */
+  private async insertAll(input: NewSubmission): Promise<Row[]> {
     const mapped = input.mapped;
     const cases = mapped.cases;
     const ms = cases.flatMap((c) => c.measurements.map((x) => ({ key: c.caseKey, ...x })));
     const simulated = mapped.simulated || input.hardware.simulated === true;
-    return m.query(
-      `WITH run AS (
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const result = await pool.query<Row>({
+      name: 'shakedown-store-submission',
+      text: `WITH run AS (
          INSERT INTO runs (campaign_name, release, baseline_release, lab_name, origin, simulated, status, lab_snapshot, summary, created_by, started_at, finished_at)
          VALUES ($1, $2, $3, $4, 'submission', $5, 'finished', $6::jsonb, $7::jsonb, $8, now(), now())
          RETURNING id
@@ -111,7 +121,7 @@ export class SubmissionRepository {
        SELECT $25, $8, $26, $2, $27, $28, $29, $30::jsonb, $31, run.id, $7::jsonb, CASE WHEN $29 = 'pending' THEN NULL ELSE now() END
          FROM run
        RETURNING ${COLUMNS}`,
-      [
+      values: [
         mapped.campaign,
         input.release,
         mapped.baseline,
@@ -144,7 +154,8 @@ export class SubmissionRepository {
         JSON.stringify(input.hardware),
         input.hardwareClass,
       ],
-    );
+    });
+    return result.rows;
   }
 
   async findById(id: string): Promise<SubmissionRecord | undefined> {

@@ -4,7 +4,7 @@ import { SshTarget } from 'src/remote/ssh-target';
 import { XeClient } from 'src/remote/xe/xe-client';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { guestTarget } from 'src/execution/ssh-targets';
-import { LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { RunRepository } from 'src/execution/run.repository';
 import { CaseRow, StepRecord } from 'src/execution/run.types';
 import {

@@ -8,7 +8,7 @@ import { caseHash } from 'src/matrix/case-key';
 import { AttemptContext } from 'src/execution/attempt-context';
 import { parseDurationMs } from 'src/common/duration';
 import { HostLeases } from 'src/execution/host-leases';
-import { LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { AbortReason, AttemptEnd, classifyError, outcomeOf } from 'src/execution/outcome-rules';
 import { CasePlan, describeNeed } from 'src/execution/planner';
 import { publishEvent } from 'src/execution/run-events';

@@ -4,7 +4,7 @@ import { DoctorOptions, DoctorRow, LabDoctor } from 'src/lab/doctor/lab-doctor';
 import { GIB } from 'src/lab/doctor/doctor-row';
 import { Inventory } from 'src/lab/inventory.types';
 import { LabInventory } from 'src/lab/lab-inventory';
-import { LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { describeNeed, planCase } from 'src/execution/planner';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { RunGate, withRequirements } from 'src/execution/run.service';

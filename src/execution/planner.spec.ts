@@ -1,4 +1,4 @@
-import { LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { assignPools, narrowToUpdatedPools, planCase } from 'src/execution/planner';
 import { withRequirements } from 'src/execution/run.service';
 

@@ -1,4 +1,5 @@
-import { LabPoolView, LabView, poolSrKinds, poolVersions } from 'src/execution/lab-view';
+import { poolSrKinds, poolVersions } from 'src/execution/lab-view';
+import { LabPoolView, LabView } from 'src/lab/lab-view';
 import { PoolNeed, ScenarioNeeds } from 'src/scenarios/scenario.types';
 
 /** For each role of a case, the pools that could serve it. Stored with the case for the dispatcher. */

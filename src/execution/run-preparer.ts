@@ -4,7 +4,8 @@ import { CaseQueue } from 'src/execution/case-queue';
 import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { hostTarget } from 'src/execution/ssh-targets';
-import { LabHostView, LabView } from 'src/execution/lab-view';
+import { LabHostView, LabView } from 'src/lab/lab-view';
+import { LabRepository } from 'src/lab/lab.repository';
 import { parseRpmList, parseXensourceInventory } from 'src/remote/dom0/package-output';
 import { CampaignUpdates } from 'src/campaign/campaign.types';
 import { UpdatePreparation } from 'src/execution/update-preparation';
@@ -28,6 +29,8 @@ interface HostSoftware {
  * of every host) so a report can say what changed since the baseline run, then queue the cases.
  */
 export class RunPreparer {
+  private readonly labs: LabRepository;
+
   constructor(
     private readonly db: DataSource,
     private readonly repo: RunRepository,
@@ -35,12 +38,14 @@ export class RunPreparer {
     private readonly queue: CaseQueue,
     private readonly log: (fields: Record<string, unknown>, message: string) => void,
     private readonly updates?: UpdatePreparation,
-  ) {}
+  ) {
+    this.labs = new LabRepository(db);
+  }
 
   async prepare(runId: string): Promise<void> {
     const run = await this.repo.findRun(runId);
     if (!run || run.status !== 'queued') return;
-    const lab = run.labName ? await this.repo.findLab(run.labName) : null;
+    const lab = run.labName ? await this.labs.findLab(run.labName) : null;
     if (!lab) {
       await this.repo.markRunError(runId, `lab ${run.labName} is not in the inventory any more`);
       return;

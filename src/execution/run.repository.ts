@@ -2,7 +2,7 @@ import { isRunNumber, isUuid } from 'src/common/input/run-number';
 import { queryRows } from 'src/database/sql';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseRow, NewCase, RunRow, StepRecord } from 'src/execution/run.types';
-import { LabPoolView, LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { Outcome } from 'src/results/outcome';
 import { currentVisibility, visibleRunCondition } from 'src/results/run-visibility';
 
@@ -22,34 +22,6 @@ export class RunRepository {
 
   transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(fn);
-  }
-
-  // ---- lab ----------------------------------------------------------------------------------
-  async findLab(name: string): Promise<LabView | null> {
-    const [lab] = await queryRows(this.db, `SELECT id, name, simulated, inventory FROM labs WHERE name = $1`, [name]);
-    if (!lab) return null;
-    const pools = await queryRows(
-      this.db,
-      `SELECT id, name, master_host_name AS "masterName", tags FROM pools WHERE lab_id = $1 ORDER BY name`,
-      [lab.id],
-    );
-    const hosts = await queryRows(
-      this.db,
-      `SELECT id, pool_id AS "poolId", name, address, port, username, credential_ref AS "credentialRef",
-              host_key_fingerprint AS "hostKey", version, tags, health
-         FROM hosts WHERE lab_id = $1 ORDER BY name`,
-      [lab.id],
-    );
-    return {
-      id: lab.id,
-      name: lab.name,
-      simulated: lab.simulated,
-      inventory: lab.inventory,
-      pools: pools.map((p: LabPoolView) => ({
-        ...p,
-        hosts: hosts.filter((h: { poolId: string }) => h.poolId === p.id),
-      })),
-    };
   }
 
   // ---- runs ---------------------------------------------------------------------------------

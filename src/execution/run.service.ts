@@ -13,7 +13,7 @@ import { planCase } from 'src/execution/planner';
 import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { NewCase, RunRow } from 'src/execution/run.types';
-import { LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { LabRepository } from 'src/lab/lab.repository';
 import { ArtifactStore } from 'src/results/artifact-store';
 
@@ -61,6 +61,7 @@ interface StartedRun {
 /** Starts and cancels runs: campaign → cases → plan against the lab → stored and handed to workers. */
 export class RunService {
   private readonly repo: RunRepository;
+  private readonly labs: LabRepository;
 
   constructor(
     private readonly db: DataSource,
@@ -69,11 +70,12 @@ export class RunService {
     private readonly gate?: RunGate,
   ) {
     this.repo = new RunRepository(db);
+    this.labs = new LabRepository(db);
   }
 
   /** The labs one may start a run or a schedule on. */
   async listLabs(): Promise<Array<{ name: string; simulated: boolean }>> {
-    const labs = await new LabRepository(this.db).listLabs();
+    const labs = await this.labs.listLabs();
     return labs.map(({ name, simulated }) => ({ name, simulated }));
   }
 
@@ -83,7 +85,7 @@ export class RunService {
         ? { text: readFileSync(input.campaign, 'utf8'), filename: input.campaign }
         : input.campaign;
     const campaign = loadCampaign(source);
-    const lab = await this.repo.findLab(input.lab);
+    const lab = await this.labs.findLab(input.lab);
     if (!lab) {
       throw new ExecutionError(
         `no lab named ${input.lab} in the inventory (load one with \`shakedown lab import\`)`,

@@ -1,4 +1,4 @@
-import { LabView } from 'src/execution/lab-view';
+import { LabView } from 'src/lab/lab-view';
 import { xapiPasswordOf } from 'src/execution/ssh-targets';
 
 const lab = (pools: Array<Record<string, unknown>>): LabView => ({

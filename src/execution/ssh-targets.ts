@@ -1,5 +1,5 @@
 import { CredentialRef, SshTarget } from 'src/remote/ssh-target';
-import { LabHostView, LabView } from 'src/execution/lab-view';
+import { LabHostView, LabView } from 'src/lab/lab-view';
 
 /**
  * Inventory credential references (`key_file`, `password_env`, …, as the YAML writes them, or

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { REPO_ID, RPM_NAME } from 'src/campaign/campaign.schema';
 import { CampaignUpdates } from 'src/campaign/campaign.types';
 import { HostLeases } from 'src/execution/host-leases';
-import { LabHostView, LabPoolView, LabView } from 'src/execution/lab-view';
+import { LabHostView, LabPoolView, LabView } from 'src/lab/lab-view';
 import { hostTarget } from 'src/execution/ssh-targets';
 import { parseRpmList, yumProblems } from 'src/remote/dom0/package-output';
 import { CommandRunner } from 'src/remote/exec-result';

@@ -9,6 +9,7 @@ import { CaseJob, CaseQueue, QueueName, RunPrepareJob } from 'src/execution/case
 import { HostLeases } from 'src/execution/host-leases';
 import { publishEvent, RunEvent, subscribeEvents, EventSubscription } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
+import { LabRepository } from 'src/lab/lab.repository';
 import { CaseRow } from 'src/execution/run.types';
 import { RunPreparer } from 'src/execution/run-preparer';
 import { Scheduler } from 'src/execution/scheduler';
@@ -63,6 +64,7 @@ interface WorkerDeps {
 export class Worker {
   readonly name: string;
   private readonly repo: RunRepository;
+  private readonly labs: LabRepository;
   private readonly executor: CaseExecutor;
   private readonly preparer: RunPreparer;
   private readonly running = new Map<string, { runId: string; handle: CaseHandle; done: Promise<void> }>();
@@ -79,6 +81,7 @@ export class Worker {
   ) {
     this.name = options.name ?? defaultWorkerName();
     this.repo = new RunRepository(deps.db);
+    this.labs = new LabRepository(deps.db);
     this.settings = {
       worker: this.name,
       leaseTtlMs: 30_000,
@@ -186,7 +189,7 @@ export class Worker {
         }
         entry.runId = c.runId;
         const run = await this.repo.findRun(c.runId);
-        const lab = run?.labName ? await this.repo.findLab(run.labName) : null;
+        const lab = run?.labName ? await this.labs.findLab(run.labName) : null;
         if (!run || !lab) {
           await this.repo.finishCase(c.id, { outcome: 'infra-error', reason: 'the run or its lab disappeared' });
           return;
@@ -325,7 +328,7 @@ export class Worker {
       }
       const c = await this.repo.findCase(orphan.caseId);
       const run = await this.repo.findRun(orphan.runId);
-      const lab = run?.labName ? await this.repo.findLab(run.labName) : null;
+      const lab = run?.labName ? await this.labs.findLab(run.labName) : null;
       if (!c || !run || !lab) continue;
       this.deps.log({ case: c.caseKey, deadWorker: orphan.worker }, 'reaping a case whose worker is gone');
       const objects = await this.repo.pendingObjects(c.id);

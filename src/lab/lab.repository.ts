@@ -2,6 +2,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { HostHealth } from 'src/lab/host-health.service';
 import { Inventory } from 'src/lab/inventory.types';
 import { LabError, LabErrorCode } from 'src/lab/lab.errors';
+import { LabPoolView, LabView } from 'src/lab/lab-view';
+import { queryRows } from 'src/database/sql';
 
 /** A stored lab as `lab list` shows it: its pools with their hosts' versions and health. */
 export interface LabSummary {
@@ -94,6 +96,34 @@ export class LabRepository {
       ]);
       return { labId, poolIds, hostIds };
     });
+  }
+
+  /** The stored lab as the planner and the dispatcher see it, or null when no lab has this name. */
+  async findLab(name: string): Promise<LabView | null> {
+    const [lab] = await queryRows(this.db, `SELECT id, name, simulated, inventory FROM labs WHERE name = $1`, [name]);
+    if (!lab) return null;
+    const pools = await queryRows(
+      this.db,
+      `SELECT id, name, master_host_name AS "masterName", tags FROM pools WHERE lab_id = $1 ORDER BY name`,
+      [lab.id],
+    );
+    const hosts = await queryRows(
+      this.db,
+      `SELECT id, pool_id AS "poolId", name, address, port, username, credential_ref AS "credentialRef",
+              host_key_fingerprint AS "hostKey", version, tags, health
+         FROM hosts WHERE lab_id = $1 ORDER BY name`,
+      [lab.id],
+    );
+    return {
+      id: lab.id,
+      name: lab.name,
+      simulated: lab.simulated,
+      inventory: lab.inventory,
+      pools: pools.map((p: LabPoolView) => ({
+        ...p,
+        hosts: hosts.filter((h: { poolId: string }) => h.poolId === p.id),
+      })),
+    };
   }
 
   /** Every stored lab, by name, with its pools and hosts (hosts outside a pool are left out). */

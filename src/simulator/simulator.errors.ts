@@ -6,6 +6,7 @@ export enum SimulatorErrorCode {
   UnknownFault = 'SIM_UNKNOWN_FAULT',
   StartFailed = 'SIM_START_FAILED',
   BadPackage = 'SIM_BAD_PACKAGE',
+  BadControlRequest = 'SIM_BAD_CONTROL_REQUEST',
 }
 
 export class SimulatorError extends DomainError<SimulatorErrorCode> {}

@@ -89,6 +89,7 @@ maybe('xcp-ng-tests against the simulated lab', () => {
       root,
       keyFile: key.key_file,
       rootPassword: readFileSync(password.password_file, 'utf8').trim(),
+      controlUrl: inventory.control_url!,
     });
   }, 300_000);
 

@@ -209,6 +209,33 @@ describe('simulated default lab over SSH', () => {
     }
   });
 
+  it('ping: the control API pings from outside, dom0 from its host, over the simulated network', async () => {
+    const ping = async (body: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+      const res = await fetch(`${lab.inventory.control_url ?? ''}/ping`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    const guest = await xe1(
+      'sim-830-a',
+      `vm-param-get uuid=${await vmUuid('sim-830-a', 'debian12-recent')} param-name=networks param-key=0/ip`,
+    );
+    expect(await ping({ argv: ['-c', '1', '-q', guest] })).toEqual({
+      status: 200,
+      json: expect.objectContaining({ exit_code: 0, simulated: true }) as unknown,
+    });
+    expect((await sh('sim-830-a', `ping -c 1 ${guest}`)).stdout).toContain(`64 bytes from ${guest}: icmp_seq=1`);
+    lab.faults.set({ host: 'sim-830-b', kind: 'reboot', arg: '3600' });
+    expect((await ping({ argv: ['-c', '1', host('sim-830-b').address] })).json.exit_code).toBe(1);
+    lab.faults.clear('sim-830-b', 'reboot');
+    expect(await ping({ argv: '-c 1' })).toEqual({
+      status: 400,
+      json: { error: 'body must be {argv: string[]} (at most 32 arguments)' },
+    });
+  });
+
   it('faults: xapi restart, drop mid-command, hang, and the control API', async () => {
     lab.faults.set({ host: 'sim-821-b', kind: 'xapi-restart', arg: '0' });
     expect(await sh('sim-821-b', 'xe vm-list')).toEqual({

@@ -34,6 +34,38 @@ export interface SuiteWorkspace {
 }
 
 /**
+ * `ping` on the runner, answered by the lab's simulated network (POST /ping of its control API): every
+ * lab address is a loopback address, whose kernel answers any ICMP echo itself, so a real ping would
+ * reach a halted guest or one whose locked VIF drops the reply. Marked simulated in what it prints
+ * when the lab cannot be asked.
+ */
+function writeLabPing(bin: string, controlUrl: string): void {
+  const script = join(bin, 'ping.cjs');
+  writeFileSync(
+    script,
+    `const argv = process.argv.slice(2);
+fetch(${JSON.stringify(`${controlUrl}/ping`)}, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ argv }),
+})
+  .then((r) => r.json())
+  .then((r) => {
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? (r.error ? 'ping (simulated network): ' + r.error + '\\n' : ''));
+    process.exitCode = typeof r.exit_code === 'number' ? r.exit_code : 2;
+  })
+  .catch((e) => {
+    process.stderr.write('ping (simulated network): the lab does not answer: ' + e.message + '\\n');
+    process.exitCode = 2;
+  });
+`,
+  );
+  writeFileSync(join(bin, 'ping'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
+  chmodSync(join(bin, 'ping'), 0o755);
+}
+
+/**
  * The Python 3.11 of the machine image by its real path (pyenv's shim re-resolves on every call),
  * with only the three Debian packages added: the whole dist-packages folder would shadow its pytest 9
  * with Debian's pytest 7.
@@ -43,6 +75,8 @@ export function prepareWorkspace(opts: {
   root: string;
   keyFile: string;
   rootPassword: string;
+  /** the lab's control API (inventory control_url): the runner's `ping` asks its simulated network */
+  controlUrl: string;
 }): SuiteWorkspace {
   const { root } = opts;
   const python =
@@ -84,6 +118,7 @@ export function prepareWorkspace(opts: {
     writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/${tool} -F '${sshConfig}' "$@"\n`);
     chmodSync(wrapper, 0o755);
   }
+  writeLabPing(bin, opts.controlUrl);
 
   const suiteDir = join(root, 'xcp-ng-tests');
   cpSync(opts.suiteSource, suiteDir, { recursive: true, filter: (src) => !/\/(\.git|__pycache__)$/.test(src) });

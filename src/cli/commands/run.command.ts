@@ -7,7 +7,7 @@ import { ExecutionSession, openExecution } from 'src/cli/execution-session';
 import { renderDoctorRows } from 'src/cli/commands/lab-doctor.command';
 import { Campaign } from 'src/campaign/campaign.types';
 import { CampaignReadiness, labGate } from 'src/execution/lab-readiness';
-import { RunRepository } from 'src/execution/run.repository';
+import { LabRepository } from 'src/lab/lab.repository';
 import { StartRunInput } from 'src/execution/run.service';
 import { FinalCounts, followRun } from 'src/cli/run-progress';
 import { registerRunListCommand } from 'src/cli/commands/run-list.command';
@@ -34,7 +34,7 @@ async function checkLab(
   labName: string,
   opts: StartOptions,
 ): Promise<NonNullable<StartRunInput['labCheck']>> {
-  const lab = await new RunRepository(session.db).findLab(labName);
+  const lab = await new LabRepository(session.db).findLab(labName);
   // An unknown lab is refused by runs.start with its own message.
   if (!lab) return { forced: false, failing: [] };
   const failing = await labGate(session.ssh, lab, new CampaignReadiness(campaign, session.registry, opts.suite));

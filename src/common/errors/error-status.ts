@@ -197,6 +197,7 @@ const simulator: StatusOf<SimulatorErrorCode> = {
   [SimulatorErrorCode.UnknownFault]: NF,
   [SimulatorErrorCode.StartFailed]: UNAVAILABLE,
   [SimulatorErrorCode.BadPackage]: B,
+  [SimulatorErrorCode.BadControlRequest]: B,
 };
 
 /** A repository the watcher cannot read is a remote party's failure. */

@@ -1,5 +1,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { FaultKind, FaultSpec } from 'src/simulator/faults/fault-board';
+import { LabModel } from 'src/simulator/model/lab-model';
+import { ping } from 'src/simulator/network/ping';
 import { FaultControl, LabSnapshot } from 'src/simulator/lab/simulated-lab';
 import { XCP_VERSIONS, XcpVersion } from 'src/simulator/model/types';
 import { REPOS } from 'src/simulator/packages/package-catalog';
@@ -16,6 +18,26 @@ interface ControlledLab {
   faults: FaultControl;
   snapshot(): LabSnapshot;
   packages: PublishedBuilds;
+  model: LabModel;
+}
+
+/** POST /ping {argv}: iputils ping from outside the lab (the runner's LAN), over the simulated network. */
+async function pingFromOutside(model: LabModel, body: unknown, signal: AbortSignal): Promise<unknown> {
+  const argv = (body as { argv?: unknown } | null)?.argv;
+  if (!Array.isArray(argv) || argv.length > 32 || !argv.every((a) => typeof a === 'string' && a.length <= 256)) {
+    throw new SimulatorError(
+      'body must be {argv: string[]} (at most 32 arguments)',
+      SimulatorErrorCode.BadControlRequest,
+    );
+  }
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await ping(model, { kind: 'outside' }, argv as string[], {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    signal,
+  });
+  return { stdout, stderr, exit_code: exitCode, simulated: true };
 }
 
 /** /repos/REPO/RELEASE/repodata/FILE: a release's view of one repository, as yum fetches it. */
@@ -69,6 +91,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  *   GET /faults · POST /faults {host, kind, arg?} · DELETE /faults?host=&kind= · GET /state
  *   GET /packages · POST /packages {name, version, repo?, releases?} (publish a build into a repository)
  *   GET /repos/REPO/RELEASE/repodata/repomd.xml and the primary.xml.gz it names
+ *   POST /ping {argv}: `ping` from the runner's side of the simulated network (loopback answers any
+ *   ICMP itself, so the harness's `ping` asks here) → {stdout, stderr, exit_code, simulated: true}
  */
 export async function startControlApi(lab: ControlledLab): Promise<ControlApi> {
   const server = createServer((req, res) => {
@@ -99,6 +123,11 @@ export async function startControlApi(lab: ControlledLab): Promise<ControlApi> {
           return send(res, 204);
         }
         if (url.pathname === '/state' && req.method === 'GET') return send(res, 200, lab.snapshot());
+        if (url.pathname === '/ping' && req.method === 'POST') {
+          const gone = new AbortController();
+          res.on('close', () => gone.abort());
+          return send(res, 200, await pingFromOutside(lab.model, await readJson(req), gone.signal));
+        }
         if (url.pathname === '/packages' && req.method === 'GET') return send(res, 200, lab.packages.list());
         if (url.pathname === '/packages' && req.method === 'POST') {
           return send(res, 201, lab.packages.publish(publishRequest(await readJson(req))));

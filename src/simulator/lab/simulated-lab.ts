@@ -1,3 +1,4 @@
+import { PING_COMMANDS } from 'src/simulator/shell/commands/ping-command';
 import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
 import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
 import { existsSync } from 'node:fs';
@@ -125,6 +126,7 @@ const HOST_COMMANDS: CommandTable = {
   ...RAID_COMMANDS,
   ...HTTP_CLIENT_COMMANDS,
   ...PROCESS_COMMANDS,
+  ...PING_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
@@ -133,6 +135,7 @@ const GUEST_TABLE: CommandTable = {
   ...GUEST_COMMANDS,
   ...GUEST_IP_COMMANDS,
   ...TOOLS_CD_COMMANDS,
+  ...PING_COMMANDS,
 };
 
 /** What SFTP (scp, sftp) reaches of a host or guest: the files its shell sees. */
@@ -192,6 +195,7 @@ class Lab implements SimulatedLab {
           100,
           () => void this.board.set({ host: host.name, kind: 'reboot', arg: String(Math.max(1, seconds)) }),
         ),
+      hostAnswers: (host) => !this.board.find(host.uuid, 'reboot'),
     };
   }
 

@@ -25,6 +25,8 @@ interface LabHooks {
   vmRemoved?(vm: SimVm): void;
   /** xe host-reboot: the host goes down for `seconds` (simulated) and comes back */
   hostRebootRequested?(host: SimHost, seconds: number): void;
+  /** whether the host's address answers on the network now (false while it reboots) */
+  hostAnswers?(host: SimHost): boolean;
 }
 
 const NO_HOOKS: LabHooks = { guestStarted: () => undefined, guestStopped: () => undefined };

@@ -42,6 +42,8 @@ export interface SimNetwork {
   description?: string;
   mtu?: number;
   managed?: boolean;
+  /** what a VIF in `network_default` locking mode follows (xapi's default: unlocked) */
+  defaultLockingMode?: 'unlocked' | 'disabled';
 }
 
 export interface SimPif {
@@ -124,7 +126,14 @@ export interface SimVif {
   mac: string;
   unplugged?: boolean;
   pending?: boolean;
+  /** VIF.locking_mode (vif-param-set locking-mode=…); absent means network_default */
+  lockingMode?: VifLockingMode;
+  /** VIF.ipv4_allowed / ipv6_allowed: addresses (8.3 also CIDRs) a locked VIF lets through */
+  ipv4Allowed?: string[];
+  ipv6Allowed?: string[];
 }
+
+export type VifLockingMode = 'network_default' | 'locked' | 'unlocked' | 'disabled';
 
 interface GuestTools {
   /** e.g. "7.20.0-9": the xe-guest-utilities (Linux) or PV drivers (Windows) version. */
@@ -139,6 +148,16 @@ interface GuestState {
   loadUntil: number | null;
   bootedAt: number;
   files: Map<string, Buffer>;
+  /** links the guest set down and addresses it added (ip, ifconfig) since the boot it records */
+  links?: GuestLinks;
+}
+
+/** What a guest's own network configuration changed; a reboot (a new bootedAt) forgets it. */
+export interface GuestLinks {
+  bootedAt: number;
+  down: Set<string>;
+  /** interface name → addresses with their prefix length, e.g. eth1 → [["169.254.1.1", 16]] */
+  addresses: Map<string, Array<[string, number]>>;
 }
 
 export interface SimVm {

@@ -17,6 +17,7 @@ import { cliTable, RecordFieldFacts } from 'src/simulator/xe/cli-table';
 import { bool, NOT_IN_DB, refOf, xeDate } from 'src/simulator/xe/format';
 import { FieldKind } from 'src/simulator/xe/record-printer';
 import { XeCliError } from 'src/simulator/xe/xe-errors';
+import { assertAllowedEntries, parseNetworkLockingMode, parseVifLockingMode } from 'src/simulator/network/vif-locking';
 import { assertPowerState } from 'src/simulator/xe/vm-checks';
 
 export type FieldValue = string | string[] | Array<[string, string]>;
@@ -28,8 +29,8 @@ interface FieldDef<T> {
   set?: (obj: T, value: string, model: LabModel) => void;
   /** map fields that accept `field:key=value` */
   setKey?: (obj: T, key: string, value: string) => void;
-  /** writes a whole set or map back (param-add/remove/clear) */
-  put?: (obj: T, value: FieldValue) => void;
+  /** writes a whole set or map back (param-add/remove/clear), as the release the CLI talks to checks it */
+  put?: (obj: T, value: FieldValue, version: XcpVersion) => void;
 }
 
 /** A field as this release prints it: records.ml facts joined with the simulator's accessors. */
@@ -836,6 +837,20 @@ export const VBD_CLASS: ClassDef<SimVbd> = {
   ],
 };
 
+/** VIF.ipv4_allowed / ipv6_allowed: checked as VIF.add_ipv4_allowed checks them at that release. */
+function allowedField(family: 'ipv4' | 'ipv6'): FieldDef<SimVif> {
+  const key = family === 'ipv4' ? 'ipv4Allowed' : 'ipv6Allowed';
+  return {
+    name: `${family}-allowed`,
+    get: (v) => v[key] ?? [],
+    put: (v, value, version) => {
+      const entries = value as string[];
+      assertAllowedEntries(family, entries, version);
+      v[key] = entries;
+    },
+  };
+}
+
 export const VIF_CLASS: ClassDef<SimVif> = {
   cli: 'vif',
   table: 'VIF',
@@ -860,9 +875,13 @@ export const VIF_CLASS: ClassDef<SimVif> = {
     ro('network-name-label', (v, m) => m.state.networks.get(v.networkUuid)?.name ?? NOT_IN_DB),
     ro('io_read_kbs', () => '0.000'),
     ro('io_write_kbs', () => '0.000'),
-    { name: 'locking-mode', get: () => 'network_default' },
-    { name: 'ipv4-allowed', get: () => [] },
-    { name: 'ipv6-allowed', get: () => [] },
+    {
+      name: 'locking-mode',
+      get: (v) => v.lockingMode ?? 'network_default',
+      set: (v, text) => void (v.lockingMode = parseVifLockingMode(text)),
+    },
+    allowedField('ipv4'),
+    allowedField('ipv6'),
     ro('ipv4-configuration-mode', () => 'None'),
     ro('ipv4-addresses', () => ''),
     ro('ipv4-gateway', () => ''),
@@ -948,6 +967,11 @@ export const NETWORK_CLASS: ClassDef<SimNetwork> = {
     ro('MTU', (n) => String(n.mtu ?? 1500)),
     ro('bridge', (n) => n.bridge),
     ro('managed', (n) => bool(n.managed ?? true)),
+    {
+      name: 'default-locking-mode',
+      get: (n) => n.defaultLockingMode ?? 'unlocked',
+      set: (n, text) => void (n.defaultLockingMode = parseNetworkLockingMode(text)),
+    },
     { name: 'other-config', get: () => [] },
     { name: 'tags', get: () => [] },
   ],

@@ -36,9 +36,37 @@ export function assertCanBootHere(ctx: XeContext, vm: SimVm, host: SimHost, chec
     const sr = ctx.model.state.srs.get(vdi.srUuid);
     if (sr && !ctx.model.srVisibleFrom(sr, host.uuid)) throw new XeApiError('VM_REQUIRES_SR', [vmRef(vm), srRef(sr)]);
   }
+  assertCanSeeNetworks(ctx, vm, host);
   if (checkMemory) {
     const free = ctx.model.memoryFree(host);
     if (vm.memory > free) throw new XeApiError('HOST_NOT_ENOUGH_FREE_MEMORY', [String(vm.memory), String(free)]);
+  }
+}
+
+/**
+ * Xapi_network_attach_helpers.assert_can_see_named_networks: a network with PIFs is there on the hosts
+ * of its PIFs; a managed network without PIF (a private network) lives on the host where a running VM
+ * already uses it, anywhere when none does.
+ */
+function assertCanSeeNetworks(ctx: XeContext, vm: SimVm, host: SimHost): void {
+  const { state } = ctx.model;
+  const needed = new Set([...state.vifs.values()].filter((v) => v.vmUuid === vm.uuid).map((v) => v.networkUuid));
+  for (const uuid of needed) {
+    const net = state.networks.get(uuid);
+    if (!net) continue;
+    const pifHosts = [...state.pifs.values()].filter((p) => p.networkUuid === uuid).map((p) => p.hostUuid);
+    let available: boolean;
+    if (pifHosts.length > 0) available = pifHosts.includes(host.uuid);
+    else if (net.managed === false) available = true;
+    else {
+      const runningOn = [...state.vifs.values()]
+        .filter((v) => v.networkUuid === uuid)
+        .map((v) => state.vms.get(v.vmUuid))
+        .filter((other) => other?.powerState === 'running')
+        .map((other) => other!.residentOn);
+      available = runningOn.length === 0 || runningOn.includes(host.uuid);
+    }
+    if (!available) throw new XeApiError('VM_REQUIRES_NET', [vmRef(vm), `${net.uuid} (${net.name})`]);
   }
 }
 

@@ -99,9 +99,8 @@ const asMap = (v: FieldValue): Array<[string, string]> =>
 const asSet = (v: FieldValue): string[] => (typeof v === 'string' ? [] : (v as string[]));
 
 function putCollection<T>(ctx: XeContext, f: ResolvedField<T>, obj: T, value: FieldValue): void {
-  if (f.put) f.put(obj, value);
+  if (f.put) f.put(obj, value, ctx.host.version);
   else storeValue(obj as object, f.name, value);
-  void ctx;
 }
 
 function setMapKey<T>(ctx: XeContext, f: ResolvedField<T>, obj: T, key: string, value: string): void {

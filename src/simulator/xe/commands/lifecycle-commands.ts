@@ -78,11 +78,14 @@ function placeVm(ctx: XeContext, vm: SimVm, params: Map<string, string>, out: { 
     } catch (err) {
       if (!(err instanceof XeApiError)) throw err;
       const sr = err.params[1] ?? '';
+      // cli_operations.ml: the per-host reasons of NO_HOSTS_AVAILABLE
+      const reason: Record<string, string> = {
+        VM_REQUIRES_SR: `Cannot start here [VM requires access to SR: ${sr}]`,
+        VM_REQUIRES_NET: `Cannot start here [VM requires access to network: ${sr}]`,
+      };
       reasons.push([
         host.name,
-        err.code === 'VM_REQUIRES_SR'
-          ? `Cannot start here [VM requires access to SR: ${sr}]`
-          : "Cannot start here [Host disabled (use 'xe host-enable' to re-enable)]",
+        reason[err.code] ?? "Cannot start here [Host disabled (use 'xe host-enable' to re-enable)]",
       ]);
       continue;
     }
