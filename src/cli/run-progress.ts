@@ -2,7 +2,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { RunRepository } from 'src/execution/run.repository';
 import { subscribeEvents } from 'src/execution/run-events';
-import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
+import { WorkerLiveness } from 'src/execution/worker-liveness';
+import { WorkerRepository } from 'src/execution/worker.repository';
 
 export interface FinalCounts {
   status: string;
@@ -25,6 +26,7 @@ export async function followRun(
   options: { json: boolean; databaseUrl: string },
 ): Promise<FinalCounts> {
   const repo = new RunRepository(db);
+  const liveness = new WorkerLiveness(repo, new WorkerRepository(db));
   const tty = process.stderr.isTTY && !options.json;
   const bar = tty
     ? new SingleBar(
@@ -72,7 +74,7 @@ export async function followRun(
         }
         return final;
       }
-      const stall = await noLiveWorkerNotice(repo, runId);
+      const stall = await liveness.noLiveWorkerNotice(runId);
       if (stall && stall.message !== lastStall) process.stderr.write(`run ${run?.number}: ${stall.message}\n`);
       lastStall = stall?.message ?? '';
       await new Promise<void>((resolve) => {

@@ -149,19 +149,16 @@ export class ReleaseReadRepository {
 
   /**
    * Every run of the release, oldest first, with its counts (from the summary; call `catchUp` first)
-   * and xapi, Xen and kernel versions of a host on the release.
+   * and xapi, Xen and kernel versions of a host on the release (`runs.build`, kept with the snapshot).
    */
   async buildRuns(release: string): Promise<BuildRun[]> {
     return (await this.db.query(
       `SELECT r.number AS "runNumber", r.simulated, r.origin, r.created_at AS "createdAt",
-              p.pkgs->>'xapi-core' AS xapi, p.pkgs->>'xen-hypervisor' AS xen, p.pkgs->>'kernel' AS kernel,
+              b.build->>'xapi' AS xapi, b.build->>'xen' AS xen, b.build->>'kernel' AS kernel,
               k.passed, k.failed, k.errored, k.total
          FROM run_release_counts k JOIN runs r ON r.id = k.run_id
-         LEFT JOIN LATERAL (
-           SELECT h->'packages' AS pkgs
-             FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.lab_snapshot->'hosts') = 'array'
-                                            THEN r.lab_snapshot->'hosts' ELSE '[]'::jsonb END) h
-            ORDER BY (h->>'version' = $1) DESC NULLS LAST LIMIT 1) p ON true
+         -- runs.build (generated from the snapshot): a host on the release, else the first host.
+         CROSS JOIN LATERAL (SELECT COALESCE(r.build->'byVersion'->$1, r.build->'first') AS build) b
         WHERE k.release = $1 AND ${RELEASE_RUNS('$1')}
         ORDER BY r.number`,
       [release],

@@ -611,37 +611,15 @@ export class RunRepository {
     }
   }
 
-  // ---- workers -------------------------------------------------------------------------------------
-  async workerBeat(w: { name: string; hostname: string; pid: number; concurrency: number }): Promise<void> {
-    await queryRows(
-      this.db,
-      `INSERT INTO workers (name, hostname, pid, concurrency) VALUES ($1,$2,$3,$4)
-       ON CONFLICT (name) DO UPDATE SET heartbeat_at = now(), stopped_at = NULL, hostname = EXCLUDED.hostname,
-         pid = EXCLUDED.pid, concurrency = EXCLUDED.concurrency`,
-      [w.name, w.hostname, w.pid, w.concurrency],
-    );
-  }
-
-  async workerStopped(name: string): Promise<void> {
-    await queryRows(this.db, `UPDATE workers SET stopped_at = now() WHERE name = $1`, [name]);
-  }
-
-  /**
-   * Cases of a run still waiting for a worker (not done, not running) and the workers that beat
-   * within `aliveWithinMs` and did not stop: what "is anyone going to run this?" needs, in one round trip.
-   */
-  async runWaitingAndLiveWorkers(
-    runId: string,
-    aliveWithinMs: number,
-  ): Promise<{ status: string; waitingCases: number; liveWorkers: number } | null> {
-    const [row] = await queryRows<{ status: string; waitingCases: number; liveWorkers: number }>(
+  // ---- waiting cases and their workers --------------------------------------------------------
+  /** A run's status and how many of its cases still wait for a worker (not done, not running). */
+  async waitingCaseCount(runId: string): Promise<{ status: string; waitingCases: number } | null> {
+    const [row] = await queryRows<{ status: string; waitingCases: number }>(
       this.db,
       `SELECT r.status,
-              (SELECT count(*)::int FROM cases c WHERE c.run_id = r.id AND c.status IN ('pending','queued','waiting')) AS "waitingCases",
-              (SELECT count(*)::int FROM workers w
-                WHERE w.stopped_at IS NULL AND w.heartbeat_at >= now() - make_interval(secs => $2 / 1000.0)) AS "liveWorkers"
+              (SELECT count(*)::int FROM cases c WHERE c.run_id = r.id AND c.status IN ('pending','queued','waiting')) AS "waitingCases"
          FROM runs r WHERE r.id = $1`,
-      [runId, aliveWithinMs],
+      [runId],
     );
     return row ?? null;
   }
@@ -661,15 +639,9 @@ export class RunRepository {
     return row ?? null;
   }
 
-  /** Cases held while waiting for hosts by a worker that stopped beating (no lease to expire yet). */
-  async abandonedWaitingCases(staleAfterMs: number): Promise<Array<{ caseId: string; worker: string | null }>> {
-    return queryRows(
-      this.db,
-      `SELECT c.id AS "caseId", c.worker FROM cases c LEFT JOIN workers w ON w.name = c.worker
-        WHERE c.status = 'waiting'
-          AND (w.name IS NULL OR w.stopped_at IS NOT NULL OR w.heartbeat_at < now() - make_interval(secs => $1 / 1000.0))`,
-      [staleAfterMs],
-    );
+  /** Cases held by a worker while they wait for hosts, with that worker (null when none is recorded). */
+  async waitingCasesByWorker(): Promise<Array<{ caseId: string; worker: string | null }>> {
+    return queryRows(this.db, `SELECT id AS "caseId", worker FROM cases WHERE status = 'waiting'`);
   }
 
   /** Running cases whose lease expired: their worker is gone (crash, SIGKILL, lost network). */

@@ -10,6 +10,7 @@ import { HostLeases } from 'src/execution/host-leases';
 import { publishEvent, RunEvent, subscribeEvents, EventSubscription } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
 import { LabRepository } from 'src/lab/lab.repository';
+import { WorkerRepository } from 'src/execution/worker.repository';
 import { CaseRow } from 'src/execution/run.types';
 import { RunPreparer } from 'src/execution/run-preparer';
 import { Scheduler } from 'src/execution/scheduler';
@@ -65,6 +66,7 @@ export class Worker {
   readonly name: string;
   private readonly repo: RunRepository;
   private readonly labs: LabRepository;
+  private readonly workers: WorkerRepository;
   private readonly executor: CaseExecutor;
   private readonly preparer: RunPreparer;
   private readonly running = new Map<string, { runId: string; handle: CaseHandle; done: Promise<void> }>();
@@ -82,6 +84,7 @@ export class Worker {
     this.name = options.name ?? defaultWorkerName();
     this.repo = new RunRepository(deps.db);
     this.labs = new LabRepository(deps.db);
+    this.workers = new WorkerRepository(deps.db);
     this.settings = {
       worker: this.name,
       leaseTtlMs: 30_000,
@@ -136,7 +139,7 @@ export class Worker {
     if (timedOut) for (const r of this.running.values()) r.handle.abort('shutdown');
     await Promise.all([...this.running.values()].map((r) => r.done));
     await this.loopDone;
-    await this.repo.workerStopped(this.name).catch(() => undefined);
+    await this.workers.stopped(this.name).catch(() => undefined);
     await this.subscription?.close();
     this.deps.log({ worker: this.name }, 'worker stopped');
   }
@@ -291,7 +294,7 @@ export class Worker {
 
   /** Cases whose worker vanished: adopt the lease, clean the hosts, record the attempt, retry. */
   private beat(): Promise<void> {
-    return this.repo.workerBeat({
+    return this.workers.beat({
       name: this.name,
       hostname: hostname(),
       pid: process.pid,
@@ -299,12 +302,22 @@ export class Worker {
     });
   }
 
+  /**
+   * Cases held while waiting for hosts by a worker that stopped beating (no lease to expire yet).
+   * The cases are read before the workers, so a worker that claims a case meanwhile has beaten by then.
+   */
+  private async abandonedWaitingCases(): Promise<Array<{ caseId: string; worker: string | null }>> {
+    const waiting = (await this.repo.waitingCasesByWorker()).filter((c) => !this.running.has(c.caseId));
+    const holders = [...new Set(waiting.flatMap((c) => (c.worker === null ? [] : [c.worker])))];
+    const alive = await this.workers.liveAmong(holders, this.settings.leaseTtlMs);
+    return waiting.filter((c) => c.worker === null || !alive.has(c.worker));
+  }
+
   private async reap(): Promise<void> {
     await this.beat();
     const fired = await this.deps.scheduler?.fireDue();
     if (fired?.length) this.deps.log({ schedules: fired }, 'scheduled runs started');
-    for (const stale of await this.repo.abandonedWaitingCases(this.settings.leaseTtlMs)) {
-      if (this.running.has(stale.caseId)) continue;
+    for (const stale of await this.abandonedWaitingCases()) {
       const again = await this.repo.requeueAbandoned(
         stale.caseId,
         stale.worker,

@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Optional, Param, ParseIntPipe, Query, Res, Use
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ComparisonService } from 'src/comparison/comparison.service';
-import { RunRepository } from 'src/execution/run.repository';
-import { noLiveWorkerNotice } from 'src/execution/worker-liveness';
+import { WorkerLiveness } from 'src/execution/worker-liveness';
 import { casePageModel, comparePageModel, historyPageModel, runPageModel } from 'src/reports/page-models';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
 import { ReportViewsService } from 'src/reports/report-views.service';
@@ -28,7 +27,7 @@ export class PagesController {
     private readonly renderer: ViewRenderer,
     private readonly read: ResultsReadRepository,
     private readonly artifacts: ArtifactStore,
-    private readonly runRepo: RunRepository,
+    private readonly liveness: WorkerLiveness,
     @Optional() @Inject(RELEASE_VERDICTS) private readonly releases?: ReleaseVerdicts,
   ) {}
 
@@ -46,7 +45,7 @@ export class PagesController {
   @Get('runs/:number')
   async run(@Param('number', ParseIntPipe) number: number, @Query() q: QueryBag, @Res() res: Response): Promise<void> {
     const overview = await this.views.runOverview(number, overviewOptions(q));
-    const workerNotice = await noLiveWorkerNotice(this.runRepo, overview.run.id);
+    const workerNotice = await this.liveness.noLiveWorkerNotice(overview.run.id);
     const html = this.renderer.render(
       'run',
       { ...runPageModel(overview), workerNotice },
@@ -64,7 +63,7 @@ export class PagesController {
   @Get('runs/:number/live')
   async live(@Param('number', ParseIntPipe) number: number, @Query() q: QueryBag, @Res() res: Response): Promise<void> {
     const overview = await this.views.runOverview(number, overviewOptions(q));
-    const workerNotice = await noLiveWorkerNotice(this.runRepo, overview.run.id);
+    const workerNotice = await this.liveness.noLiveWorkerNotice(overview.run.id);
     sendHtml(
       res,
       this.renderer.renderFragment('pages/live', { ...runPageModel(overview), workerNotice, standalone: false }),

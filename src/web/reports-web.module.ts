@@ -4,6 +4,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ComparisonService } from 'src/comparison/comparison.service';
 import { RunRepository } from 'src/execution/run.repository';
+import { WorkerLiveness } from 'src/execution/worker-liveness';
+import { WorkerRepository } from 'src/execution/worker.repository';
 import { AppConfig } from 'src/config/config';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { ViewRenderer } from 'src/reports/render/view-renderer';
@@ -46,9 +48,9 @@ import { RunEventsService } from 'src/web/run-events.service';
       useFactory: (read: ResultsReadRepository, config: AppConfig) => new RunExportService(read, config.publicUrl),
     },
     {
-      provide: RunRepository,
+      provide: WorkerLiveness,
       inject: [getDataSourceToken()],
-      useFactory: (ds: DataSource) => new RunRepository(ds),
+      useFactory: (ds: DataSource) => new WorkerLiveness(new RunRepository(ds), new WorkerRepository(ds)),
     },
     { provide: ViewRenderer, useFactory: () => new ViewRenderer() },
     PageErrorFilter,

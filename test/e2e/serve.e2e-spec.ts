@@ -1,13 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Writable } from 'node:stream';
+import { Client } from 'pg';
 import { apiFeatures } from 'src/app/api-features';
 import { createHttpApp } from 'src/app/create-http-app';
 import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { migrations } from 'src/database/migrations';
 import { runCli, startCli } from 'test/utils/cli';
-import { createTestDatabase, TestDatabase } from 'test/utils/database';
+import { createTestDatabase, databaseUrl, TestDatabase } from 'test/utils/database';
+import { waitUntil } from 'test/utils/wait';
 
 const ADMIN = 'serve-e2e-admin-token';
 
@@ -47,6 +49,27 @@ describe('shakedown serve', () => {
   it('should answer the health check with the database state', async () => {
     const res = await request(app.getHttpServer()).get('/api/v1/health').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', database: 'ok', migrations: migrations.length });
+  });
+
+  it('should answer 503 while its database is down (load balancers and compose look at the status), 200 once back', async () => {
+    const admin = new Client({ connectionString: databaseUrl('postgres') });
+    await admin.connect();
+    try {
+      // The database goes away for this service: its connections are cut and new ones refused.
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db.name]);
+      await waitUntil(
+        async () => (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1`, [db.name])).rowCount === 0,
+        'the cut connections to be gone',
+      );
+      const down = await request(app.getHttpServer()).get('/api/v1/health').expect(503);
+      expect(down.body).toMatchObject({ status: 'degraded', database: 'unreachable' });
+    } finally {
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    const up = await request(app.getHttpServer()).get('/api/v1/health').expect(200);
+    expect(up.body).toMatchObject({ status: 'ok', database: 'ok' });
   });
 
   it('should publish its OpenAPI document', async () => {

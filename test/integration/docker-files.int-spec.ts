@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parseDocument } from 'yaml';
@@ -152,6 +155,27 @@ describe('docker/compose.yaml', () => {
     // A YAML plain scalar holding ": " silently becomes a mapping: every word must stay a string.
     for (const word of hc) expect(typeof word).toBe('string');
     expect(hc.join(' ')).toContain(`127.0.0.1:${environment.PORT}/api/v1/health`);
+  });
+
+  it('should call the API unhealthy on a 503 whatever its body says, healthy on a 200', async () => {
+    const api = services.api!;
+    const [kind, program, ...args] = (api.healthcheck as Json).test as string[];
+    expect([kind, program]).toEqual(['CMD', 'node']);
+    const exitFor = async (status: number): Promise<number | null> => {
+      // Health's body says "ok" either way: only the status code may decide.
+      const server = createServer((_req, res) => res.writeHead(status).end('{"status":"ok"}'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as AddressInfo).port;
+      const local = args.map((a) => a.replace(`127.0.0.1:${(api.environment as Json).PORT}`, `127.0.0.1:${port}`));
+      try {
+        return await new Promise((resolve) => spawn(process.execPath, local, { stdio: 'ignore' }).on('close', resolve));
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    };
+    expect(await exitFor(200)).toBe(0);
+    expect(await exitFor(503)).toBe(1);
   });
 
   it('should point every Shakedown container at the compose database with the same credentials', () => {

@@ -1,3 +1,4 @@
+import { procInterrupts } from 'src/simulator/lab/proc-interrupts';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { LabModel } from 'src/simulator/model/lab-model';
@@ -134,6 +135,7 @@ export function hostVirtualFile(
     return null;
   }
   if (path === '/proc/meminfo') return Buffer.from(meminfo(host));
+  if (path === '/proc/interrupts') return Buffer.from(procInterrupts(model, host));
   if (path === '/proc/sys/kernel/random/boot_id') {
     const h = createHash('sha256').update(`${host.uuid}:${host.bootedAt}`).digest('hex');
     return Buffer.from(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}\n`);

@@ -19,6 +19,7 @@ import { CORE_COMMANDS } from 'src/simulator/shell/commands/core-commands';
 import { DOM0_COMMANDS } from 'src/simulator/shell/commands/dom0-commands';
 import { DISK_COMMANDS } from 'src/simulator/shell/commands/disk-commands';
 import { RAID_COMMANDS } from 'src/simulator/shell/commands/raid-commands';
+import { FILE_COMMANDS } from 'src/simulator/shell/commands/file-command';
 import { HTTP_CLIENT_COMMANDS } from 'src/simulator/shell/commands/http-client-commands';
 import { FIO_COMMANDS } from 'src/simulator/shell/commands/fio-command';
 import { GUEST_COMMANDS } from 'src/simulator/shell/commands/guest-commands';
@@ -120,6 +121,7 @@ const HOST_COMMANDS: CommandTable = {
   ...CORE_COMMANDS,
   ...XE_SHELL_COMMANDS,
   ...OD_COMMANDS,
+  ...FILE_COMMANDS,
   ...PACKAGE_COMMANDS,
   ...HARDWARE_COMMANDS,
   ...DOM0_COMMANDS,

@@ -2,6 +2,7 @@ import { request as httpRequest, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIPv4 } from 'node:net';
 import { posix } from 'node:path';
+import { LabModel } from 'src/simulator/model/lab-model';
 import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
 
 /**
@@ -22,31 +23,45 @@ interface Fetched {
 
 type FetchFailure = { kind: 'unreachable' | 'refused' | 'tls' | 'timeout' | 'url'; host: string; port: number };
 
-function labAddresses(env: ShellEnv): Set<string> {
+/** Where a request leaves from: the lab it can reach, and the machine's own address (`localhost`). */
+interface FetchOrigin {
+  model: LabModel;
+  self: string;
+}
+
+interface FetchOptions {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  insecure: boolean;
+  timeoutMs: number;
+}
+
+function labAddresses(model: LabModel): Set<string> {
   const out = new Set<string>();
-  for (const h of env.model.state.hosts.values()) out.add(h.address);
-  for (const v of env.model.state.vms.values()) if (v.guest.address) out.add(v.guest.address);
+  for (const h of model.state.hosts.values()) out.add(h.address);
+  for (const v of model.state.vms.values()) if (v.guest.address) out.add(v.guest.address);
   return out;
 }
 
 /** The machine's own address, what `localhost` means on it. */
-function selfAddress(env: ShellEnv): string {
-  return env.kind === 'guest' ? (env.vm?.guest.address ?? '') : env.host().address;
+function originOf(env: ShellEnv): FetchOrigin {
+  return { model: env.model, self: env.kind === 'guest' ? (env.vm?.guest.address ?? '') : env.host().address };
 }
 
 async function fetchOnce(
-  env: ShellEnv,
+  from: FetchOrigin,
   url: URL,
-  opts: { method: string; headers: Record<string, string>; body?: string; insecure: boolean; timeoutMs: number },
+  opts: FetchOptions,
   signal: AbortSignal,
 ): Promise<Fetched | FetchFailure> {
   const https = url.protocol === 'https:';
   const port = url.port ? parseInt(url.port, 10) : https ? 443 : 80;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { kind: 'url', host, port };
-  const target = host === 'localhost' || host === '127.0.0.1' ? selfAddress(env) : host;
+  const target = host === 'localhost' || host === '127.0.0.1' ? from.self : host;
   // Only lab addresses, and only loopback ones: nothing here may reach a real network.
-  if (!isIPv4(target) || !target.startsWith('127.') || !labAddresses(env).has(target)) {
+  if (!isIPv4(target) || !target.startsWith('127.') || !labAddresses(from.model).has(target)) {
     return { kind: 'unreachable', host, port };
   }
   return new Promise((resolve) => {
@@ -93,10 +108,11 @@ async function fetchOnce(
   });
 }
 
-async function fetchFollowing(
-  env: ShellEnv,
+/** One request, following redirects when asked (at most 50, as curl); never leaves the lab. */
+export async function fetchFollowing(
+  from: FetchOrigin,
   start: string,
-  opts: { method: string; headers: Record<string, string>; body?: string; insecure: boolean; timeoutMs: number },
+  opts: FetchOptions,
   follow: boolean,
   signal: AbortSignal,
 ): Promise<Fetched | FetchFailure> {
@@ -107,7 +123,7 @@ async function fetchFollowing(
     return { kind: 'url', host: start, port: 0 };
   }
   for (let hops = 0; ; hops++) {
-    const r = await fetchOnce(env, url, opts, signal);
+    const r = await fetchOnce(from, url, opts, signal);
     const location = 'status' in r ? r.headers['location'] : undefined;
     if (!follow || !('status' in r) || r.status < 300 || r.status > 399 || typeof location !== 'string' || hops >= 50) {
       return r;
@@ -205,7 +221,7 @@ async function curl(io: CommandIo, env: ShellEnv): Promise<number> {
   const method = values.get('-X')?.[0] ?? (flags.has('-I') ? 'HEAD' : data !== undefined ? 'POST' : 'GET');
   const maxTime = parseFloat(values.get('-m')?.[0] ?? '0');
   const r = await fetchFollowing(
-    env,
+    originOf(env),
     target,
     { method, headers, body: data, insecure: flags.has('-k'), timeoutMs: maxTime > 0 ? maxTime * 1000 : 300_000 },
     flags.has('-L'),
@@ -276,7 +292,7 @@ async function wget(io: CommandIo, env: ShellEnv): Promise<number> {
     if (!quiet) io.err(s);
   };
   const r = await fetchFollowing(
-    env,
+    originOf(env),
     target,
     { method: 'GET', headers: {}, insecure, timeoutMs: 900_000 },
     true,

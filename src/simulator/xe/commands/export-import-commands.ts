@@ -1,7 +1,9 @@
 import { constants } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { open, readFile, stat } from 'node:fs/promises';
 import { blankVm } from 'src/simulator/config/build-lab';
 import { ImageKind, SimSr, SimVm } from 'src/simulator/model/types';
+import { fetchFollowing } from 'src/simulator/shell/commands/http-client-commands';
 import { compareVersions, versionInfo } from 'src/simulator/model/versions';
 import { exportSeconds, importSeconds } from 'src/simulator/time/durations';
 import { readXva, writeXva, XvaCompression, XvaReadError } from 'src/simulator/xva/xva-format';
@@ -69,6 +71,141 @@ function targetSr(ctx: XeContext, params: Map<string, string>): SimSr {
   return sr;
 }
 
+/** Xapi_vm.import follows at most this many redirects (xapi_vm.ml, max_redirects). */
+const MAX_REDIRECTS = 5;
+
+/**
+ * `vm-import url=`: xapi itself GETs the URL (Xapi_vm.import_inner at both tags: a redirect is
+ * followed up to 5 times, any status but 200 is IMPORT_ERROR with the status line, a connection
+ * that fails raises the Unix error). The simulated host reaches the lab's own addresses only, as
+ * `curl` on it does; a name the lab does not know does not resolve (getaddrinfo → Not_found).
+ */
+async function download(ctx: XeContext, start: string): Promise<Buffer> {
+  let url = start;
+  for (let n = 0; ; n++) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+    if (scheme === undefined) throw new XeApiError('INTERNAL_ERROR', [`Failure("Failed to parse URI: ${url}")`]);
+    if (scheme !== 'http' && scheme !== 'https') {
+      throw new XeApiError('INTERNAL_ERROR', [`Failure("Unsupported URI scheme: ${scheme}")`]);
+    }
+    if (n > MAX_REDIRECTS) throw new XeApiError('IMPORT_ERROR', ['Maximum redirect limit reached']);
+    const r = await fetchFollowing(
+      { model: ctx.model, self: ctx.host.address },
+      url,
+      { method: 'GET', headers: {}, insecure: true, timeoutMs: 15 * 60_000 },
+      false,
+      new AbortController().signal,
+    );
+    if (!('status' in r)) {
+      if (r.kind === 'url') throw new XeApiError('INTERNAL_ERROR', [`Failure("Failed to parse URI: ${url}")`]);
+      if (r.kind === 'unreachable' && !isIPv4(r.host)) throw new XeApiError('INTERNAL_ERROR', ['Not_found']);
+      const errno = { unreachable: 'EHOSTUNREACH', refused: 'ECONNREFUSED', timeout: 'ETIMEDOUT', tls: 'ECONNRESET' }[
+        r.kind
+      ];
+      throw new XeApiError('INTERNAL_ERROR', [`Unix.Unix_error(Unix.${errno}, "connect", "")`]);
+    }
+    if (r.status === 200) return r.body;
+    const location = r.headers['location'];
+    if (r.status >= 300 && r.status <= 399) {
+      if (typeof location !== 'string') throw new XeApiError('IMPORT_ERROR', ['Redirect with no new location']);
+      url = new URL(location, url).toString();
+      continue;
+    }
+    throw new XeApiError('IMPORT_ERROR', [`${r.status} ${r.statusText}`]);
+  }
+}
+
+/** Xapi's stream import of an XVA into one SR: the VM, its disks and a VIF on the management network. */
+async function importXva(ctx: XeContext, sr: SimSr, file: Buffer): Promise<string> {
+  if (ctx.model.isRollingUpgrade(ctx.host.poolUuid)) throw new XeApiError('NOT_SUPPORTED_DURING_UPGRADE', []);
+  assertSrHealthy(ctx, ctx.host, 'vm-import');
+  let content;
+  try {
+    content = await readXva(file);
+  } catch (err) {
+    if (err instanceof XvaReadError) throw new XeApiError(err.code, err.params);
+    throw err;
+  }
+  const header = content.header as Record<string, XmlRpcValue>;
+  const version = (header['version'] ?? {}) as Record<string, XmlRpcValue>;
+  const mine = versionInfo(ctx.host.version);
+  const theirs = `${str(version['xapi_major'], '0')}.${str(version['xapi_minor'], '0')}`;
+  if (compareVersions(theirs, `${mine.xapiMajor}.${mine.xapiMinor}`) > 0) {
+    throw new XeApiError('IMPORT_INCOMPATIBLE_VERSION', []);
+  }
+  const objects = (header['objects'] ?? []) as Array<Record<string, XmlRpcValue>>;
+  const vmObj = objects.find((o) => o['class'] === 'VM');
+  if (!vmObj) throw new XeApiError('IMPORT_ERROR', ['no VM object in ova.xml']);
+  const snap = vmObj['snapshot'] as Record<string, XmlRpcValue>;
+  const other = (snap['other_config'] ?? {}) as Record<string, string>;
+  const metrics = objects.find((o) => o['class'] === 'VM_guest_metrics');
+  const toolsVersion = metrics
+    ? (((metrics['snapshot'] as Record<string, XmlRpcValue>)['PV_drivers_version'] as Record<string, string>)[
+        'version'
+      ] ?? null)
+    : null;
+  const hvmParams = (snap['HVM_boot_params'] ?? {}) as Record<string, string>;
+  const vm: SimVm = blankVm(
+    ctx.model.ids.next('vm'),
+    str(snap['name_label'], 'imported'),
+    ctx.host.poolUuid,
+    ctx.model.clock.now(),
+    {
+      image: imageOf(snap),
+      firmware: hvmParams['firmware'] === 'uefi' ? 'uefi' : 'bios',
+      description: str(snap['name_description'], ''),
+      memory: Number(snap['memory_static_max'] ?? 1024 ** 3),
+      vcpus: Number(snap['VCPUs_max'] ?? 1),
+      osName: other['sim-os'] ?? 'Linux',
+      distro: other['sim-distro'] ?? 'other',
+      createdIn: other['sim-created-in'] ?? str(snap['exported_from'], ctx.host.version),
+      origin: 'recent',
+      tools: toolsVersion ? { version: toolsVersion } : null,
+      otherConfig: Object.fromEntries(Object.entries(other).filter(([k]) => !k.startsWith('sim-'))),
+    },
+  );
+  vm.guest.address = ctx.model.allocGuestAddress();
+  const vdiObjs = objects.filter((o) => o['class'] === 'VDI');
+  const bytes = vdiObjs.reduce(
+    (a, o) => a + Number((o['snapshot'] as Record<string, XmlRpcValue>)['physical_utilisation'] ?? 0),
+    0,
+  );
+  await ctx.model.clock.wait(importSeconds(bytes, content.compression));
+  ctx.model.state.vms.set(vm.uuid, vm);
+  vdiObjs.forEach((o, i) => {
+    const s = o['snapshot'] as Record<string, XmlRpcValue>;
+    const vdiUuid = ctx.model.ids.next('vdi');
+    ctx.model.state.vdis.set(vdiUuid, {
+      uuid: vdiUuid,
+      name: str(s['name_label'], `${vm.name} ${i}`),
+      description: '',
+      srUuid: sr.uuid,
+      virtualSize: Number(s['virtual_size'] ?? 0),
+      physicalUtilisation: Number(s['physical_utilisation'] ?? 0),
+      readOnly: false,
+      type: i === 0 ? 'system' : 'user',
+    });
+    const vbdUuid = ctx.model.ids.next('vbd');
+    ctx.model.state.vbds.set(vbdUuid, {
+      uuid: vbdUuid,
+      vmUuid: vm.uuid,
+      vdiUuid,
+      device: `xvd${String.fromCharCode(97 + i)}`,
+      userdevice: String(i),
+      type: 'Disk',
+      bootable: i === 0,
+    });
+    const disk = content.disks.find((d) => d.ref === o['id']);
+    if (i === 0 && disk) {
+      for (const [k, v] of Object.entries(disk.files)) vm.guest.files.set(k, v);
+    }
+  });
+  const mgmt = [...ctx.model.state.pifs.values()].find((p) => p.hostUuid === ctx.host.uuid && p.management);
+  if (mgmt) addVif(ctx.model, vm, mgmt.networkUuid, '0');
+  ctx.model.recordOperation(ctx.host, vm, 'import', importSeconds(bytes, content.compression));
+  return `${vm.uuid}\n`;
+}
+
 export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
   'vm-export': {
     run: async (ctx, params) => {
@@ -130,7 +267,7 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
         },
         objects,
       };
-      const files = Object.fromEntries([...vm.guest.files].map(([k, v]) => [k, v.toString('base64')]));
+      const files = Object.fromEntries(vm.guest.files);
       const bytes = vdis.reduce((a, v) => a + v.physicalUtilisation, 0);
       try {
         await runOperation(ctx, vm, 'export', exportSeconds(bytes, compression), () => undefined);
@@ -154,103 +291,18 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
       if (params.has('url') && filename !== undefined) {
         throw new XeClientError("Invalid arguments. The 'url' and 'filename' parameters should not both be specified.");
       }
-      if (filename === undefined) {
-        throw new XeCliError('Simulated host: vm-import needs filename= (url= downloads are not simulated)');
-      }
+      const url = params.get('url');
       const sr = targetSr(ctx, params);
+      if (url !== undefined) return importXva(ctx, sr, await download(ctx, url));
+      if (filename === undefined) {
+        throw new XeClientError("Operation failed. Error: file '' does not exist");
+      }
       const path = ctx.hostPath(ctx.host, filename);
       const exists = await stat(path)
         .then((s) => s.isFile())
         .catch(() => false);
       if (!exists) throw new XeClientError(`Operation failed. Error: file '${filename}' does not exist`);
-      if (ctx.model.isRollingUpgrade(ctx.host.poolUuid)) throw new XeApiError('NOT_SUPPORTED_DURING_UPGRADE', []);
-      assertSrHealthy(ctx, ctx.host, 'vm-import');
-      let content;
-      const file = await readFile(path);
-      try {
-        content = await readXva(file);
-      } catch (err) {
-        if (err instanceof XvaReadError) throw new XeApiError(err.code, err.params);
-        throw err;
-      }
-      const header = content.header as Record<string, XmlRpcValue>;
-      const version = (header['version'] ?? {}) as Record<string, XmlRpcValue>;
-      const mine = versionInfo(ctx.host.version);
-      const theirs = `${str(version['xapi_major'], '0')}.${str(version['xapi_minor'], '0')}`;
-      if (compareVersions(theirs, `${mine.xapiMajor}.${mine.xapiMinor}`) > 0) {
-        throw new XeApiError('IMPORT_INCOMPATIBLE_VERSION', []);
-      }
-      const objects = (header['objects'] ?? []) as Array<Record<string, XmlRpcValue>>;
-      const vmObj = objects.find((o) => o['class'] === 'VM');
-      if (!vmObj) throw new XeApiError('IMPORT_ERROR', ['no VM object in ova.xml']);
-      const snap = vmObj['snapshot'] as Record<string, XmlRpcValue>;
-      const other = (snap['other_config'] ?? {}) as Record<string, string>;
-      const metrics = objects.find((o) => o['class'] === 'VM_guest_metrics');
-      const toolsVersion = metrics
-        ? (((metrics['snapshot'] as Record<string, XmlRpcValue>)['PV_drivers_version'] as Record<string, string>)[
-            'version'
-          ] ?? null)
-        : null;
-      const hvmParams = (snap['HVM_boot_params'] ?? {}) as Record<string, string>;
-      const vm: SimVm = blankVm(
-        ctx.model.ids.next('vm'),
-        str(snap['name_label'], 'imported'),
-        ctx.host.poolUuid,
-        ctx.model.clock.now(),
-        {
-          image: imageOf(snap),
-          firmware: hvmParams['firmware'] === 'uefi' ? 'uefi' : 'bios',
-          description: str(snap['name_description'], ''),
-          memory: Number(snap['memory_static_max'] ?? 1024 ** 3),
-          vcpus: Number(snap['VCPUs_max'] ?? 1),
-          osName: other['sim-os'] ?? 'Linux',
-          distro: other['sim-distro'] ?? 'other',
-          createdIn: other['sim-created-in'] ?? str(snap['exported_from'], ctx.host.version),
-          origin: 'recent',
-          tools: toolsVersion ? { version: toolsVersion } : null,
-          otherConfig: Object.fromEntries(Object.entries(other).filter(([k]) => !k.startsWith('sim-'))),
-        },
-      );
-      vm.guest.address = ctx.model.allocGuestAddress();
-      const vdiObjs = objects.filter((o) => o['class'] === 'VDI');
-      const bytes = vdiObjs.reduce(
-        (a, o) => a + Number((o['snapshot'] as Record<string, XmlRpcValue>)['physical_utilisation'] ?? 0),
-        0,
-      );
-      await ctx.model.clock.wait(importSeconds(bytes, content.compression));
-      ctx.model.state.vms.set(vm.uuid, vm);
-      vdiObjs.forEach((o, i) => {
-        const s = o['snapshot'] as Record<string, XmlRpcValue>;
-        const vdiUuid = ctx.model.ids.next('vdi');
-        ctx.model.state.vdis.set(vdiUuid, {
-          uuid: vdiUuid,
-          name: str(s['name_label'], `${vm.name} ${i}`),
-          description: '',
-          srUuid: sr.uuid,
-          virtualSize: Number(s['virtual_size'] ?? 0),
-          physicalUtilisation: Number(s['physical_utilisation'] ?? 0),
-          readOnly: false,
-          type: i === 0 ? 'system' : 'user',
-        });
-        const vbdUuid = ctx.model.ids.next('vbd');
-        ctx.model.state.vbds.set(vbdUuid, {
-          uuid: vbdUuid,
-          vmUuid: vm.uuid,
-          vdiUuid,
-          device: `xvd${String.fromCharCode(97 + i)}`,
-          userdevice: String(i),
-          type: 'Disk',
-          bootable: i === 0,
-        });
-        const disk = content.disks.find((d) => d.ref === o['id']);
-        if (i === 0 && disk) {
-          for (const [k, v] of Object.entries(disk.files)) vm.guest.files.set(k, Buffer.from(v, 'base64'));
-        }
-      });
-      const mgmt = [...ctx.model.state.pifs.values()].find((p) => p.hostUuid === ctx.host.uuid && p.management);
-      if (mgmt) addVif(ctx.model, vm, mgmt.networkUuid, '0');
-      ctx.model.recordOperation(ctx.host, vm, 'import', importSeconds(bytes, content.compression));
-      return `${vm.uuid}\n`;
+      return importXva(ctx, sr, await readFile(path));
     },
   },
 };
