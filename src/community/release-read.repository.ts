@@ -1,4 +1,5 @@
 import type { Queryable } from 'src/common/sql/queryable';
+import { visibleRunCondition } from 'src/results/run-visibility';
 
 /** The latest result of one case of a release, from real or from simulated runs (never mixed). */
 export interface LatestCaseResult {
@@ -50,7 +51,7 @@ export interface CandidateRun {
 // Community runs count once accepted; pending and rejected submissions never reach a release page.
 // A case belongs to its run's release unless it names its own (the baseline half of a two-release run).
 const RELEASE_RUNS = (release: string): string => `(r.release = ${release} OR r.baseline_release = ${release})
-  AND (r.origin = 'lab' OR EXISTS (SELECT 1 FROM submissions s WHERE s.run_id = r.id AND s.status = 'accepted'))`;
+  AND ${visibleRunCondition('r', 'accepted')}`;
 
 // One lock for bringing the summaries up to date: two readers never recompute the same rows at once.
 const SUMMARY_LOCK = `pg_advisory_xact_lock(hashtext('shakedown.release-summaries'))`;
