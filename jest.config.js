@@ -11,6 +11,7 @@ const shared = {
   moduleNameMapper: {
     '^src/(.*)$': '<rootDir>/src/$1',
     '^test/(.*)$': '<rootDir>/test/$1',
+    '^bench/(.*)$': '<rootDir>/bench/$1',
   },
 };
 const withDatabase = {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { AppConfig } from 'src/config/config';
 import { prepareDatabase } from 'src/database/prepare-database';
-import { Engine } from 'src/execution/engine';
+import { startExecution } from 'test/utils/execution';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { LabRepository } from 'src/lab/lab.repository';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     stateDir: join(dataDir, 'sim'),
     controlApi: false,
   });
-  const engine = await Engine.open({
+  const engine = await startExecution({
     databaseUrl: database.url,
     dataDir,
     registry: new ScenarioRegistry([benchScenario()]),

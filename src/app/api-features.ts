@@ -1,7 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { AuthModule } from 'src/auth/auth.module';
 import { CommunityModule } from 'src/community/community.module';
-import { ExecutionModule } from 'src/execution/execution.module';
+import { RunsApiModule } from 'src/execution/runs-api.module';
 import { MetricsModule } from 'src/metrics/metrics.module';
 import { ReportsWebModule } from 'src/web/reports-web.module';
 import { WebWorkflowsModule } from 'src/web/web-workflows.module';
@@ -13,7 +13,7 @@ export const apiFeatures: Array<Type | DynamicModule> = [
   AuthModule,
   CommunityModule,
   ReportsWebModule,
-  ExecutionModule,
+  RunsApiModule,
   MetricsModule,
   WebWorkflowsModule,
 ];

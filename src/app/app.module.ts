@@ -1,15 +1,20 @@
+import type { Logger } from 'pino';
 import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServerPathsInterceptor } from 'src/app/server-paths.interceptor';
 import { DomainErrorFilter } from 'src/common/errors/domain-error.filter';
+import { RootLoggerModule } from 'src/common/logging/root-logger.module';
 import { AppConfig } from 'src/config/config';
 import { ConfigModule } from 'src/config/config.module';
 import { DatabaseModule } from 'src/database/database.module';
-import { HealthModule } from 'src/health/health.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** The process's one root logger (bootstrap's): Nest's messages and every module's go through it. */
+  logger: Logger;
+  /** Connections of the process's one TypeORM pool. */
+  poolSize?: number;
   /** Domain modules of this process (the API serves pages; a worker runs cases). */
   features?: Array<Type | DynamicModule>;
   /**
@@ -35,8 +40,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        DatabaseModule.forRoot(options.databaseUrl),
-        HealthModule,
+        RootLoggerModule.forRoot(options.logger),
+        DatabaseModule.forRoot(options.databaseUrl, options.poolSize),
         ...(options.features ?? []),
       ],
       providers: [

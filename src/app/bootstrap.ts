@@ -3,7 +3,7 @@ import { createRootLogger } from 'src/common/logging/logger';
 import { AppConfig } from 'src/config/config';
 import { prepareDatabase, PreparedDatabase } from 'src/database/prepare-database';
 
-interface ProcessBase {
+export interface ProcessBase {
   config: AppConfig;
   /** The process's one root logger; parts take children of it. */
   logger: Logger;

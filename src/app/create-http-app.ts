@@ -3,14 +3,13 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { AppModule, AppModuleOptions } from 'src/app/app.module';
+import { HealthModule } from 'src/health/health.module';
 import { PinoNestLogger } from 'src/common/logging/logger';
 import { installRequestGuards } from 'src/app/request-guards';
 
 interface HttpAppOptions extends AppModuleOptions {
-  logger: Logger;
   /** Called once the app exists and before it listens: views, static assets, extra middleware. */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
   /**
@@ -24,15 +23,18 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP application exactly as `shakedown serve` runs it; tests build it through here too. */
 export async function createHttpApp(options: HttpAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
-    logger: new PinoNestLogger(options.logger),
-    bufferLogs: false,
-    // A module that fails to start throws to our caller, which prints one clear line and exits 1,
-    // instead of Nest logging to stdout and exiting on its own.
-    abortOnError: false,
-    // Bodies are parsed by installRequestGuards, with a limit per route and hostile text refused.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ ...options, features: [HealthModule, ...(options.features ?? [])] }),
+    {
+      logger: new PinoNestLogger(options.logger),
+      bufferLogs: false,
+      // A module that fails to start throws to our caller, which prints one clear line and exits 1,
+      // instead of Nest logging to stdout and exiting on its own.
+      abortOnError: false,
+      // Bodies are parsed by installRequestGuards, with a limit per route and hostile text refused.
+      bodyParser: false,
+    },
+  );
   app.disable('x-powered-by');
   // Off unless the operator names the proxy: otherwise anyone could pick the address rate limits see.
   const trustProxy = options.config.get('SHAKEDOWN_TRUST_PROXY');

@@ -3,7 +3,6 @@ import { apiFeatures } from 'src/app/api-features';
 import { bootstrap } from 'src/app/bootstrap';
 import { createHttpApp } from 'src/app/create-http-app';
 import { CliError } from 'src/common/errors/cli-error';
-import type { Logger } from 'pino';
 import type { PreparedDatabase } from 'src/database/prepare-database';
 import { configureWeb } from 'src/web/configure-web';
 
@@ -11,8 +10,6 @@ interface RunningService {
   app: INestApplication;
   url: string;
   database: PreparedDatabase;
-  /** The process's root logger, for what else the process runs beside the service (the demo's worker). */
-  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -57,7 +54,6 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     app,
     url,
     database,
-    logger,
     async close() {
       await app.close();
       await base.close();

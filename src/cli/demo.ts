@@ -1,16 +1,17 @@
 import { join, resolve } from 'node:path';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { demoAdminLink } from 'src/app/demo-admin-link';
 import { startService } from 'src/app/start-service';
 import { CliError } from 'src/common/errors/cli-error';
 import { followRun } from 'src/cli/run-progress';
 import { AppConfig } from 'src/config/config';
-import { Engine } from 'src/execution/engine';
+import { RunService } from 'src/execution/run.service';
+import { Workers } from 'src/execution/workers';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { LabRepository } from 'src/lab/lab.repository';
 import { ResultsReadRepository } from 'src/reports/read/results-read.repository';
 import { StaticReportBuilder } from 'src/reports/static-report';
-import { defaultScenarios } from 'src/scenarios/default-scenarios';
-import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 import { startSimulatedLab, SimulatedLab } from 'src/simulator/lab/simulated-lab';
 
 interface DemoOptions {
@@ -51,11 +52,10 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const config = AppConfig.fromEnv(env);
 
   say('shakedown: starting the embedded PostgreSQL and the service…');
-  // The demo command stops on signals itself, worker and lab first, the service and its database last.
+  // The demo command stops on signals itself: the service (its worker first, its database last), then the lab.
   const service = await startService({ env, shutdownHooks: false });
   const closers: Array<() => Promise<void>> = [() => service.close()];
   let lab: SimulatedLab | undefined;
-  let engine: Engine | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -68,20 +68,14 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     const simulatedLab = lab;
     closers.splice(0, 0, () => simulatedLab.stop());
     const inventory = parseInventory(JSON.stringify(lab.inventory), 'simulated lab inventory');
-    engine = await Engine.open({
-      databaseUrl: service.database.url,
-      dataDir: config.dataDir,
-      registry: new ScenarioRegistry(defaultScenarios(config.get('SHAKEDOWN_EXTERNAL_SUITES'))),
-      logger: service.logger,
-    });
-    const opened = engine;
-    closers.push(() => opened.close());
-    await new LabRepository(engine.db).upsertInventory(inventory);
+    // The worker runs inside the service's composition root: one pool, one queue, one logger.
+    const db = service.app.get<DataSource>(getDataSourceToken());
+    await new LabRepository(db).upsertInventory(inventory);
     const hosts = inventory.pools.reduce((n, p) => n + p.hosts.length, 0);
     say(
       `shakedown: lab ${inventory.name}: ${inventory.pools.length} pools, ${hosts} simulated hosts on 127.x addresses`,
     );
-    await engine.startWorker({ concurrency: options.concurrency });
+    await service.app.get(Workers).start({ concurrency: options.concurrency });
     say(`shakedown: sign in as admin (approve tokens, moderate, start runs): ${await demoAdminLink(service)}`);
 
     if (options.skipRun) {
@@ -89,15 +83,17 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       return { url: service.url, close };
     }
     const campaign = resolve(options.campaign);
-    const { run, counts } = await engine.runs.start({ campaign, lab: inventory.name, createdBy: 'demo' });
+    const { run, counts } = await service.app
+      .get(RunService)
+      .start({ campaign, lab: inventory.name, createdBy: 'demo' });
     say(
       `shakedown: run ${run.number} of ${campaign}: ${counts.total} cases (${counts.queued} to run, ${counts.skipped} skipped, ${counts.manual} manual)`,
     );
     say(`shakedown: watch it live at ${service.url}/runs/${run.number}`);
-    await followRun(engine.db, run.id, { json: false, databaseUrl: service.database.url });
+    await followRun(db, run.id, { json: false, databaseUrl: service.database.url });
 
     const reportDir = resolve('reports', `run-${run.number}`);
-    const built = await new StaticReportBuilder(new ResultsReadRepository(engine.db)).build(reportDir, {
+    const built = await new StaticReportBuilder(new ResultsReadRepository(db)).build(reportDir, {
       run: run.number,
     });
     const runUrl = `${service.url}/runs/${run.number}`;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { CoverageTimes } from 'src/community/coverage-page.model';
 import { submissionTimeKey } from 'src/community/coverage-page.model';
 import type { SubmissionStatus } from 'src/community/submission.types';
+import { visibleRunCondition } from 'src/results/run-visibility';
 
 interface ReleaseEntry {
   release: string;
@@ -48,8 +49,8 @@ export interface SubmissionChoice {
   createdAt: Date;
 }
 
-/** Which runs count publicly: the core lab's, and submissions once accepted. */
-const COUNTED = `(r.origin = 'lab' OR s.status = 'accepted')`;
+/** Which runs count publicly: the core lab's, and submissions once accepted (the one rule, in results/run-visibility). */
+const COUNTED = visibleRunCondition('r', 'accepted');
 
 /** What the community pages read beyond the coverage API: result times, releases, submissions by class. */
 @Injectable()

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CoverageObservation } from 'src/community/coverage';
 import { isOutcome } from 'src/results/outcome';
+import { visibleRunCondition } from 'src/results/run-visibility';
 
 export const CORE_LAB = 'core lab';
 
@@ -35,7 +36,7 @@ export class CoverageRepository {
          JOIN runs r ON r.id = c.run_id
          LEFT JOIN submissions s ON s.run_id = r.id
         WHERE r.release = $1 AND c.outcome IS NOT NULL
-          AND (r.origin = 'lab' OR s.status = 'accepted')`,
+          AND ${visibleRunCondition('r', 'accepted')}`,
       [release],
     );
     const out: CoverageObservation[] = [];

@@ -14,6 +14,9 @@ export interface TestbedCapability {
 
 export const DEFAULT_SR_KINDS = ['ext', 'lvm'];
 
+/** Case parameters that name an SR kind. */
+const SR_PARAMS = ['sr_kind', 'sr', 'sr_from', 'sr_to'];
+
 export interface NextCase {
   caseKey: string;
   caseHash: string;
@@ -88,8 +91,10 @@ function canServe(c: CampaignCase, testbed: TestbedCapability): boolean {
   const req = c.settings.requires;
   if ((req.pools ?? 1) > testbed.pools) return false;
   if ((req.hosts_per_pool ?? 1) > testbed.hostsPerPool) return false;
-  const srParam = c.params['sr_kind'] ?? c.params['sr'];
-  const kinds = typeof srParam === 'string' ? [srParam] : (req.sr_kinds ?? []);
+  // A case that names its SR kinds (fio's sr_kind, a migration's sr_from and sr_to) needs those;
+  // otherwise what its suite requires. `any` names none.
+  const named = SR_PARAMS.map((p) => c.params[p]).filter((v): v is string => typeof v === 'string' && v !== 'any');
+  const kinds = named.length ? named : (req.sr_kinds ?? []);
   if (!kinds.every((k) => testbed.srKinds.includes(k))) return false;
   return (req.hardware ?? []).every((t) => testbed.tags.includes(t));
 }

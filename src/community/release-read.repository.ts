@@ -1,4 +1,5 @@
 import type { Queryable } from 'src/common/sql/queryable';
+import { visibleRunCondition } from 'src/results/run-visibility';
 
 /** The latest result of one case of a release, from real or from simulated runs (never mixed). */
 export interface LatestCaseResult {
@@ -50,7 +51,7 @@ export interface CandidateRun {
 // Community runs count once accepted; pending and rejected submissions never reach a release page.
 // A case belongs to its run's release unless it names its own (the baseline half of a two-release run).
 const RELEASE_RUNS = (release: string): string => `(r.release = ${release} OR r.baseline_release = ${release})
-  AND (r.origin = 'lab' OR EXISTS (SELECT 1 FROM submissions s WHERE s.run_id = r.id AND s.status = 'accepted'))`;
+  AND ${visibleRunCondition('r', 'accepted')}`;
 
 // One lock for bringing the summaries up to date: two readers never recompute the same rows at once.
 const SUMMARY_LOCK = `pg_advisory_xact_lock(hashtext('shakedown.release-summaries'))`;
@@ -149,19 +150,16 @@ export class ReleaseReadRepository {
 
   /**
    * Every run of the release, oldest first, with its counts (from the summary; call `catchUp` first)
-   * and xapi, Xen and kernel versions of a host on the release.
+   * and xapi, Xen and kernel versions of a host on the release (`runs.build`, kept with the snapshot).
    */
   async buildRuns(release: string): Promise<BuildRun[]> {
     return (await this.db.query(
       `SELECT r.number AS "runNumber", r.simulated, r.origin, r.created_at AS "createdAt",
-              p.pkgs->>'xapi-core' AS xapi, p.pkgs->>'xen-hypervisor' AS xen, p.pkgs->>'kernel' AS kernel,
+              b.build->>'xapi' AS xapi, b.build->>'xen' AS xen, b.build->>'kernel' AS kernel,
               k.passed, k.failed, k.errored, k.total
          FROM run_release_counts k JOIN runs r ON r.id = k.run_id
-         LEFT JOIN LATERAL (
-           SELECT h->'packages' AS pkgs
-             FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.lab_snapshot->'hosts') = 'array'
-                                            THEN r.lab_snapshot->'hosts' ELSE '[]'::jsonb END) h
-            ORDER BY (h->>'version' = $1) DESC NULLS LAST LIMIT 1) p ON true
+         -- runs.build (generated from the snapshot): a host on the release, else the first host.
+         CROSS JOIN LATERAL (SELECT COALESCE(r.build->'byVersion'->$1, r.build->'first') AS build) b
         WHERE k.release = $1 AND ${RELEASE_RUNS('$1')}
         ORDER BY r.number`,
       [release],

@@ -6,7 +6,7 @@ import { ArtifactStore } from 'src/results/artifact-store';
 import { guestTarget } from 'src/execution/ssh-targets';
 import { LabView } from 'src/lab/lab-view';
 import { RunRepository } from 'src/execution/run.repository';
-import { CaseRow, StepRecord } from 'src/execution/run.types';
+import { RunnableCase, StepRecord } from 'src/execution/run.types';
 import {
   CampaignFacts,
   CreatedKind,
@@ -23,7 +23,7 @@ import { ScenarioError, ScenarioErrorCode } from 'src/scenarios/scenario.errors'
 interface AttemptScope {
   runId: string;
   attemptId: string;
-  case: CaseRow;
+  case: RunnableCase;
   lab: LabView;
   campaign: CampaignFacts;
   pools: PoolHandle[];

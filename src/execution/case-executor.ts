@@ -13,7 +13,7 @@ import { AbortReason, AttemptEnd, classifyError, outcomeOf } from 'src/execution
 import { CasePlan, describeNeed } from 'src/execution/planner';
 import { publishEvent } from 'src/execution/run-events';
 import { RunRepository } from 'src/execution/run.repository';
-import { CaseRow, RunRow } from 'src/execution/run.types';
+import { RunnableCase, RunRow } from 'src/execution/run.types';
 import { hostTarget, xapiPasswordOf } from 'src/execution/ssh-targets';
 import { tearDown } from 'src/execution/teardown';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -73,7 +73,7 @@ export class CaseExecutor {
     private readonly settings: ExecutorSettings,
   ) {}
 
-  async execute(c: CaseRow, run: RunRow, lab: LabView, handle: CaseHandle): Promise<ExecutionEnd> {
+  async execute(c: RunnableCase, run: RunRow, lab: LabView, handle: CaseHandle): Promise<ExecutionEnd> {
     const { repo } = this.deps;
     const scenario = this.deps.registry.get(c.scenario);
     const plan = c.needs as CasePlan;
@@ -211,14 +211,14 @@ export class CaseExecutor {
     return { kind: 'done', outcome };
   }
 
-  private async handBack(c: CaseRow, reason: string, delayMs = 0): Promise<ExecutionEnd> {
+  private async handBack(c: RunnableCase, reason: string, delayMs = 0): Promise<ExecutionEnd> {
     await this.deps.repo.requeueCase(c.id, reason);
     return { kind: 'requeued', delayMs };
   }
 
   /** Runs the scenario `repeat` times (and more, up to `adaptive.max`, while a metric is too noisy). */
   private async repeat(
-    c: CaseRow,
+    c: RunnableCase,
     ctx: AttemptContext,
     once: () => Promise<void>,
     lab: LabView,
@@ -236,7 +236,7 @@ export class CaseExecutor {
     }
   }
 
-  private async cleanup(c: CaseRow, lab: LabView) {
+  private async cleanup(c: RunnableCase, lab: LabView) {
     const objects = await this.deps.repo.pendingObjects(c.id);
     return tearDown(
       objects,
@@ -251,7 +251,7 @@ export class CaseExecutor {
   }
 
   /** The host logs around the failure, from every host the case held (both ends of a migration). */
-  private async collectLogs(ctx: AttemptContext, pools: PoolHandle[], c: CaseRow): Promise<void> {
+  private async collectLogs(ctx: AttemptContext, pools: PoolHandle[], c: RunnableCase): Promise<void> {
     const hosts = pools.flatMap((p) => p.hosts).slice(0, 6);
     for (const host of hosts) {
       const runner = this.deps.ssh.runner(host.target);
@@ -270,7 +270,7 @@ export class CaseExecutor {
 
   /** Waits until every role has a distinct free pool, then holds all their hosts at once. */
   private async lease(
-    c: CaseRow,
+    c: RunnableCase,
     lab: LabView,
     plan: CasePlan,
     handle: CaseHandle,

@@ -1,27 +1,29 @@
 import { join } from 'node:path';
-import { Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from 'src/common/logging/root-logger.module';
 import { AppConfig } from 'src/config/config';
 import { DATABASE_URL } from 'src/database/database.tokens';
 import { CaseQueue } from 'src/execution/case-queue';
 import { runGate } from 'src/execution/lab-readiness';
 import { RunService } from 'src/execution/run.service';
+import { Scheduler } from 'src/execution/scheduler';
+import { Workers } from 'src/execution/workers';
 import { PgHostKeyStore } from 'src/lab/host-key.repository';
 import { SshPool } from 'src/remote/ssh-pool';
-import { RunsController } from 'src/execution/runs.controller';
-import { Scheduler } from 'src/execution/scheduler';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
 
 /**
- * Starting and cancelling runs from the API. The API process queues; worker processes execute.
- * Everything here runs on the process's one TypeORM pool (DatabaseModule) and logs through its one
- * root logger; only pg-boss keeps its own small pool, which it needs for its maintenance.
+ * The execution engine as providers, for every kind of process: the API and the CLI start runs, the
+ * worker and the demo also start workers (Workers). Everything runs on the process's one TypeORM
+ * pool (DatabaseModule) and logs through its one root logger; only pg-boss keeps its own small
+ * pool, which it needs for its maintenance. Workers stop before the queue and the SSH pool close.
  */
 @Module({
-  controllers: [RunsController],
   providers: [
     {
       provide: ScenarioRegistry,
@@ -31,14 +33,14 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
     },
     {
       provide: CaseQueue,
-      inject: [DATABASE_URL],
-      useFactory: (url: string) => {
-        const log = new Logger('CaseQueue');
-        return CaseQueue.start(url, { onError: (err) => log.error(`pg-boss error: ${err.message}`) });
+      inject: [DATABASE_URL, ROOT_LOGGER],
+      useFactory: (url: string, logger: Logger) => {
+        const log = logger.child({ component: 'queue' });
+        return CaseQueue.start(url, { onError: (err) => log.error({ err: err.message }, 'pg-boss error') });
       },
     },
     {
-      // The API's own SSH pool, for the lab check before a run is queued; pins are the database's.
+      // Host keys are pinned in the database: every process (API, CLI, each worker) enforces the same pin.
       provide: SshPool,
       inject: [getDataSourceToken()],
       useFactory: (db: DataSource) => new SshPool({ hostKeys: new PgHostKeyStore(db) }),
@@ -59,14 +61,43 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => new ArtifactStore(join(config.dataDir, 'artifacts')),
     },
+    {
+      provide: Workers,
+      inject: [
+        getDataSourceToken(),
+        DATABASE_URL,
+        CaseQueue,
+        SshPool,
+        ArtifactStore,
+        Scheduler,
+        ScenarioRegistry,
+        ROOT_LOGGER,
+      ],
+      useFactory: (
+        db: DataSource,
+        databaseUrl: string,
+        queue: CaseQueue,
+        ssh: SshPool,
+        artifacts: ArtifactStore,
+        scheduler: Scheduler,
+        registry: ScenarioRegistry,
+        logger: Logger,
+      ) => new Workers({ db, databaseUrl, queue, ssh, artifacts, scheduler, registry, logger }),
+    },
   ],
-  exports: [RunService, CaseQueue, Scheduler],
+  exports: [ScenarioRegistry, CaseQueue, SshPool, RunService, Scheduler, ArtifactStore, Workers],
 })
-export class ExecutionModule implements OnApplicationShutdown {
+export class ExecutionModule implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
+    @Inject(Workers) private readonly workers: Workers,
     @Inject(CaseQueue) private readonly queue: CaseQueue,
     @Inject(SshPool) private readonly ssh: SshPool,
   ) {}
+
+  /** Every module's before-hooks run before any on-hook: workers hand their cases back while the pool is open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.workers.stopAll();
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.stop();

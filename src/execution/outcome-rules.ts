@@ -2,7 +2,7 @@ import { DomainError } from 'src/common/errors/domain-error';
 import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
 import { ExecutionError, ExecutionErrorCode } from 'src/execution/execution.errors';
 import { Outcome } from 'src/results/outcome';
-import { CaseRow } from 'src/execution/run.types';
+import { RunnableCase } from 'src/execution/run.types';
 
 /** How one attempt ended, before the case's expectation is applied. */
 export type AttemptEnd =
@@ -65,7 +65,7 @@ function messageOf(err: unknown): string {
 /** Applies the expectation: an expected failure that happens is xfailed; one that does not, xpassed. */
 export function outcomeOf(
   end: AttemptEnd,
-  expectation: CaseRow['expectation'],
+  expectation: RunnableCase['expectation'],
 ): { outcome: Outcome; reason: string | null } {
   const expectsFailure = expectation?.outcome === 'fail';
   switch (end.kind) {

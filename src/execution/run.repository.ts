@@ -1,7 +1,7 @@
 import { isRunNumber, isUuid } from 'src/common/input/run-number';
 import { queryRows } from 'src/database/sql';
 import { DataSource, EntityManager } from 'typeorm';
-import { CaseRow, NewCase, RunRow, StepRecord } from 'src/execution/run.types';
+import { RunnableCase, NewCase, RunRow, StepRecord } from 'src/execution/run.types';
 import { LabView } from 'src/lab/lab-view';
 import { Outcome } from 'src/results/outcome';
 import { currentVisibility, visibleRunCondition } from 'src/results/run-visibility';
@@ -258,13 +258,13 @@ export class RunRepository {
   }
 
   // ---- cases --------------------------------------------------------------------------------
-  async findCase(caseId: string): Promise<CaseRow | null> {
+  async findCase(caseId: string): Promise<RunnableCase | null> {
     const [row] = await queryRows(this.db, `SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [caseId]);
     return row ?? null;
   }
 
   /** Takes a queued case for this job; null when the job is stale (case re-dispatched, cancelled, done). */
-  async claimCase(caseId: string, dispatchId: string, worker: string): Promise<CaseRow | null> {
+  async claimCase(caseId: string, dispatchId: string, worker: string): Promise<RunnableCase | null> {
     const [row] = await queryRows(
       this.db,
       `UPDATE cases SET status = 'waiting', worker = $3, waiting_reason = 'looking for free hosts'
@@ -518,7 +518,7 @@ export class RunRepository {
     return Object.fromEntries(rows.map((r: { k: string; n: number }) => [r.k, r.n]));
   }
 
-  async findCaseInRun(runId: string, ref: string): Promise<CaseRow | null> {
+  async findCaseInRun(runId: string, ref: string): Promise<RunnableCase | null> {
     const [row] = await queryRows(
       this.db,
       `SELECT ${CASE_COLUMNS} FROM cases WHERE run_id = $1 AND (case_hash = $2 OR case_key = $2 OR id::text = $2)`,
@@ -546,7 +546,7 @@ export class RunRepository {
    * of the run with one attempt and one step each; a retried parent replaces them.
    */
   async upsertReportedCases(
-    parent: CaseRow,
+    parent: RunnableCase,
     worker: string,
     cases: Array<{
       caseKey: string;

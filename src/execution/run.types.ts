@@ -1,6 +1,6 @@
 import { Outcome } from 'src/results/outcome';
 
-import type { CaseStatus, RunStatus } from 'src/results/run-status';
+import type { CaseRecord, CaseStatus, RunStatus } from 'src/results/run-status';
 
 export type { CaseStatus, RunStatus };
 
@@ -22,21 +22,10 @@ export interface RunRow {
   cancelRequestedAt: Date | null;
 }
 
-export interface CaseRow {
-  id: string;
-  runId: string;
-  caseKey: string;
-  caseHash: string;
-  suite: string;
-  scenario: string;
-  params: Record<string, unknown>;
+/** A case as a worker runs it: what it expects, its settings, and where it is in the queue. */
+export interface RunnableCase extends CaseRecord {
   expectation: { outcome: 'pass' } | { outcome: 'fail'; error?: string; reason?: string } | null;
   settings: Record<string, unknown>;
-  release: string | null;
-  manual: boolean;
-  status: CaseStatus;
-  outcome: Outcome | null;
-  attemptCount: number;
   priority: number;
   needs: unknown;
   dispatchId: string | null;
@@ -49,7 +38,7 @@ export interface NewCase {
   suite: string;
   scenario: string;
   params: Record<string, unknown>;
-  expectation: CaseRow['expectation'];
+  expectation: RunnableCase['expectation'];
   settings: Record<string, unknown>;
   release: string | null;
   manual: boolean;

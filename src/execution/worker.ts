@@ -11,7 +11,7 @@ import { publishEvent, RunEvent, subscribeEvents, EventSubscription } from 'src/
 import { RunRepository } from 'src/execution/run.repository';
 import { LabRepository } from 'src/lab/lab.repository';
 import { WorkerRepository } from 'src/execution/worker.repository';
-import { CaseRow } from 'src/execution/run.types';
+import { RunnableCase } from 'src/execution/run.types';
 import { RunPreparer } from 'src/execution/run-preparer';
 import { Scheduler } from 'src/execution/scheduler';
 import { tearDown } from 'src/execution/teardown';
@@ -242,7 +242,7 @@ export class Worker {
    * case is neither lost nor run twice. The claim is idempotent, so a retry after a claim that did
    * commit but whose answer was lost still gets the case. 'aborted' when the worker stops first.
    */
-  private async claim(job: CaseJob, handle: CaseHandle): Promise<CaseRow | null | 'aborted'> {
+  private async claim(job: CaseJob, handle: CaseHandle): Promise<RunnableCase | null | 'aborted'> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.repo.claimCase(job.caseId, job.dispatchId, this.name);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Engine } from 'src/execution/engine';
+import { startExecution, TestExecution } from 'test/utils/execution';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { LabRepository } from 'src/lab/lab.repository';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
@@ -29,7 +29,7 @@ interface CaseOutcome {
 describe('shipped campaigns on the default simulated lab', () => {
   let db: TestDatabase;
   let lab: SimulatedLab;
-  let engine: Engine;
+  let engine: TestExecution;
   const dataDir = mkdtempSync(join(tmpdir(), 'shakedown-release-'));
   const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
 
@@ -39,7 +39,7 @@ describe('shipped campaigns on the default simulated lab', () => {
     await new LabRepository(db.dataSource).upsertInventory(
       parseInventory(JSON.stringify(lab.inventory), 'simulated lab'),
     );
-    engine = await Engine.open({
+    engine = await startExecution({
       databaseUrl: db.url,
       dataDir,
       registry: new ScenarioRegistry(defaultScenarios()),

@@ -153,6 +153,21 @@ describe('shakedown report build / export / compare', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('CI gate: run watch exits 1 when a case failed or errored, 0 when every case passed', async () => {
+    const make = new ResultsFactory(db.dataSource);
+    const clean = await make.run({ campaignName: 'gate' });
+    await make.case(clean, { params: { i: 1 }, outcome: 'passed' });
+    await make.case(clean, { params: { i: 2 }, outcome: 'xfailed' });
+    const broken = await make.run({ campaignName: 'gate' });
+    await make.case(broken, { params: { i: 1 }, outcome: 'passed' });
+    await make.case(broken, { params: { i: 2 }, outcome: 'infra-error' });
+    const passed = await runCli(['run', 'watch', String(clean.number), '--json'], env);
+    expect(passed.code).toBe(0);
+    const failed = await runCli(['run', 'watch', String(broken.number), '--json'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('1 of 2 cases failed or errored');
+  });
+
   it('should compare the two releases inside one run from the CLI', async () => {
     const res = await runCli(['compare', String(demo.twoReleases.number), '--in-run', '--json'], env);
     expect(res.code).toBe(0);

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Engine } from 'src/execution/engine';
+import type { TestExecution } from 'test/utils/execution';
 import { Notifier } from 'src/notify/notifier';
 import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { ROOT, runCli } from 'test/utils/cli';
@@ -26,7 +26,7 @@ describe('update-candidate loop, end to end', () => {
   let dir: string;
   let lab: SimulatedLab;
   let db: TestDatabase;
-  let engine: Engine;
+  let engine: TestExecution;
   let hook: Server;
   let web: ResultsTestApp | undefined;
   const received: Array<{ body: Record<string, any> }> = [];

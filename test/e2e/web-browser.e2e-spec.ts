@@ -75,6 +75,21 @@ describe('result pages in a real browser (Debian chromium)', () => {
     const ids = Object.keys(painted).filter((id) => id.startsWith('cmp-'));
     expect(ids.length).toBe(4);
     for (const id of ids) expect(painted[id]).toBeGreaterThan(1000);
+    // Each canvas is an image named by its caption and described by a table of its numbers.
+    const alternatives = await page.$$eval('canvas', (canvases) =>
+      canvases.map((c) => ({
+        role: c.getAttribute('role'),
+        name: document.getElementById(c.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ?? '',
+        rows:
+          document.getElementById(c.getAttribute('aria-describedby') ?? '')?.querySelectorAll('tbody tr').length ?? 0,
+      })),
+    );
+    expect(alternatives.length).toBeGreaterThanOrEqual(4);
+    for (const alt of alternatives) {
+      expect(alt.role).toBe('img');
+      expect(alt.name).not.toBe('');
+      expect(alt.rows).toBeGreaterThan(0);
+    }
     await page.locator('#comparison-table th', { hasText: 'Δ %' }).click();
     const first = await page.locator('#comparison-table tbody tr').first().getAttribute('data-verdict');
     expect(first).toBe('regressed');
@@ -137,5 +152,9 @@ describe('result pages in a real browser (Debian chromium)', () => {
     await db.dataSource.query(`UPDATE runs SET status = 'finished', finished_at = now() WHERE id = $1`, [run.id]);
     await f.notify({ kind: 'run', runId: run.id, runNumber: run.number, status: 'finished' });
     await page.waitForSelector('#run-live [data-status="finished"]', { timeout: 10_000 });
+    // A screen reader hears the change: the polite live region says it.
+    const region = page.locator('#run-announce');
+    expect(await region.getAttribute('aria-live')).toBe('polite');
+    expect(await region.textContent()).toBe(`Run #${run.number} is now finished`);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Engine } from 'src/execution/engine';
+import { startExecution, TestExecution } from 'test/utils/execution';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { LabRepository } from 'src/lab/lab.repository';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
@@ -20,7 +20,7 @@ import { waitUntil } from 'test/utils/wait';
 describe('worker processes', () => {
   let db: TestDatabase;
   let lab: SimulatedLab;
-  let engine: Engine;
+  let engine: TestExecution;
   const dataDir = mkdtempSync(join(tmpdir(), 'shakedown-workers-'));
   const workers: LongRunning[] = [];
 
@@ -81,7 +81,7 @@ describe('worker processes', () => {
     lab = await startSimulatedLab({ speed: 300, stateDir: join(dataDir, 'sim'), controlApi: false });
     const inventory = parseInventory(JSON.stringify(lab.inventory), 'simulated lab');
     await new LabRepository(db.dataSource).upsertInventory(inventory);
-    engine = await Engine.open({
+    engine = await startExecution({
       databaseUrl: db.url,
       dataDir,
       registry: new ScenarioRegistry(defaultScenarios()),

@@ -78,7 +78,9 @@ maybe('xcp-ng-tests against the simulated lab', () => {
       config,
       defaults
         .replace(/^address_base: .*$/m, `address_base: "${ADDRESS_BASE}"`)
-        .replace(/^guest_address_base: .*$/m, `guest_address_base: "${GUEST_ADDRESS_BASE}"`),
+        .replace(/^guest_address_base: .*$/m, `guest_address_base: "${GUEST_ADDRESS_BASE}"`)
+        // four NICs on the 8.3 hosts: eth2 and eth3 are the free NICs the bond tests take (data.py HOST_FREE_NICS)
+        .replace(/^( {2}- name: pool-830\n)/m, '$1    nics: 4\n'),
     );
     lab = startCli(
       ['lab', 'up', '--config', config, '--port', '22', '--speed', '100', '--state-dir', join(root, 'sim')],

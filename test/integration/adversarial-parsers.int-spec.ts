@@ -1,91 +1,8 @@
 import fc from 'fast-check';
-import { parseCampaign } from 'src/campaign/load-campaign';
 import { DomainError } from 'src/common/errors/domain-error';
-import { parseBundleText } from 'src/community/bundle-import';
-import { parseInventory } from 'src/lab/inventory.loader';
-import { parseFioOutput } from 'src/results/fio/fio-parse';
-import { parseJunitXml } from 'src/results/junit/junit-import';
+import { FULL, repeatTo, Subject, subjects } from 'bench/adversarial-inputs';
 
 jest.setTimeout(600_000);
-
-/**
- * Every parser of user or guest input, fed adversarial inputs of up to 10 MB (the size caps of the
- * YAML formats refuse more up front) built by repeating a
- * generated pattern of hostile fragments. Each must end with a value or a domain error (never
- * anything else), and its time must grow linearly: the same pattern at n and 4n characters takes
- * well under the 16× a quadratic parser would (measured at up to 4 MB to keep the test affordable). Each side is the best of two runs, so a busy machine
- * slows both sides rather than one. Absolute times are in the `parsers` bench, not here.
- */
-const FULL = 10 * 1024 * 1024;
-
-interface Subject {
-  name: string;
-  parse: (text: string) => unknown;
-  fragments: string[];
-  /** Largest input the parser reads at all (it refuses anything larger up front). */
-  size: number;
-}
-
-const subjects: Subject[] = [
-  {
-    name: 'fio output',
-    parse: (t) => parseFioOutput(t, 'fio'),
-    fragments: ['{', '{"jobs":', '{"jobs"', '"', '\\', 'note: x\n', '{"a":[', '}', ']', '{"fio version":"3"', '\n'],
-    size: FULL,
-  },
-  {
-    name: 'JUnit XML',
-    parse: (t) => parseJunitXml(t, { source: 'junit' }),
-    fragments: [
-      '<testsuite>',
-      '<testcase name="x" ',
-      ' a="1"',
-      '<!--',
-      '&#',
-      '&#xD800;',
-      '<',
-      '"',
-      "'",
-      '<a>',
-      '</a>',
-      '>',
-      '<![CDATA[',
-    ],
-    size: FULL,
-  },
-  {
-    name: 'result bundle',
-    parse: (t) => parseBundleText(t),
-    fragments: [
-      '[',
-      '{"a":',
-      '"\\u',
-      '"\\ud800"',
-      '1e999999',
-      ',',
-      '{"format":"shakedown.bundle","cases":[',
-      '"',
-      '\\',
-    ],
-    size: FULL,
-  },
-  {
-    name: 'campaign',
-    parse: (t) => parseCampaign(t, 'c.yaml'),
-    fragments: ['- ', '[', '{', '&a ', '*a ', 'a: ', '"', '\n  ', ': ', '? ', '|\n', '#', "'"],
-    size: 1024 * 1024,
-  },
-  {
-    name: 'inventory',
-    parse: (t) => parseInventory(t, 'lab.yaml'),
-    fragments: ['- ', '[', '{', '&a ', '*a ', 'a: ', '"', '\n  ', ': ', '? ', '|\n', 'pools:\n', "'"],
-    size: 1024 * 1024,
-  },
-];
-
-function repeatTo(pattern: string, size: number): string {
-  return pattern.repeat(Math.ceil(size / pattern.length)).slice(0, size);
-}
 
 /**
  * CPU milliseconds of one parse (this process's, not the wall clock's: other work on a busy machine
@@ -102,6 +19,14 @@ function timed(subject: Subject, text: string): number {
   return (used.user + used.system) / 1000;
 }
 
+/**
+ * Every parser of user or guest input, fed adversarial inputs of up to 10 MB (the size caps of the
+ * YAML formats refuse more up front) built by repeating a
+ * generated pattern of hostile fragments. Each must end with a value or a domain error (never
+ * anything else), and its time must grow linearly: the same pattern at n and 4n characters takes
+ * well under the 16× a quadratic parser would (measured at up to 4 MB to keep the test affordable). Each side is the best of two runs, so a busy machine
+ * slows both sides rather than one. Absolute times are in the `parsers` bench, not here.
+ */
 describe.each(subjects)('$name on adversarial input', (subject) => {
   const ratioSize = Math.min(subject.size, 4 * 1024 * 1024);
   it('takes linear time (n against 4n characters) and only ever refuses with a domain error', () => {

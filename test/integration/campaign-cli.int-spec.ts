@@ -57,7 +57,7 @@ describe('shakedown campaign', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/suite live-migration \(migration\.live\)/);
-    expect(r.stdout).toMatch(/full 1152, valid 896, selected \d+, coverage (\d+)\/\1 2-tuples \(100\.0%\)/);
+    expect(r.stdout).toMatch(/full 28800, valid 2688, selected \d+, coverage (\d+)\/\1 2-tuples \(100\.0%\)/);
     expect(r.stdout).toMatch(/[0-9a-f]{12} +pass +migration\.live\[load=\w+,origin=\w+,scope=pool-upgrade,/);
   });
 

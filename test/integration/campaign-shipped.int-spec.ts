@@ -63,7 +63,11 @@ describe('campaigns/xcp-ng-release.yaml', () => {
 
   it('reduces live migration pairwise with full pair coverage, every VM kind during a pool upgrade, no invalid case', () => {
     const live = expansion.suites.find((s) => s.scenario === 'migration.live')!;
-    expect(live.full).toBe(1152);
+    // 3 VM kinds × 3 origins × 2 sizes × 4 loads × 4 storages × 5 × 5 SR kinds × 4 scopes; valid:
+    // 8 kind/origin pairs × 2 × 4 = 64, times 42 storage/SR-kind/scope combinations (intra-pool 14,
+    // each cross-pool scope 12, pool-upgrade 4, its SRs the lab's).
+    expect(live.full).toBe(28_800);
+    expect(live.valid).toBe(2_688);
     expect(live.coverage.ratio).toBe(1);
     expect(live.selected).toBeLessThan(40);
     for (const kind of ['pvhvm-linux', 'pv-linux', 'hvm-windows']) {
@@ -77,6 +81,34 @@ describe('campaigns/xcp-ng-release.yaml', () => {
         expect(c.params.storage).not.toBe('shared');
         expect(c.settings.requires.pools).toBe(2);
       }
+    }
+  });
+
+  it('chooses the SR kind of each migration end to match its storage, NFS and iSCSI both ways', () => {
+    const shared = ['nfs', 'lvmoiscsi'];
+    const local = ['ext', 'lvm'];
+    const migrations = expansion.suites.filter((s) => s.scenario.startsWith('migration.')).flatMap((s) => s.cases);
+    for (const c of migrations) {
+      const { storage, sr_from: from, sr_to: to, scope } = c.params as Record<string, string>;
+      if (scope === 'pool-upgrade') {
+        expect([from, to]).toEqual(['any', 'any']);
+        continue;
+      }
+      expect(storage === 'shared' || storage!.startsWith('shared-') ? shared : local).toContain(from);
+      if (storage === 'shared') expect(to).toBe('any');
+      else expect(storage!.endsWith('-to-shared') ? shared : local).toContain(to);
+      // SR kinds are asked of each end's own pool by the scenario, never of every pool by the suite.
+      expect(c.settings.requires.sr_kinds).toBeUndefined();
+    }
+    const cold = expansion.suites.find((s) => s.scenario === 'migration.cold')!;
+    expect(cold.full).toBe(3_456);
+    expect(cold.coverage.ratio).toBe(1);
+    const pairs = new Set(cold.cases.map((c) => JSON.stringify([c.params.sr_from, c.params.sr_to])));
+    expect(pairs).toContain(JSON.stringify(['nfs', 'lvmoiscsi']));
+    expect(pairs).toContain(JSON.stringify(['lvmoiscsi', 'nfs']));
+    for (const kind of [...shared, ...local]) {
+      expect(migrations.some((c) => c.params.sr_from === kind)).toBe(true);
+      expect(migrations.some((c) => c.params.sr_to === kind)).toBe(true);
     }
   });
 

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { DomainError } from 'src/common/errors/domain-error';
-import { Engine } from 'src/execution/engine';
+import { startExecution, TestExecution } from 'test/utils/execution';
 import { Worker } from 'src/execution/worker';
 import { LabRepository } from 'src/lab/lab.repository';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -114,7 +114,7 @@ const LIFECYCLE_SUITE = `  - { id: lifecycle, scenario: basic.vm-lifecycle, titl
 describe('execution engine on an SSH fixture lab', () => {
   let db: TestDatabase;
   let ssh: Ssh2ServerFixture;
-  let engine: Engine;
+  let engine: TestExecution;
   let worker: Worker;
   const commands: string[] = [];
   let flakyCalls = 0;
@@ -152,7 +152,7 @@ describe('execution engine on an SSH fixture lab', () => {
         { name: 'pool-821', master: 'h3', tags: [], hosts: [host('h3', '8.2.1')] },
       ],
     });
-    engine = await Engine.open({
+    engine = await startExecution({
       databaseUrl: db.url,
       dataDir: mkdtempSync(join(tmpdir(), 'shakedown-engine-')),
       registry: testRegistry(),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { expandCampaign } from 'src/campaign/expand-campaign';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { Engine } from 'src/execution/engine';
+import { startExecution } from 'test/utils/execution';
 import { LabRepository } from 'src/lab/lab.repository';
 import { loadNestedLabFile } from 'src/lab/provisioner/nested-lab.loader';
 import { NestedLabProvisioner } from 'src/lab/provisioner/nested-provisioner';
@@ -175,7 +175,7 @@ pools:
           (c.params.vm_kind === 'pvhvm-linux' || c.params.vm_kind === 'pv-linux'),
       );
     expect(cases.length).toBeGreaterThanOrEqual(2);
-    const engine = await Engine.open({
+    const engine = await startExecution({
       databaseUrl: db.url,
       dataDir: join(dir, 'engine'),
       registry: new ScenarioRegistry(defaultScenarios()),

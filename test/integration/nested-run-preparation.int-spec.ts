@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadCampaign } from 'src/campaign/load-campaign';
-import { Engine } from 'src/execution/engine';
+import { startExecution, TestExecution } from 'test/utils/execution';
 import { prepareNestedLab } from 'src/execution/nested-preparation';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
@@ -19,7 +19,7 @@ describe('nested lab as a run preparation', () => {
   let dir: string;
   let lab: SimulatedLab;
   let db: TestDatabase;
-  let engine: Engine;
+  let engine: TestExecution;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-nested-run-'));
@@ -29,7 +29,7 @@ describe('nested lab as a run preparation', () => {
     const images = join(dir, 'sim', 'hosts', PARENT, 'fs', 'root', 'images');
     mkdirSync(images, { recursive: true });
     writeFileSync(join(images, 'xcp-ng-8.2.1.xva'), await simulatedHostImageXva({ version: '8.2.1' }));
-    engine = await Engine.open({
+    engine = await startExecution({
       databaseUrl: db.url,
       dataDir: dir,
       registry: new ScenarioRegistry(defaultScenarios()),

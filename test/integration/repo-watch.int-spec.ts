@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from 'src/execution/engine';
+import type { TestExecution } from 'test/utils/execution';
 import { RunUpdatesRecord } from 'src/execution/update-preparation';
 import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { RepoWatcher, WatchSettings } from 'src/watch/repo-watcher';
@@ -16,7 +16,7 @@ describe('repository watcher', () => {
   let dir: string;
   let lab: SimulatedLab;
   let db: TestDatabase;
-  let engine: Engine;
+  let engine: TestExecution;
   let settings: WatchSettings;
   let clock = new Date('2026-01-01T00:00:00Z');
   const at = (seconds: number) => (clock = new Date(Date.parse('2026-01-01T00:00:00Z') + seconds * 1000));

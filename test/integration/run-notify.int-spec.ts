@@ -3,7 +3,7 @@ import { createServer as createTcpServer, Server as TcpServer, Socket } from 'no
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from 'src/execution/engine';
+import type { TestExecution } from 'test/utils/execution';
 import { Notifier } from 'src/notify/notifier';
 import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { createTestDatabase, TestDatabase } from 'test/utils/database';
@@ -87,7 +87,7 @@ describe('run notifications', () => {
   let dir: string;
   let lab: SimulatedLab;
   let db: TestDatabase;
-  let engine: Engine;
+  let engine: TestExecution;
   let hooks: Awaited<ReturnType<typeof receiver>>;
   let smtp: Awaited<ReturnType<typeof smtpSink>>;
   const logs: string[] = [];

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from 'src/execution/engine';
+import type { TestExecution } from 'test/utils/execution';
 import { RunUpdatesRecord } from 'src/execution/update-preparation';
 import { SimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { hostPackages, evr } from 'src/simulator/packages/host-packages';
@@ -22,7 +22,7 @@ describe('update candidates as a run preparation', () => {
   let dir: string;
   let lab: SimulatedLab;
   let db: TestDatabase;
-  let engine: Engine;
+  let engine: TestExecution;
 
   const installed = (host: string, name: string): string =>
     evr(hostPackages(lab.model.hostByName(host)!).installed.get(name)!);

@@ -3,7 +3,7 @@ import { createServer, Server, Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Engine } from 'src/execution/engine';
+import { startExecution, TestExecution } from 'test/utils/execution';
 import { RunRepository } from 'src/execution/run.repository';
 import { Worker } from 'src/execution/worker';
 import { LabRepository } from 'src/lab/lab.repository';
@@ -63,7 +63,7 @@ describe('a worker claiming a case while the database is unreachable', () => {
   let db: TestDatabase;
   let ssh: Ssh2ServerFixture;
   let relay: CuttableRelay;
-  let engine: Engine;
+  let engine: TestExecution;
   let worker: Worker;
   let claims = 0;
 
@@ -110,7 +110,7 @@ describe('a worker claiming a case while the database is unreachable', () => {
       return realClaim.apply(this, args);
     });
 
-    engine = await Engine.open({
+    engine = await startExecution({
       databaseUrl: url.toString(),
       dataDir: mkdtempSync(join(tmpdir(), 'shakedown-outage-')),
       registry: new ScenarioRegistry(

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { Engine } from 'src/execution/engine';
+import { startExecution, TestExecution } from 'test/utils/execution';
 import { LabRepository } from 'src/lab/lab.repository';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
@@ -16,14 +16,14 @@ export async function openSimEngine(
   dir: string,
   db: TestDatabase,
   options: { controlApi?: boolean } = {},
-): Promise<{ lab: SimulatedLab; engine: Engine }> {
+): Promise<{ lab: SimulatedLab; engine: TestExecution }> {
   const lab = await startSimulatedLab({
     speed: 600,
     stateDir: join(dir, 'sim'),
     controlApi: options.controlApi ?? false,
   });
   await new LabRepository(db.dataSource).upsertInventory(parseInventory(JSON.stringify(lab.inventory)));
-  const engine = await Engine.open({
+  const engine = await startExecution({
     databaseUrl: db.url,
     dataDir: dir,
     registry: new ScenarioRegistry(defaultScenarios()),

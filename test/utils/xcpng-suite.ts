@@ -128,7 +128,12 @@ export function prepareWorkspace(opts: {
     `HOST_DEFAULT_PASSWORD = ${JSON.stringify(opts.rootPassword)}`,
   );
   if (withPassword === dist) throw new Error('data.py-dist: no HOST_DEFAULT_PASSWORD = "" line to fill in');
-  writeFileSync(join(suiteDir, 'data.py'), withPassword); // data.py is in the suite's .gitignore
+  // the bond tests need two NICs nothing else uses: the conformance lab gives its 8.3 hosts eth0..eth3
+  const withNics = withPassword.replace(
+    /^HOST_FREE_NICS: list\[str\] = \[\]$/m,
+    "HOST_FREE_NICS: list[str] = ['eth2', 'eth3']",
+  );
+  writeFileSync(join(suiteDir, 'data.py'), withNics); // data.py is in the suite's .gitignore
   const git = (...args: string[]): void => {
     execFileSync('git', ['-c', 'user.name=shakedown', '-c', 'user.email=shakedown@localhost', ...args], {
       cwd: suiteDir,

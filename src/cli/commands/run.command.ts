@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadCampaign } from 'src/campaign/load-campaign';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
-import { EngineSession, openEngineForCli } from 'src/cli/engine-session';
+import { ExecutionSession, openExecution } from 'src/cli/execution-session';
 import { renderDoctorRows } from 'src/cli/commands/lab-doctor.command';
 import { Campaign } from 'src/campaign/campaign.types';
 import { CampaignReadiness, labGate } from 'src/execution/lab-readiness';
@@ -29,15 +29,15 @@ interface StartOptions {
  * Refuses with the failing rows and their fixes unless --force, which the run then records.
  */
 async function checkLab(
-  session: EngineSession,
+  session: ExecutionSession,
   campaign: Campaign,
   labName: string,
   opts: StartOptions,
 ): Promise<NonNullable<StartRunInput['labCheck']>> {
-  const lab = await new LabRepository(session.engine.db).findLab(labName);
+  const lab = await new LabRepository(session.db).findLab(labName);
   // An unknown lab is refused by runs.start with its own message.
   if (!lab) return { forced: false, failing: [] };
-  const failing = await labGate(session.engine.ssh, lab, new CampaignReadiness(campaign, session.registry, opts.suite));
+  const failing = await labGate(session.ssh, lab, new CampaignReadiness(campaign, session.registry, opts.suite));
   if (failing.length && !opts.force) {
     throw new CliError(
       `lab ${labName} is not ready for ${campaign.name} (run start --force to queue anyway):\n${renderDoctorRows(failing)}`,
@@ -80,21 +80,21 @@ export function registerRunCommands(program: Command): void {
       if (!opts.lab && !nestedLab) {
         throw new CliError('--lab is required (the campaign has no nested_lab)', ExitCode.Usage);
       }
-      const session = await openEngineForCli();
+      const session = await openExecution();
       let nested: PreparedNestedLab | undefined;
       let final: FinalCounts | undefined;
       try {
         if (nestedLab) {
           process.stderr.write(`provisioning the nested lab of the campaign (${nestedLab})…\n`);
           nested = await prepareNestedLab(file, nestedLab, {
-            db: session.engine.db,
-            ssh: session.engine.ssh,
+            db: session.db,
+            ssh: session.ssh,
             progress: (line) => process.stderr.write(`  ${line}\n`),
           });
         }
         const labName = nested?.labName ?? opts.lab!;
         const labCheck = nested ? undefined : await checkLab(session, campaign, labName, opts);
-        const started = await session.engine.runs.start({
+        const started = await session.runs.start({
           campaign: file,
           lab: labName,
           suite: opts.suite,
@@ -115,7 +115,7 @@ export function registerRunCommands(program: Command): void {
           );
         }
         if (opts.wait) {
-          final = await followRun(session.engine.db, r.id, {
+          final = await followRun(session.db, r.id, {
             json: !!opts.json,
             databaseUrl: session.databaseUrl,
           });
@@ -140,14 +140,14 @@ export function registerRunCommands(program: Command): void {
     .argument('<run>', 'run number or id')
     .option('--case <case>', 'cancel only this case (hash or key)')
     .action(async (ref: string, opts: { case?: string }) => {
-      const session = await openEngineForCli();
+      const session = await openExecution();
       try {
         if (opts.case) {
-          const c = await session.engine.runs.cancelCase(ref, opts.case);
+          const c = await session.runs.cancelCase(ref, opts.case);
           process.stderr.write(`${c.caseKey}: ${c.status}\n`);
           return;
         }
-        const r = await session.engine.runs.cancel(ref);
+        const r = await session.runs.cancel(ref);
         process.stderr.write(`run ${r.number}: ${r.status}\n`);
       } finally {
         await session.close();
@@ -164,11 +164,11 @@ export function registerRunCommands(program: Command): void {
     .argument('<run>', 'run number or id')
     .option('--json', 'print the final counts as JSON')
     .action(async (ref: string, opts: { json?: boolean }) => {
-      const session = await openEngineForCli();
+      const session = await openExecution();
       let final: FinalCounts;
       try {
         const found = await session.findRun(ref);
-        final = await followRun(session.engine.db, found.id, {
+        final = await followRun(session.db, found.id, {
           json: !!opts.json,
           databaseUrl: session.databaseUrl,
         });
@@ -208,16 +208,16 @@ function registerRecordCommand(run: Command): void {
         throw new CliError(`--outcome must be passed, failed or skipped, not ${opts.outcome}`, ExitCode.Usage);
       }
       const evidence = (opts.evidence ?? []).map((file) => ({ name: basename(file), content: readFileSync(file) }));
-      const session = await openEngineForCli();
+      const session = await openExecution();
       try {
-        const r = await session.engine.runs.recordManual({
+        const r = await session.runs.recordManual({
           run: runRef,
           case: caseRef,
           outcome: opts.outcome as 'passed' | 'failed' | 'skipped',
           notes: opts.notes,
           by: opts.by ?? process.env.USER ?? 'tester',
           evidence,
-          artifacts: session.engine.artifacts,
+          artifacts: session.artifacts,
         });
         process.stderr.write(
           `${r.caseKey}: ${r.outcome}${evidence.length ? ` (${evidence.length} evidence files)` : ''}\n`,
@@ -243,9 +243,9 @@ function registerScheduleCommands(run: Command): void {
       const cron = opts.cron ?? campaign.schedule?.cron;
       if (!cron) throw new CliError('no --cron given and the campaign has no schedule.cron', ExitCode.Usage);
       const priority = opts.priority === undefined ? campaign.schedule?.priority : Number(opts.priority);
-      const session = await openEngineForCli();
+      const session = await openExecution();
       try {
-        const s = await session.engine.scheduler.upsert({
+        const s = await session.scheduler.upsert({
           name: opts.name ?? campaign.name,
           campaignPath: resolve(file),
           labName: opts.lab,
@@ -262,9 +262,9 @@ function registerScheduleCommands(run: Command): void {
     .command('schedules')
     .description('list the schedules')
     .action(async () => {
-      const session = await openEngineForCli();
+      const session = await openExecution();
       try {
-        for (const s of await session.engine.scheduler.list()) {
+        for (const s of await session.scheduler.list()) {
           process.stdout.write(
             `${s.name}\t${s.cron}\t${s.labName}\t${s.campaignPath}\tlast fired ${s.lastFiredAt?.toISOString() ?? 'never'}\n`,
           );
@@ -279,9 +279,9 @@ function registerScheduleCommands(run: Command): void {
     .description('remove a schedule')
     .argument('<name>', 'schedule name')
     .action(async (name: string) => {
-      const session = await openEngineForCli();
+      const session = await openExecution();
       try {
-        if (!(await session.engine.scheduler.remove(name))) throw new CliError(`no schedule named ${name}`);
+        if (!(await session.scheduler.remove(name))) throw new CliError(`no schedule named ${name}`);
         process.stderr.write(`schedule ${name} removed\n`);
       } finally {
         await session.close();

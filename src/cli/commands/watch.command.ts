@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Command } from 'commander';
-import { openEngineForCli } from 'src/cli/engine-session';
+import { openExecution } from 'src/cli/execution-session';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
 import { PollResult, RepoWatcher } from 'src/watch/repo-watcher';
 
@@ -65,14 +65,14 @@ export function registerWatchCommand(program: Command): void {
     .option('--every <seconds>', 'seconds between polls (default SHAKEDOWN_WATCH_INTERVAL_SECONDS)')
     .option('--once', 'poll once and exit')
     .action(async (campaign: string, opts: WatchOptions) => {
-      const session = await openEngineForCli();
+      const session = await openExecution();
       try {
         const cooldown = seconds('--cooldown', opts.cooldown, session.config.get('SHAKEDOWN_WATCH_COOLDOWN_SECONDS'));
         const every = Math.max(
           5,
           seconds('--every', opts.every, session.config.get('SHAKEDOWN_WATCH_INTERVAL_SECONDS')),
         );
-        const watcher = new RepoWatcher(session.engine.db, session.engine.runs, {
+        const watcher = new RepoWatcher(session.db, session.runs, {
           campaign,
           lab: opts.lab,
           repository: opts.repository,

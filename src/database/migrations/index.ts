@@ -12,6 +12,7 @@ import { WebSessions1764190000000 } from 'src/database/migrations/1764190000000-
 import { TokenNameKeys1764205000000 } from 'src/database/migrations/1764205000000-TokenNameKeys';
 import { ReleaseSummaries1764210000000 } from 'src/database/migrations/1764210000000-ReleaseSummaries';
 import { GuestInstalls1764231500000 } from 'src/database/migrations/1764231500000-GuestInstalls';
+import { RunBuilds1764240000000 } from 'src/database/migrations/1764240000000-RunBuilds';
 
 /** Every migration, in order. Listed explicitly so compiled code, Jest and tools load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   TokenNameKeys1764205000000,
   ReleaseSummaries1764210000000,
   GuestInstalls1764231500000,
+  RunBuilds1764240000000,
 ];

@@ -2,7 +2,7 @@ import type { Direction, Outcome } from 'src/results/outcome';
 
 /** What the results store holds, as pages, reports and exports read it (never TypeORM entities). */
 
-import type { CaseStatus, RunStatus } from 'src/results/run-status';
+import type { CaseRecord, CaseStatus, RunStatus } from 'src/results/run-status';
 
 export type { CaseStatus, RunStatus };
 
@@ -53,22 +53,11 @@ export interface LabSnapshot {
   hosts: LabHostSnapshot[];
 }
 
-export interface CaseRow {
-  id: string;
-  runId: string;
-  caseKey: string;
-  caseHash: string;
-  suite: string;
-  scenario: string;
-  params: Record<string, unknown>;
-  release: string | null;
-  manual: boolean;
-  status: CaseStatus;
-  outcome: Outcome | null;
+/** A case as the reports show it: its outcome with why, and when it ran. */
+export interface CaseRow extends CaseRecord {
   reason: string | null;
   errorCode: string | null;
   signature: string | null;
-  attemptCount: number;
   durationMs: number | null;
   startedAt: Date | null;
   finishedAt: Date | null;

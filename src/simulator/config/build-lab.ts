@@ -92,7 +92,8 @@ class Builder {
 
   private addPool(cfg: PoolConfig, poolIndex: number): void {
     const poolUuid = cfg.uuid ?? this.ids.uuidFor(`pool:${cfg.name}`);
-    const networks = ['eth0', 'eth1'].map((dev, i): SimNetwork => {
+    const devices = Array.from({ length: cfg.nics }, (_, i) => `eth${i}`);
+    const networks = devices.map((dev, i): SimNetwork => {
       const net: SimNetwork = {
         uuid: this.ids.uuidFor(`network:${cfg.name}:${dev}`),
         name: `Pool-wide network associated with ${dev}`,

@@ -68,6 +68,8 @@ const poolSchema = z.object({
   name: z.string().min(1),
   uuid: uuidText.optional(),
   master: z.string().optional(),
+  /** physical NICs of every host (eth0 carries management); each gets a pool-wide network */
+  nics: z.number().int().min(1).max(8).default(2),
   hosts: z.array(hostSchema).min(1),
   shared_srs: z
     .array(

@@ -1,3 +1,4 @@
+import { OVS_COMMANDS, TCPDUMP_COMMANDS } from 'src/simulator/shell/commands/network-tool-commands';
 import { PING_COMMANDS } from 'src/simulator/shell/commands/ping-command';
 import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
 import { INTERNAL_PEM, writeInternalPem } from 'src/simulator/xe/commands/certificate-commands';
@@ -130,6 +131,8 @@ const HOST_COMMANDS: CommandTable = {
   ...HTTP_CLIENT_COMMANDS,
   ...PROCESS_COMMANDS,
   ...PING_COMMANDS,
+  ...TCPDUMP_COMMANDS,
+  ...OVS_COMMANDS,
 };
 const GUEST_TABLE: CommandTable = {
   ...CORE_COMMANDS,
@@ -139,6 +142,7 @@ const GUEST_TABLE: CommandTable = {
   ...GUEST_IP_COMMANDS,
   ...TOOLS_CD_COMMANDS,
   ...PING_COMMANDS,
+  ...TCPDUMP_COMMANDS,
 };
 
 /** What SFTP (scp, sftp) reaches of a host or guest: the files its shell sees. */

@@ -63,6 +63,23 @@ export interface SimPif {
   gateway?: string;
   dns?: string;
   primaryAddressType?: 'IPv4' | 'IPv6';
+  /** false for a bond's master PIF (absent: a physical NIC) */
+  physical?: boolean;
+  /** on a bond's master PIF: the Bond record (xapi_bond.ml create) */
+  bond?: SimBond;
+  /** on a bond member: the uuid of its Bond */
+  bondSlaveOf?: string;
+}
+
+export type BondMode = 'balance-slb' | 'active-backup' | 'lacp';
+
+export interface SimBond {
+  uuid: string;
+  mode: BondMode;
+  properties: Array<[string, string]>;
+  primarySlave: string;
+  members: string[];
+  autoUpdateMac: boolean;
 }
 
 export interface SimSr {

@@ -1,5 +1,6 @@
 import { LabModel } from 'src/simulator/model/lab-model';
 import {
+  SimBond,
   SimHost,
   SimNetwork,
   SimPbd,
@@ -17,6 +18,7 @@ import { cliTable, RecordFieldFacts } from 'src/simulator/xe/cli-table';
 import { bool, NOT_IN_DB, refOf, xeDate } from 'src/simulator/xe/format';
 import { FieldKind } from 'src/simulator/xe/record-printer';
 import { XeCliError } from 'src/simulator/xe/xe-errors';
+import { assertBondProperty } from 'src/simulator/network/bond-modes';
 import { assertAllowedEntries, parseNetworkLockingMode, parseVifLockingMode } from 'src/simulator/network/vif-locking';
 import { assertPowerState } from 'src/simulator/xe/vm-checks';
 
@@ -903,13 +905,13 @@ export const PIF_CLASS: ClassDef<SimPif> = {
     ro('uuid', (p) => p.uuid),
     ro('device', (p) => p.device),
     ro('MAC', (p) => p.mac),
-    ro('physical', () => 'true'),
+    ro('physical', (p) => bool(p.physical ?? true)),
     ro('managed', () => 'true'),
     ro('currently-attached', (p) => bool(pifAttached(p))),
     ro('MTU', () => '1500'),
     ro('VLAN', () => '-1'),
-    ro('bond-master-of', () => ''),
-    ro('bond-slave-of', () => NOT_IN_DB),
+    { name: 'bond-master-of', get: (p) => (p.bond ? [p.bond.uuid] : []) },
+    ro('bond-slave-of', (p) => p.bondSlaveOf ?? NOT_IN_DB),
     ro('management', (p) => bool(p.management)),
     ro('network-uuid', (p) => p.networkUuid),
     ro('network-name-label', (p, m) => m.state.networks.get(p.networkUuid)?.name ?? NOT_IN_DB),
@@ -938,6 +940,32 @@ export const PIF_CLASS: ClassDef<SimPif> = {
     { name: 'disallow-unplug', get: () => 'false' },
     ro('pci-bus-path', (p) => `0000:0${p.device.slice(-1)}:00.0`),
     { name: 'other-config', get: () => [] },
+  ],
+};
+
+/** Bond records live on their master PIF (xapi_bond.ml create makes both together). */
+export const BOND_CLASS: ClassDef<SimPif & { bond: SimBond }> = {
+  cli: 'bond',
+  table: 'Bond',
+  all: (m, pool) => PIF_CLASS.all(m, pool).filter((p): p is SimPif & { bond: SimBond } => p.bond !== undefined),
+  byUuid: (m, uuid) => [...m.state.pifs.values()].find((p): p is SimPif & { bond: SimBond } => p.bond?.uuid === uuid),
+  fields: [
+    ro('uuid', (p) => p.bond.uuid),
+    ro('master', (p) => p.uuid),
+    { name: 'slaves', get: (p) => p.bond.members },
+    ro('mode', (p) => p.bond.mode),
+    {
+      name: 'properties',
+      get: (p) => p.bond.properties,
+      // Xapi_bond.set_property: only keys the mode defines, with a value it allows
+      setKey: (p, key, value) => {
+        assertBondProperty(p.bond.mode, key, value);
+        p.bond.properties = [...p.bond.properties.filter(([k]) => k !== key), [key, value]];
+      },
+    },
+    ro('primary-slave', (p) => p.bond.primarySlave),
+    ro('links-up', (p) => String(p.bond.members.length)),
+    ro('auto-update-mac', (p) => bool(p.bond.autoUpdateMac)),
   ],
 };
 

@@ -2,6 +2,7 @@ import { CD_VDI_COMMANDS } from 'src/simulator/xe/commands/cd-vdi-commands';
 import { SNAPSHOT_COMMANDS } from 'src/simulator/xe/commands/snapshot-commands';
 import { STORAGE_COMMANDS } from 'src/simulator/xe/commands/storage-commands';
 import { NETWORK_COMMANDS } from 'src/simulator/xe/commands/network-commands';
+import { BOND_COMMANDS } from 'src/simulator/xe/commands/bond-commands';
 import { HOST_PLUGIN_COMMANDS } from 'src/simulator/xe/commands/host-plugin-commands';
 import { HOST_POWER_COMMANDS } from 'src/simulator/xe/commands/host-power-commands';
 import { CERTIFICATE_COMMANDS } from 'src/simulator/xe/commands/certificate-commands';
@@ -37,6 +38,7 @@ export const XE_COMMANDS: Record<string, XeCommand> = {
   ...SNAPSHOT_COMMANDS,
   ...STORAGE_COMMANDS,
   ...NETWORK_COMMANDS,
+  ...BOND_COMMANDS,
   ...HOST_PLUGIN_COMMANDS,
   ...HOST_POWER_COMMANDS,
   ...CERTIFICATE_COMMANDS,

@@ -9,7 +9,7 @@ export type XvaCompression = 'none' | 'gzip' | 'zstd';
 const CHUNK = 1024 * 1024;
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
-const DISK_MAGIC = 'SHAKEDOWN-SIM-DISK1\n';
+const DISK_MAGIC = 'SHAKEDOWN-SIM-DISK2\n';
 
 let zstdReady: Promise<void> | null = null;
 function ensureZstd(): Promise<void> {
@@ -19,8 +19,8 @@ function ensureZstd(): Promise<void> {
 
 interface XvaDisk {
   ref: string;
-  /** the first chunk: a small header holding the guest's files, then filler, padded to 1 MiB */
-  files: Record<string, string>;
+  /** the guest's files, written at the start of the disk (path → content) */
+  files: Record<string, Buffer>;
   seed: string;
 }
 
@@ -30,15 +30,18 @@ interface XvaContent {
 }
 
 /**
- * A simulated disk's chunk files: a header holding the guest's files, then pseudo-random filler and
- * zeros, cut in 1 MiB chunks like xapi's. The header may span several chunks when the guest wrote
- * more than a chunk's worth.
+ * A simulated disk's chunk files: the guest's files (an index line of paths and sizes, then their
+ * bytes as they are: a disk holds bytes, and a base64-in-JSON copy of a guest's 64 MiB of test data
+ * cost every export and import seconds), then pseudo-random filler and zeros, cut in 1 MiB chunks
+ * like xapi's.
  */
 function diskChunks(disk: XvaDisk): Buffer[] {
-  const body = Buffer.from(`${DISK_MAGIC}${JSON.stringify(disk.files)}\n`);
-  const data = Buffer.alloc(Math.max(1, Math.ceil(body.length / CHUNK)) * CHUNK);
-  body.copy(data, 0);
-  let offset = body.length;
+  const entries = Object.entries(disk.files);
+  const index = Buffer.from(`${DISK_MAGIC}${JSON.stringify(entries.map(([path, data]) => [path, data.length]))}\n`);
+  const length = entries.reduce((n, [, data]) => n + data.length, index.length);
+  const data = Buffer.alloc(Math.max(1, Math.ceil(length / CHUNK)) * CHUNK);
+  let offset = index.copy(data, 0);
+  for (const [, content] of entries) offset += content.copy(data, offset);
   let block = createHash('sha256').update(disk.seed).digest();
   // A quarter random, the rest zeros: compresses like a half-empty filesystem would.
   while (offset < CHUNK / 4) {
@@ -51,12 +54,21 @@ function diskChunks(disk: XvaDisk): Buffer[] {
   return chunks;
 }
 
-function readDiskData(data: Buffer): Record<string, string> {
+function readDiskData(data: Buffer): Record<string, Buffer> {
   if (data.subarray(0, DISK_MAGIC.length).toString('latin1') !== DISK_MAGIC) return {};
-  // JSON escapes newlines, so the first one after the magic ends the header.
+  // JSON escapes newlines, so the first one after the magic ends the index.
   const end = data.indexOf(0x0a, DISK_MAGIC.length);
-  if (end < 0) throw new XvaReadError('IMPORT_ERROR_PREMATURE_EOF', ['disk header has no end']);
-  return JSON.parse(data.subarray(DISK_MAGIC.length, end).toString('utf8')) as Record<string, string>;
+  if (end < 0) throw new XvaReadError('IMPORT_ERROR_PREMATURE_EOF', ['disk index has no end']);
+  const index = JSON.parse(data.subarray(DISK_MAGIC.length, end).toString('utf8')) as Array<[string, number]>;
+  const files: Record<string, Buffer> = {};
+  let offset = end + 1;
+  for (const [path, size] of index) {
+    if (offset + size > data.length) throw new XvaReadError('IMPORT_ERROR_PREMATURE_EOF', [`${path} is cut short`]);
+    // A copy: the file outlives the import's buffers, which would otherwise stay referenced whole.
+    files[path] = Buffer.from(data.subarray(offset, offset + size));
+    offset += size;
+  }
+  return files;
 }
 
 export async function writeXva(content: XvaContent, compression: XvaCompression): Promise<Buffer> {
@@ -146,11 +158,12 @@ export async function readXva(file: Buffer): Promise<XvaContent & { compression:
   }
   const header = fromXmlRpc(first.data.toString('utf8'));
   const chunksByRef = new Map<string, Array<{ index: number; data: Buffer }>>();
+  const byName = new Map(entries.map((e) => [e.name, e.data]));
   for (const e of entries) {
     const m = /^(Ref:\d+)\/(\d{8})$/.exec(e.name);
     if (!m?.[1] || !m[2]) continue;
-    const sum = entries.find((x) => x.name === `${e.name}.checksum`);
-    if (sum && sum.data.toString() !== createHash('sha1').update(e.data).digest('hex')) {
+    const sum = byName.get(`${e.name}.checksum`);
+    if (sum && sum.toString() !== createHash('sha1').update(e.data).digest('hex')) {
       throw new XvaReadError('IMPORT_ERROR_SOME_CHECKSUMS_FAILED', []);
     }
     const list = chunksByRef.get(m[1]) ?? [];

@@ -8,6 +8,7 @@ import { CommandHandler, CommandIo, CommandTable, ShellEnv } from 'src/simulator
 const PACKAGES: Record<string, { version: string; programs: string[] }> = {
   fio: { version: '3.33-3', programs: ['fio'] },
   iperf3: { version: '3.12-1', programs: ['iperf3'] },
+  tcpdump: { version: '4.99.3-1', programs: ['tcpdump'] },
   stress: { version: '1.0.7-1', programs: ['stress'] },
   'stress-ng': { version: '0.15.06-1', programs: ['stress-ng'] },
 };

@@ -197,7 +197,7 @@ async function importXva(ctx: XeContext, sr: SimSr, file: Buffer): Promise<strin
     });
     const disk = content.disks.find((d) => d.ref === o['id']);
     if (i === 0 && disk) {
-      for (const [k, v] of Object.entries(disk.files)) vm.guest.files.set(k, Buffer.from(v, 'base64'));
+      for (const [k, v] of Object.entries(disk.files)) vm.guest.files.set(k, v);
     }
   });
   const mgmt = [...ctx.model.state.pifs.values()].find((p) => p.hostUuid === ctx.host.uuid && p.management);
@@ -267,7 +267,7 @@ export const EXPORT_IMPORT_COMMANDS: Record<string, XeCommand> = {
         },
         objects,
       };
-      const files = Object.fromEntries([...vm.guest.files].map(([k, v]) => [k, v.toString('base64')]));
+      const files = Object.fromEntries(vm.guest.files);
       const bytes = vdis.reduce((a, v) => a + v.physicalUtilisation, 0);
       try {
         await runOperation(ctx, vm, 'export', exportSeconds(bytes, compression), () => undefined);

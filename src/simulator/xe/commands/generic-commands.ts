@@ -8,6 +8,7 @@ import {
   NETWORK_CLASS,
   PBD_CLASS,
   PIF_CLASS,
+  BOND_CLASS,
   POOL_CLASS,
   ResolvedField,
   SR_CLASS,
@@ -49,6 +50,7 @@ const CLASSES: Record<string, ClassDef<never>> = {
   sm: SM_CLASS,
   certificate: CERTIFICATE_CLASS,
   ...EMPTY_CLASSES,
+  bond: BOND_CLASS,
 } as unknown as Record<string, ClassDef<never>>;
 
 function modelledClass(cli: string): ClassDef<unknown> | undefined {

@@ -72,7 +72,10 @@ export const NETWORK_COMMANDS: Record<string, XeCommand> = {
   },
   'pif-plug': {
     run: (ctx, params) => {
-      lookupPif(ctx, params.get('uuid') ?? '').attached = true;
+      const pif = lookupPif(ctx, params.get('uuid') ?? '');
+      // Xapi_network_attach_helpers.assert_no_slave
+      if (pif.bondSlaveOf) throw new XeApiError('CANNOT_PLUG_BOND_SLAVE', [pif.uuid]);
+      pif.attached = true;
       return '';
     },
   },
