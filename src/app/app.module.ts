@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServerPathsInterceptor } from 'src/app/server-paths.interceptor';
 import { DomainErrorFilter } from 'src/common/errors/domain-error.filter';
@@ -18,19 +18,10 @@ export interface AppModuleOptions {
   /** Domain modules of this process (the API serves pages; a worker runs cases). */
   features?: Array<Type | DynamicModule>;
   /**
-   * Runs when the app shuts down, a signal's shutdown included: what the process started before Nest
-   * (the embedded PostgreSQL) stops with it instead of running on unowned.
+   * Runs when the app shuts down, a signal's shutdown included, once the pool is closed: what the
+   * process started before Nest (the embedded PostgreSQL) stops with it instead of running on unowned.
    */
   onShutdown?: () => Promise<void>;
-}
-
-const ON_SHUTDOWN = Symbol('onShutdown');
-
-class ShutdownHook implements OnApplicationShutdown {
-  constructor(private readonly run: (() => Promise<void>) | undefined) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.run?.();
-  }
 }
 
 @Module({})
@@ -41,13 +32,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(options.config),
         RootLoggerModule.forRoot(options.logger),
-        DatabaseModule.forRoot(options.databaseUrl, options.poolSize),
+        DatabaseModule.forRoot(options.databaseUrl, { poolSize: options.poolSize, onClosed: options.onShutdown }),
         ...(options.features ?? []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: ServerPathsInterceptor },
-        { provide: ON_SHUTDOWN, useFactory: () => new ShutdownHook(options.onShutdown) },
       ],
     };
   }

@@ -70,6 +70,12 @@ describe('shakedown report build / export / compare', () => {
     expect(String(failed[0]['system-out'])).toMatch(
       new RegExp(`^case page: http://[^/]+/runs/${demo.candidate.number}/cases/[0-9a-f]+`),
     );
+    // The failing step's log excerpt follows the link, for CI logs that show system-out and nothing else
+    // (the two seeded migrations that failed in their step; the third failure recorded no step).
+    const excerpts = failed.filter((c: any) =>
+      /\n\nstep migrate:\nThe VM must be 1 in state running$/.test(String(c['system-out'])),
+    );
+    expect(excerpts).toHaveLength(2);
   });
 
   it('should export the cases as CSV with run number, outcome and case page', async () => {
