@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runShell } from 'src/simulator/shell/shell-runner';
@@ -83,6 +83,23 @@ describe('simulated shell (just-bash)', () => {
     expect(r.stdout.toString()).toBe(`${md5}  /tmp/d/f\n/usr/bin/probe\n`);
     expect(readFileSync(join(root, 'tmp/d/f'), 'utf8')).toBe('from the model\n');
     expect((await env.vfs.read('/tmp/d/f'))?.toString()).toBe('from the model\n');
+  });
+
+  it('refuses cd into a folder removed by the shell or behind its back, though it resolved before', async () => {
+    const { env, root } = await hostEnv();
+    const where = async () => {
+      const r = await sh(env, 'cd /srv/here && pwd -P');
+      return `${r.stdout.toString()}${r.stderr}`;
+    };
+    await sh(env, 'mkdir -p /srv/here');
+    expect(await where()).toBe('/srv/here\n');
+    await sh(env, 'rm -r /srv/here');
+    expect(await where()).toBe('bash: cd: /srv/here: No such file or directory\n');
+    await sh(env, 'mkdir -p /srv/here');
+    expect(await where()).toBe('/srv/here\n');
+    rmSync(join(root, 'srv/here'), { recursive: true });
+    await env.vfs.write('/srv/marker', Buffer.from('written through the model\n'), false);
+    expect(await where()).toBe('bash: cd: /srv/here: No such file or directory\n');
   });
 
   it('passes binary output through untouched', async () => {

@@ -48,6 +48,11 @@ const MUTATIONS = ['writeFile', 'appendFile', 'rm', 'mv', 'cp', 'chmod', 'symlin
 function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSystem {
   const virtual = (path: string): Buffer | null => virtualRead(normalisePath(path, '/'));
   const lookups = new Map<string, Promise<FsStat>>();
+  const realpaths = new Map<string, Promise<string>>();
+  const forgetAll = (): void => {
+    lookups.clear();
+    realpaths.clear();
+  };
   const remembered = (path: string, link: boolean, real: () => Promise<FsStat>): Promise<FsStat> => {
     if (!COMMAND_DIRS.some((d) => path.startsWith(d))) return real();
     const key = `${link ? 'l' : 's'}${path}`;
@@ -76,7 +81,17 @@ function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSyste
       ),
     stat: (path) => stat(path, false),
     lstat: (path) => stat(path, true),
-    realpath: async (path) => (virtual(path) ? normalisePath(path, '/') : fs.realpath(path)),
+    // The shell resolves its working folder on every command: a real-folder realpath per call was a
+    // third of an `xe` call's cost. Successful answers are remembered like the lookups above.
+    realpath: async (path) => {
+      if (virtual(path)) return normalisePath(path, '/');
+      let hit = realpaths.get(path);
+      if (!hit) {
+        realpaths.set(path, (hit = fs.realpath(path)));
+        hit.catch(() => realpaths.delete(path));
+      }
+      return hit;
+    },
   };
   return new Proxy(fs, {
     get(target, prop, receiver) {
@@ -84,7 +99,7 @@ function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSyste
         // Let the shell fall back to readFileBuffer, which knows the virtual files.
         return undefined;
       }
-      if (prop === FORGET) return () => lookups.clear();
+      if (prop === FORGET) return forgetAll;
       const own = overrides[prop as keyof IFileSystem];
       if (own) return own;
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -92,7 +107,7 @@ function withVirtualFiles(fs: IFileSystem, virtualRead: VirtualRead): IFileSyste
       const fn = (value as (...a: unknown[]) => unknown).bind(target);
       if (!MUTATIONS.includes(String(prop))) return fn;
       return (...args: unknown[]) => {
-        lookups.clear();
+        forgetAll();
         return fn(...args);
       };
     },
