@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadExternalSuites } from 'src/config/external-suites';
+import { guestBinariesFolder } from 'src/config/guest-binaries';
 
 /**
  * Every setting Shakedown reads from the environment, with its default and a one-line description.
@@ -177,6 +178,22 @@ export const configFields = {
       }),
     description:
       'External pytest suites this worker may run (`external.xcp-ng-tests`): a YAML/JSON file, or inline JSON, listing `{ name, folder, interpreter, args, password_env, pass_env, allow }`. A campaign names a suite and selects tests; it never chooses folders or arguments. See docs/external-suites.md.',
+  },
+  SHAKEDOWN_GUEST_BINARIES_DIR: {
+    schema: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        try {
+          return guestBinariesFolder(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+          return z.NEVER;
+        }
+      }),
+    description:
+      'Folder of static binaries for guests that reach no package repository, as `<machine>/<program>` (`x86_64/fio`; programs fio, iperf3, stress, stress-ng; machines x86_64, aarch64): guest preparation copies the one it lacks to /usr/local/bin over SFTP. Unset: such a guest must already have them.',
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { CommandRunner, ExecOptions, ExecResult } from 'src/remote/exec-result';
 import { SshPool } from 'src/remote/ssh-pool';
+import type { GuestBinaries } from 'src/config/guest-binaries';
 import { SshTarget } from 'src/remote/ssh-target';
 import { XeClient } from 'src/remote/xe/xe-client';
 import { ArtifactStore } from 'src/results/artifact-store';
@@ -29,6 +30,8 @@ interface AttemptScope {
   pools: PoolHandle[];
   simulated: boolean;
   signal: AbortSignal;
+  /** The operator's static binaries for guests without repositories. */
+  guestBinaries?: GuestBinaries | null;
 }
 
 interface OpenStep {
@@ -61,6 +64,7 @@ export class AttemptContext implements ScenarioContext {
   readonly campaign: CampaignFacts;
   readonly pools: PoolHandle[];
   readonly signal: AbortSignal;
+  readonly guestBinaries: GuestBinaries | null;
 
   private seq = 0;
   private current: OpenStep | null = null;
@@ -81,6 +85,7 @@ export class AttemptContext implements ScenarioContext {
     this.campaign = scope.campaign;
     this.pools = scope.pools;
     this.signal = scope.signal;
+    this.guestBinaries = scope.guestBinaries ?? null;
   }
 
   pool(role: string): PoolHandle {
@@ -108,7 +113,30 @@ export class AttemptContext implements ScenarioContext {
 
   guestRunner(vmName: string, address: string, port?: number): CommandRunner {
     const target = guestTarget(this.scope.lab, vmName, address, port);
-    return this.recording(target.name, (command, options) => this.ssh.exec(target, command, options));
+    const runner = this.recording(target.name, (command, options) => this.ssh.exec(target, command, options));
+    return {
+      ...runner,
+      writeFile: async (path, data, options = {}) => {
+        const started = new Date();
+        const step = this.current;
+        if (step) step.commands++;
+        const signal = options.signal ? AbortSignal.any([options.signal, this.signal]) : this.signal;
+        // Shown on the case page like a command: what went where, its size and whether it worked.
+        const shown = {
+          phase: step?.phase ?? 'act',
+          host: target.name,
+          command: `sftp put ${path} (${data.length} bytes)`,
+        };
+        try {
+          await this.ssh.writeFile(target, path, data, { ...options, signal });
+          this.record({ name: step?.name ?? 'sftp put', ...shown, exitCode: 0, status: 'ok', startedAt: started });
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.record({ name: step?.name ?? 'sftp put', ...shown, status: 'error', message, startedAt: started });
+          throw err;
+        }
+      },
+    };
   }
 
   async step<T>(

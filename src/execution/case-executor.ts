@@ -1,4 +1,5 @@
 import { CommandRunner } from 'src/remote/exec-result';
+import type { GuestBinaries } from 'src/config/guest-binaries';
 import { SshPool } from 'src/remote/ssh-pool';
 import { ArtifactStore } from 'src/results/artifact-store';
 import { failureSignature } from 'src/results/signature';
@@ -42,6 +43,8 @@ interface ExecutorDeps {
   log: (fields: Record<string, unknown>, message: string) => void;
   /** Resolves when hosts were released anywhere (a NOTIFY), so a waiting case tries again at once. */
   waitForRelease: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The operator's static binaries for guests without repositories (SHAKEDOWN_GUEST_BINARIES_DIR). */
+  guestBinaries?: GuestBinaries | null;
 }
 
 type ExecutionEnd = { kind: 'done'; outcome: string } | { kind: 'requeued'; delayMs: number } | { kind: 'lost' };
@@ -119,6 +122,7 @@ export class CaseExecutor {
         pools,
         simulated: lab.simulated,
         signal: handle.controller.signal,
+        guestBinaries: this.deps.guestBinaries ?? null,
       },
       repo,
       this.deps.ssh,

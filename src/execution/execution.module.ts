@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from 'src/common/logging/root-logger.module';
 import { AppConfig } from 'src/config/config';
+import { GuestBinaries } from 'src/config/guest-binaries';
 import { DATABASE_URL } from 'src/database/database.tokens';
 import { CaseQueue } from 'src/execution/case-queue';
 import { runGate } from 'src/execution/lab-readiness';
@@ -72,6 +73,7 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
         Scheduler,
         ScenarioRegistry,
         ROOT_LOGGER,
+        AppConfig,
       ],
       useFactory: (
         db: DataSource,
@@ -82,7 +84,19 @@ import { ScenarioRegistry } from 'src/scenarios/scenario-registry';
         scheduler: Scheduler,
         registry: ScenarioRegistry,
         logger: Logger,
-      ) => new Workers({ db, databaseUrl, queue, ssh, artifacts, scheduler, registry, logger }),
+        config: AppConfig,
+      ) =>
+        new Workers({
+          db,
+          databaseUrl,
+          queue,
+          ssh,
+          artifacts,
+          scheduler,
+          registry,
+          logger,
+          guestBinaries: GuestBinaries.of(config.get('SHAKEDOWN_GUEST_BINARIES_DIR')),
+        }),
     },
   ],
   exports: [ScenarioRegistry, CaseQueue, SshPool, RunService, Scheduler, ArtifactStore, Workers],

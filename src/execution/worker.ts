@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { GuestBinaries } from 'src/config/guest-binaries';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SshPool } from 'src/remote/ssh-pool';
@@ -55,6 +56,8 @@ interface WorkerDeps {
   log: (fields: Record<string, unknown>, message: string, level?: LogLevel) => void;
   /** Campaigns on a cron schedule; every worker checks, one fires each tick. */
   scheduler?: Scheduler;
+  /** The operator's static binaries for guests without repositories. */
+  guestBinaries?: GuestBinaries | null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import type { GuestBinaries } from 'src/config/guest-binaries';
 import { CaseQueue } from 'src/execution/case-queue';
 import { LabLeases } from 'src/execution/lab-leases';
 import { Scheduler } from 'src/execution/scheduler';
@@ -18,6 +19,8 @@ interface WorkerParts {
   scheduler: Scheduler;
   registry: ScenarioRegistry;
   logger: Logger;
+  /** The operator's static binaries for guests without repositories (SHAKEDOWN_GUEST_BINARIES_DIR). */
+  guestBinaries?: GuestBinaries | null;
 }
 
 /**
@@ -30,7 +33,7 @@ export class Workers {
   constructor(private readonly parts: WorkerParts) {}
 
   async start(options: Omit<WorkerOptions, 'databaseUrl'>): Promise<Worker> {
-    const { db, queue, ssh, artifacts, scheduler, registry, databaseUrl } = this.parts;
+    const { db, queue, ssh, artifacts, scheduler, registry, databaseUrl, guestBinaries } = this.parts;
     const log = this.parts.logger.child({ component: 'worker' });
     const name = options.name ?? defaultWorkerName();
     const worker = new Worker(
@@ -42,6 +45,7 @@ export class Workers {
         artifacts,
         scheduler,
         registry,
+        guestBinaries: guestBinaries ?? null,
         log: (fields, message, level = 'info') => log[level](fields, message),
       },
       { ...options, name, databaseUrl },

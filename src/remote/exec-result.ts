@@ -33,4 +33,10 @@ export interface ExecOptions {
 export interface CommandRunner {
   readonly hostName: string;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Writes a file there over SFTP, where the runner reaches an SSH server (guest static binaries). */
+  writeFile?(
+    path: string,
+    data: Buffer,
+    options?: { mode?: number; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<void>;
 }

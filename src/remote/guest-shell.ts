@@ -1,5 +1,6 @@
 import { CommandRunner, ExecOptions, ExecResult } from 'src/remote/exec-result';
 import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
+import { FileWriteOptions } from 'src/remote/ssh-connection';
 import { SshPool } from 'src/remote/ssh-pool';
 import { CredentialRef, SshTarget } from 'src/remote/ssh-target';
 import { XeCallOptions, GuestEndpoint } from 'src/remote/xe/xe.types';
@@ -74,8 +75,18 @@ export class GuestShell {
     }
   }
 
+  /** Writes a file in the guest over SFTP (a static binary for a guest without repositories). */
+  async writeFile(vmUuid: string, path: string, data: Buffer, options: FileWriteOptions = {}): Promise<void> {
+    const target = await this.target(vmUuid, { timeoutMs: options.timeoutMs, signal: options.signal });
+    await this.ssh.writeFile(target, path, data, options);
+  }
+
   runner(vmUuid: string): CommandRunner {
-    return { hostName: `vm:${vmUuid}`, exec: (command, options) => this.exec(vmUuid, command, options) };
+    return {
+      hostName: `vm:${vmUuid}`,
+      exec: (command, options) => this.exec(vmUuid, command, options),
+      writeFile: (path, data, options) => this.writeFile(vmUuid, path, data, options),
+    };
   }
 
   /** Drops what is known about a VM (after it was destroyed or re-addressed). */

@@ -17,12 +17,13 @@ describe('guest software commands', () => {
   });
 
   it('reads what is missing and which package manager answered', () => {
-    expect(parseProbe('manager:apt-get\nmissing:fio\navailable:fio\nmissing:iperf3\n')).toEqual({
+    expect(parseProbe('manager:apt-get\nmissing:fio\navailable:fio\nmissing:iperf3\nmachine:x86_64\n')).toEqual({
       missing: ['fio', 'iperf3'],
       available: ['fio'],
       manager: 'apt-get',
+      machine: 'x86_64',
     });
-    expect(parseProbe('')).toEqual({ missing: [], available: [], manager: null });
-    expect(parseProbe('manager:pacman\n')).toEqual({ missing: [], available: [], manager: null });
+    expect(parseProbe('machine:\n')).toEqual({ missing: [], available: [], manager: null, machine: null });
+    expect(parseProbe('manager:pacman\n')).toEqual({ missing: [], available: [], manager: null, machine: null });
   });
 });

@@ -46,10 +46,19 @@ export function probeCommand(programs: readonly string[]): string {
     (p) =>
       `command -v ${shellQuote(p)} >/dev/null 2>&1 || { echo missing:${p}; [ -n "$(q ${shellQuote(p)} 2>/dev/null)" ] && echo available:${p}; }`,
   );
-  return `M=; ${manager}; ${query}; ${missing.join('; ')}; true`;
+  // The machine picks a static binary when no repository offers a program.
+  return `M=; ${manager}; ${query}; ${missing.join('; ')}; echo machine:$(uname -m 2>/dev/null); true`;
 }
 
-export function parseProbe(stdout: string): { missing: string[]; available: string[]; manager: PackageManager | null } {
+export interface GuestProbe {
+  missing: string[];
+  available: string[];
+  manager: PackageManager | null;
+  /** `uname -m` (x86_64, aarch64); null when the guest did not say */
+  machine: string | null;
+}
+
+export function parseProbe(stdout: string): GuestProbe {
   const lines = stdout.split('\n').map((l) => l.trim());
   const tagged = (tag: string) => lines.filter((l) => l.startsWith(tag)).map((l) => l.slice(tag.length));
   const manager = tagged('manager:')[0] as PackageManager | undefined;
@@ -57,5 +66,6 @@ export function parseProbe(stdout: string): { missing: string[]; available: stri
     missing: tagged('missing:'),
     available: tagged('available:'),
     manager: manager && MANAGERS.includes(manager) ? manager : null,
+    machine: tagged('machine:')[0] || null,
   };
 }

@@ -31,6 +31,34 @@ interface Waiter {
   grant(): void;
 }
 
+export interface FileWriteOptions {
+  /** Permission bits set after the write (default 0644). */
+  mode?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One SFTP session: write the file, set its mode, end the session. */
+function sftpWrite(client: Client, host: string, path: string, data: Buffer, mode: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    client.sftp((err, sftp) => {
+      const failed = (why: Error): RemoteError =>
+        new RemoteError(
+          `host ${host}: SFTP could not write ${path}: ${why.message}`,
+          RemoteErrorCode.ChannelFailed,
+          host,
+        );
+      if (err) return reject(failed(err));
+      const done = (e?: Error | null): void => {
+        sftp.end();
+        if (e) reject(failed(e));
+        else resolve();
+      };
+      sftp.writeFile(path, data, (e) => (e ? done(e) : sftp.chmod(path, mode, done)));
+    });
+  });
+}
+
 /** Names a command in errors without its arguments, which may carry secrets. */
 function commandLabel(command: string): string {
   return command.trimStart().split(/\s/, 1)[0] || 'command';
@@ -64,8 +92,29 @@ export class SshConnection {
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
+    return this.onChannel(options.label ?? commandLabel(command), options, (client, deadline) =>
+      this.run(client, command, options, deadline, started),
+    );
+  }
+
+  /**
+   * Writes `data` to `path` on the host over SFTP (OpenSSH's sftp-server, as scp does), then sets
+   * `mode`: for files a host has no package for (a guest's static binary). Same deadline, channel
+   * slots and host-key pin as a command.
+   */
+  async writeFile(path: string, data: Buffer, options: FileWriteOptions = {}): Promise<void> {
+    await this.onChannel(`sftp write ${path}`, options, (client, deadline) =>
+      deadline.race(sftpWrite(client, this.target.name, path, data, options.mode ?? 0o644)),
+    );
+  }
+
+  /** One call on a channel slot of the connection, within the caller's deadline. */
+  private async onChannel<T>(
+    label: string,
+    options: { timeoutMs?: number; signal?: AbortSignal },
+    fn: (client: Client, deadline: CallDeadline) => Promise<T>,
+  ): Promise<T> {
     const host = this.target.name;
-    const label = options.label ?? commandLabel(command);
     const deadline = new CallDeadline(host, label, options.timeoutMs ?? this.settings.defaultTimeoutMs, options.signal);
     try {
       if (deadline.expired) throw deadline.expired;
@@ -74,7 +123,7 @@ export class SshConnection {
       await this.acquire(deadline);
       try {
         const client = await deadline.race(this.ensureClient());
-        return await this.run(client, command, options, deadline, started);
+        return await fn(client, deadline);
       } finally {
         this.release();
       }

@@ -1,7 +1,7 @@
 import { Env } from 'src/remote/credentials';
 import { CommandRunner, ExecOptions, ExecResult } from 'src/remote/exec-result';
 import { HostKeyStore, InMemoryHostKeyStore } from 'src/remote/host-key';
-import { SshConnection, SshConnectionSettings } from 'src/remote/ssh-connection';
+import { FileWriteOptions, SshConnection, SshConnectionSettings } from 'src/remote/ssh-connection';
 import { SshTarget, targetKey } from 'src/remote/ssh-target';
 
 interface SshPoolOptions {
@@ -52,8 +52,17 @@ export class SshPool {
     return this.connection(target).exec(command, options);
   }
 
+  /** Writes a file on the host over SFTP, through the host's one connection. */
+  writeFile(target: SshTarget, path: string, data: Buffer, options?: FileWriteOptions): Promise<void> {
+    return this.connection(target).writeFile(path, data, options);
+  }
+
   runner(target: SshTarget): CommandRunner {
-    return { hostName: target.name, exec: (command, options) => this.exec(target, command, options) };
+    return {
+      hostName: target.name,
+      exec: (command, options) => this.exec(target, command, options),
+      writeFile: (path, data, options) => this.writeFile(target, path, data, options),
+    };
   }
 
   /** Drops a host's connection (running commands fail as ConnectionLost); the next command reconnects. */

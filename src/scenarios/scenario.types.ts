@@ -1,4 +1,5 @@
 import { CommandRunner } from 'src/remote/exec-result';
+import type { GuestBinaries } from 'src/config/guest-binaries';
 import { XeClient } from 'src/remote/xe/xe-client';
 import { Outcome } from 'src/results/outcome';
 import { SshTarget } from 'src/remote/ssh-target';
@@ -100,6 +101,8 @@ export interface ScenarioContext {
   readonly pools: PoolHandle[];
   /** Aborted on cancellation or when the case's time is up: stop promptly, teardown still runs. */
   readonly signal: AbortSignal;
+  /** The operator's static binaries for guests without repositories (SHAKEDOWN_GUEST_BINARIES_DIR). */
+  readonly guestBinaries?: GuestBinaries | null;
 
   /** The pool leased for `role` (throws a clear error when the scenario asks for one it did not declare). */
   pool(role: string): PoolHandle;

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GuestBinaries } from 'src/config/guest-binaries';
 import { LabDoctor } from 'src/lab/doctor/lab-doctor';
 import { parseInventory } from 'src/lab/inventory.loader';
 import { LabInventory } from 'src/lab/lab-inventory';
@@ -213,8 +214,49 @@ describe(LabDoctor.name, () => {
     for (const r of await rowsNow()) {
       expect(r).toMatchObject({
         status: 'warn',
-        detail: expect.stringMatching(/^missing fio; installable with (apt-get|dnf|yum|apk)$/),
+        detail: expect.stringMatching(/^missing fio; installable: fio with (apt-get|dnf|yum|apk)$/),
       });
+    }
+  });
+
+  it("with the operator's static binaries, a guest without repositories is installable: --prepare copies fio over SFTP", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'shakedown-doctor-bin-'));
+    mkdirSync(join(folder, 'x86_64'));
+    const elf = Buffer.alloc(64);
+    elf.writeUInt32BE(0x7f454c46, 0);
+    elf[4] = 2;
+    elf[5] = 1;
+    elf.writeUInt16LE(0x3e, 18); // x86-64, the simulated guests' machine
+    writeFileSync(join(folder, 'x86_64', 'fio'), elf);
+    const doctor = new LabDoctor(env.ssh, lab, {
+      templateHints: TEMPLATE_HINTS,
+      needs: { guestSoftware: ['fio'] },
+      timeoutMs: 20_000,
+      staticBinaries: new GuestBinaries(folder),
+    });
+    const fioRows = async () => (await doctor.examine()).filter((r) => r.check === 'guest software (fio)');
+    const guests = [...env.lab.model.state.vms.values()].filter((v) => !v.isTemplate && !v.isControlDomain);
+    for (const vm of guests) vm.repositories = false;
+    try {
+      const rows = await fioRows();
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(r).toMatchObject({
+          status: 'warn',
+          detail: `missing fio; installable: fio as static binaries from ${folder} over SFTP`,
+        });
+      }
+      const done = await doctor.prepare(rows);
+      expect(done.map((d) => [d.repaired, d.outcome])).toEqual(
+        rows.map(() => [true, `installed fio as static binaries from ${folder} over SFTP`]),
+      );
+      for (const r of await fioRows()) expect(r).toMatchObject({ status: 'ok', detail: 'present' });
+    } finally {
+      for (const vm of guests) {
+        vm.repositories = true;
+        vm.guest.files.delete('/usr/local/bin/fio');
+      }
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -20,6 +20,7 @@ import {
 } from 'src/scenarios/scenario.types';
 import { defaultScenarios } from 'src/scenarios/default-scenarios';
 import { ExternalSuites } from 'src/config/external-suites';
+import { GuestBinaries } from 'src/config/guest-binaries';
 import { SimulatedLab, startSimulatedLab } from 'src/simulator/lab/simulated-lab';
 import { LabInventoryJson } from 'src/simulator/lab/lab-inventory';
 import { planCase } from 'src/execution/planner';
@@ -55,6 +56,8 @@ export class ScenarioHarness implements ScenarioContext {
   readonly artifacts = new Map<string, string>();
   readonly logs: string[] = [];
   readonly installs: GuestInstall[] = [];
+  /** The operator's static binaries (SHAKEDOWN_GUEST_BINARIES_DIR), when the test gives some. */
+  guestBinaries: GuestBinaries | null = null;
   readonly commands: Array<{ host: string; command: string; exitCode: number | null }> = [];
   private readonly abort = new AbortController();
   private seq = 0;
@@ -102,7 +105,13 @@ export class ScenarioHarness implements ScenarioContext {
       credential: credential(inv, inv.guest_credential),
       stopRemote: 'channel', // a simulated guest: its commands end with their channel
     };
-    return this.recording(target.name, (c, o) => this.ssh.exec(target, c, o));
+    return {
+      ...this.recording(target.name, (c, o) => this.ssh.exec(target, c, o)),
+      writeFile: async (path, data, options) => {
+        await this.ssh.writeFile(target, path, data, options);
+        this.commands.push({ host: target.name, command: `sftp put ${path} (${data.length} bytes)`, exitCode: 0 });
+      },
+    };
   }
 
   async step<T>(name: string, fn: () => Promise<T>, options: { phase?: StepPhase } = {}): Promise<T> {
@@ -332,7 +341,10 @@ export interface ScenarioSuite {
  * one simulated lab for the file, faults cleared after each test, and a check that no VM or VDI a
  * test created is left on the lab.
  */
-export function useScenarioLab(speed?: number, options: { externalSuites?: ExternalSuites } = {}): ScenarioSuite {
+export function useScenarioLab(
+  speed?: number,
+  options: { externalSuites?: ExternalSuites; guestBinaries?: GuestBinaries } = {},
+): ScenarioSuite {
   const definitions = defaultScenarios(options.externalSuites);
   let env: HarnessLab;
   let before: { vms: Set<string>; vdis: Set<string> };
@@ -357,6 +369,7 @@ export function useScenarioLab(speed?: number, options: { externalSuites?: Exter
       const def = definitions.find((s) => s.id === id);
       if (!def) throw new Error(`no scenario ${id}`);
       const ctx = env.context(def, params, settings);
+      ctx.guestBinaries = options.guestBinaries ?? null;
       let error: unknown = null;
       try {
         await def.run(ctx);

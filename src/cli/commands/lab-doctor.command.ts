@@ -3,6 +3,7 @@ import { loadCampaign } from 'src/campaign/load-campaign';
 import { withDatabase } from 'src/cli/cli-database';
 import { loadLab } from 'src/cli/commands/lab-inventory.command';
 import { CliError, ExitCode } from 'src/common/errors/cli-error';
+import { GuestBinaries } from 'src/config/guest-binaries';
 import { CampaignReadiness, examineForCampaign } from 'src/execution/lab-readiness';
 import { DoctorRow, LabDoctor } from 'src/lab/doctor/lab-doctor';
 import { PgHostKeyStore } from 'src/lab/host-key.repository';
@@ -57,9 +58,10 @@ export function registerLabDoctorCommand(lab: Command): void {
               opts.suite,
             )
           : undefined;
+        const staticBinaries = GuestBinaries.of(config.get('SHAKEDOWN_GUEST_BINARIES_DIR'));
         const examine = async (): Promise<{ doctor: LabDoctor; rows: DoctorRow[] }> => {
-          if (readiness) return examineForCampaign(ssh, inventory, readiness);
-          const doctor = new LabDoctor(ssh, inventory, { templateHints: TEMPLATE_HINTS });
+          if (readiness) return examineForCampaign(ssh, inventory, readiness, { staticBinaries });
+          const doctor = new LabDoctor(ssh, inventory, { templateHints: TEMPLATE_HINTS, staticBinaries });
           return { doctor, rows: await doctor.examine() };
         };
         try {

@@ -44,3 +44,10 @@ export interface DoctorNeeds {
 }
 
 export const GIB = 1024 ** 3;
+
+/** The operator's static binaries (SHAKEDOWN_GUEST_BINARIES_DIR), as the doctor asks about them. */
+export interface StaticBinarySource {
+  readonly folder: string;
+  has(program: string, machine: string): boolean;
+  read(program: string, machine: string): Promise<Buffer | null>;
+}

@@ -1,9 +1,9 @@
-import { DoctorNeeds, DoctorRow, ok } from 'src/lab/doctor/doctor-row';
+import { DoctorNeeds, DoctorRow, ok, StaticBinarySource } from 'src/lab/doctor/doctor-row';
 import { describeError } from 'src/lab/host-health.service';
 import { LabInventory } from 'src/lab/lab-inventory';
 import { GuestShell } from 'src/remote/guest-shell';
 import { RemoteError, RemoteErrorCode } from 'src/remote/remote.errors';
-import { installCommand, parseProbe, probeCommand } from 'src/remote/package-install';
+import { GuestProbe, installCommand, parseProbe, probeCommand } from 'src/remote/package-install';
 import { SshPool } from 'src/remote/ssh-pool';
 import { XeClient } from 'src/remote/xe/xe-client';
 
@@ -22,6 +22,7 @@ export async function guestChecks(
   pool: string,
   needs: DoctorNeeds,
   timeoutMs: number,
+  staticBinaries: StaticBinarySource | null = null,
 ): Promise<DoctorRow[]> {
   const access = lab.guestAccess();
   const check = GUEST_CREDENTIAL_CHECK;
@@ -55,7 +56,7 @@ export async function guestChecks(
       const probe = await shell.exec(uuid, probeCommand(needs.guestSoftware), { timeoutMs });
       rows.push(ok(check, subject, `${access.username} logs in`));
       if (needs.guestSoftware.length) {
-        rows.push(softwareRow(shell, uuid, subject, needs, parseProbe(probe.stdout), timeoutMs));
+        rows.push(softwareRow(shell, uuid, subject, needs, parseProbe(probe.stdout), timeoutMs, staticBinaries));
       }
     } catch (err) {
       const refused = err instanceof RemoteError && err.code === RemoteErrorCode.AuthFailed;
@@ -73,51 +74,64 @@ export async function guestChecks(
   return rows;
 }
 
+const STATIC_DIR = '/usr/local/bin';
+
 function softwareRow(
   shell: GuestShell,
   uuid: string,
   subject: string,
   needs: DoctorNeeds,
-  probe: ReturnType<typeof parseProbe>,
+  probe: GuestProbe,
   timeoutMs: number,
+  staticBinaries: StaticBinarySource | null,
 ): DoctorRow {
   const check = `guest software (${needs.guestSoftware.join(', ')})`;
   if (!probe.missing.length) return ok(check, subject, 'present');
-  const { manager } = probe;
-  if (!manager) {
+  const { manager, machine } = probe;
+  const offered = manager ? probe.missing.filter((m) => probe.available.includes(m)) : [];
+  const unoffered = probe.missing.filter((m) => !offered.includes(m));
+  const copied = unoffered.filter((m) => !!machine && !!staticBinaries?.has(m, machine));
+  const lacking = unoffered.filter((m) => !copied.includes(m));
+  const why = manager
+    ? `${manager} finds no ${unoffered.join(', ')} (no repository offers ${unoffered.length > 1 ? 'them' : 'it'})`
+    : 'no package manager (apt-get, dnf, yum, apk)';
+  if (lacking.length) {
+    const folder = staticBinaries
+      ? `add ${lacking.map((m) => `${machine ?? 'x86_64'}/${m}`).join(', ')} to ${staticBinaries.folder}`
+      : `set SHAKEDOWN_GUEST_BINARIES_DIR to a folder with ${lacking.map((m) => `${machine ?? 'x86_64'}/${m}`).join(', ')}`;
     return {
       check,
       subject,
       status: 'fail',
-      detail: `missing ${probe.missing.join(', ')}; no package manager (apt-get, dnf, yum, apk)`,
-      fix: `install ${probe.missing.join(', ')} in the template the cases start from (static binaries in /usr/local/bin)`,
+      detail: `missing ${probe.missing.join(', ')}; ${why}`,
+      fix: `${folder} (static binaries, copied over SFTP), give the guests a repository with ${lacking.join(', ')}, or install ${lacking.length > 1 ? 'them' : 'it'} in the template the cases start from`,
     };
   }
-  const offered = probe.missing.filter((m) => probe.available.includes(m));
-  const unoffered = probe.missing.filter((m) => !probe.available.includes(m));
-  if (unoffered.length) {
-    return {
-      check,
-      subject,
-      status: 'fail',
-      detail: `missing ${probe.missing.join(', ')}; ${manager} finds no ${unoffered.join(', ')} (no repository offers ${unoffered.length > 1 ? 'them' : 'it'})`,
-      fix: `give the guests a repository with ${unoffered.join(', ')}, or install ${unoffered.length > 1 ? 'them' : 'it'} in the template the cases start from (static binaries in /usr/local/bin)`,
-    };
-  }
+  const how = [
+    ...(offered.length ? [`${offered.join(', ')} with ${manager}`] : []),
+    ...(copied.length ? [`${copied.join(', ')} as static binaries from ${staticBinaries!.folder} over SFTP`] : []),
+  ].join('; ');
   return {
     check,
     subject,
     status: 'warn',
-    detail: `missing ${offered.join(', ')}; installable with ${manager}`,
-    fix: `shakedown lab doctor --prepare installs them (${manager})`,
+    detail: `missing ${probe.missing.join(', ')}; installable: ${how}`,
+    fix: `shakedown lab doctor --prepare installs them (${how})`,
     repair: async () => {
-      const r = await shell.exec(uuid, installCommand(manager, probe.missing), {
-        timeoutMs: Math.max(timeoutMs, 600_000),
-      });
-      if (r.exitCode !== 0) {
-        throw new Error(`${manager} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+      if (offered.length) {
+        const r = await shell.exec(uuid, installCommand(manager!, offered), {
+          timeoutMs: Math.max(timeoutMs, 600_000),
+        });
+        if (r.exitCode !== 0) {
+          throw new Error(`${manager} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+        }
       }
-      return `installed ${probe.missing.join(', ')} with ${manager}`;
+      for (const program of copied) {
+        const data = await staticBinaries!.read(program, machine!);
+        if (!data) throw new Error(`${staticBinaries!.folder}/${machine}/${program} is gone`);
+        await shell.writeFile(uuid, `${STATIC_DIR}/${program}`, data, { mode: 0o755, timeoutMs });
+      }
+      return `installed ${how}`;
     },
   };
 }

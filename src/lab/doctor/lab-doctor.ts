@@ -1,6 +1,6 @@
 import { toolsIso, xapiLogin } from 'src/lab/doctor/access-checks';
 import { diskHeadroom, memoryHeadroom } from 'src/lab/doctor/capacity-checks';
-import { DoctorNeeds, DoctorRow, GIB } from 'src/lab/doctor/doctor-row';
+import { DoctorNeeds, DoctorRow, GIB, StaticBinarySource } from 'src/lab/doctor/doctor-row';
 import { GUEST_CREDENTIAL_CHECK, guestChecks } from 'src/lab/doctor/guest-checks';
 import { describeError, HostHealthService } from 'src/lab/host-health.service';
 import { LabInventory } from 'src/lab/lab-inventory';
@@ -22,6 +22,8 @@ export interface DoctorOptions {
   maxClockSpreadSeconds?: number;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** The operator's static binaries for guests without repositories (SHAKEDOWN_GUEST_BINARIES_DIR). */
+  staticBinaries?: StaticBinarySource | null;
 }
 
 interface PreparedRow {
@@ -134,7 +136,9 @@ export class LabDoctor {
     rows.push(await toolsIso(xe, poolName, this.options.toolsIsoName ?? 'guest-tools.iso'));
     const login = await xapiLogin(xe, this.lab, poolName, needs, this.options.env);
     if (login) rows.push(login);
-    rows.push(...(await guestChecks(this.ssh, xe, this.lab, poolName, needs, timeoutMs)));
+    rows.push(
+      ...(await guestChecks(this.ssh, xe, this.lab, poolName, needs, timeoutMs, this.options.staticBinaries ?? null)),
+    );
     return rows;
   }
 

@@ -6,10 +6,14 @@ import { objectLabel, PoolOps, VmKind } from 'src/scenarios/support/pool-ops';
 import { stopVm } from 'src/scenarios/support/migration-plan';
 
 const INSTALL_TIMEOUT_MS = 900_000;
+/** Where a static binary goes: in root's $PATH on every distro, never a package manager's own. */
+const STATIC_DIR = '/usr/local/bin';
 
 /**
- * Makes sure the guest has `programs`: what is missing is installed with the guest's package manager
- * and recorded on the run. Returns the manager used, or null when nothing was missing.
+ * Makes sure the guest has `programs`: what is missing is installed with the guest's package manager,
+ * or, for what no repository offers, copied over SFTP from the operator's folder of static binaries
+ * (SHAKEDOWN_GUEST_BINARIES_DIR). Each install is recorded on the run. Returns what was done, or null
+ * when nothing was missing.
  */
 export async function ensureGuestSoftware(
   ops: PoolOps,
@@ -17,30 +21,68 @@ export async function ensureGuestSoftware(
   label: string,
   programs: readonly string[],
   template: string | null = null,
-): Promise<{ manager: string; installed: string[] } | null> {
+): Promise<{ how: string; installed: string[] } | null> {
   if (!programs.length) return null;
   const probe = parseProbe((await guest.exec(probeCommand(programs), { timeoutMs: 60_000 })).stdout);
   if (!probe.missing.length) return null;
-  if (!probe.manager) {
+  const offered = probe.manager ? probe.missing.filter((p) => probe.available.includes(p)) : [];
+  const unoffered = probe.missing.filter((p) => !offered.includes(p));
+  const done: string[] = [];
+  if (offered.length) {
+    const manager = probe.manager!;
+    const r = await guest.exec(installCommand(manager, offered), { timeoutMs: INSTALL_TIMEOUT_MS });
+    if (r.exitCode !== 0) {
+      throw new ScenarioError(
+        `${manager} could not install ${offered.join(', ')} in ${label} (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
+        ScenarioErrorCode.Unexpected,
+      );
+    }
+    await ops.ctx.recordGuestInstall({ pool: ops.pool.name, template, software: [...offered], manager });
+    done.push(`${offered.join(', ')} with ${manager}`);
+  }
+  if (unoffered.length) {
+    await copyStaticBinaries(ops, guest, label, unoffered, probe.machine, probe.manager);
+    await ops.ctx.recordGuestInstall({ pool: ops.pool.name, template, software: [...unoffered], manager: 'sftp' });
+    done.push(`${unoffered.join(', ')} as static binaries over SFTP`);
+  }
+  return { how: done.join('; '), installed: probe.missing };
+}
+
+/** Copies the operator's static binaries for the guest's machine to /usr/local/bin and checks they run. */
+async function copyStaticBinaries(
+  ops: PoolOps,
+  guest: CommandRunner,
+  label: string,
+  programs: readonly string[],
+  machine: string | null,
+  manager: string | null,
+): Promise<void> {
+  const why = manager ? `${manager} finds no ${programs.join(', ')}` : 'it has no package manager';
+  const folder = ops.ctx.guestBinaries;
+  if (!folder || !guest.writeFile) {
     throw new ScenarioError(
-      `guest ${label} lacks ${probe.missing.join(', ')} and has no package manager (apt-get, dnf, yum, apk): install them in the template the cases start from`,
+      `guest ${label} lacks ${programs.join(', ')} and ${why}: put static binaries in SHAKEDOWN_GUEST_BINARIES_DIR (${machine ?? 'x86_64'}/<program>), or install them in the template the cases start from`,
       ScenarioErrorCode.Unexpected,
     );
   }
-  const r = await guest.exec(installCommand(probe.manager, probe.missing), { timeoutMs: INSTALL_TIMEOUT_MS });
-  if (r.exitCode !== 0) {
+  for (const program of programs) {
+    const data = machine ? await folder.read(program, machine) : null;
+    if (!data) {
+      throw new ScenarioError(
+        `guest ${label} lacks ${program} and ${why}; SHAKEDOWN_GUEST_BINARIES_DIR has no ${machine ?? '(unknown machine)'}/${program} (${folder.folder})`,
+        ScenarioErrorCode.Unexpected,
+      );
+    }
+    await guest.writeFile(`${STATIC_DIR}/${program}`, data, { mode: 0o755, timeoutMs: INSTALL_TIMEOUT_MS });
+  }
+  // A binary for another machine or a broken copy is there but does not run: say so now, not mid-case.
+  const after = parseProbe((await guest.exec(probeCommand(programs), { timeoutMs: 60_000 })).stdout);
+  if (after.missing.length) {
     throw new ScenarioError(
-      `${probe.manager} could not install ${probe.missing.join(', ')} in ${label} (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
+      `guest ${label}: the static ${after.missing.join(', ')} copied to ${STATIC_DIR} does not run there (built for another machine than ${machine}?)`,
       ScenarioErrorCode.Unexpected,
     );
   }
-  await ops.ctx.recordGuestInstall({
-    pool: ops.pool.name,
-    template,
-    software: [...probe.missing],
-    manager: probe.manager,
-  });
-  return { manager: probe.manager, installed: probe.missing };
 }
 
 interface PreparedTemplate {
@@ -77,7 +119,7 @@ export async function preparedTemplate(
     'other-config': {
       [PREPARED_KEYS.from]: base,
       [PREPARED_KEYS.software]: software,
-      [PREPARED_KEYS.installed]: done ? `${done.installed.join(',')} with ${done.manager}` : 'none needed',
+      [PREPARED_KEYS.installed]: done ? done.how : 'none needed',
       [PREPARED_KEYS.sr]: opts.srUuid,
     },
   });

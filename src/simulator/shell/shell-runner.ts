@@ -19,6 +19,12 @@ interface ShellSink {
 /** The name the shell gives a statement that ran with a trailing `&` (see `detachBackground`). */
 const BACKGROUND = '__shakedown_background';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/xensource/bin';
+/**
+ * A guest's $PATH searches /usr/local last: a static binary copied there (guest preparation without
+ * repositories) is a stand-in the model runs as its own program (guest-package-commands.ts), and
+ * just-bash would run the file itself as a script when /usr/local/bin came first.
+ */
+const GUEST_PATH = '/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin';
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -173,7 +179,7 @@ function shellFor(env: ShellEnv, table: CommandTable): Shell {
         LOGNAME: 'root',
         SHELL: '/bin/bash',
         HOSTNAME: env.hostname,
-        PATH,
+        PATH: env.kind === 'guest' ? GUEST_PATH : PATH,
         LANG: 'en_US.UTF-8',
       },
       processInfo: { uid: 0, gid: 0, ...(pid ? { pid, ppid: 1 } : {}) },

@@ -214,7 +214,10 @@ export class MemoryVfs implements Vfs {
     private readonly files: Map<string, Buffer>,
     private readonly virtualRead: VirtualRead = () => null,
   ) {
-    for (const d of ['/root', '/tmp', '/etc', '/var/tmp', '/mnt']) this.fs.mkdirSync(d, { recursive: true });
+    // As on every FHS distro (a static binary goes to /usr/local/bin).
+    for (const d of ['/root', '/tmp', '/etc', '/var/tmp', '/mnt', '/usr/local/bin']) {
+      this.fs.mkdirSync(d, { recursive: true });
+    }
     this.shell = withVirtualFiles(this.fs, virtualRead);
     this.load();
   }

@@ -129,9 +129,11 @@ export const CORE_COMMANDS: CommandTable = {
     io.out(
       io.argv.includes('-r')
         ? `${r}\n`
-        : io.argv.includes('-a')
-          ? `Linux ${env.hostname} ${r} #1 SMP x86_64 GNU/Linux\n`
-          : 'Linux\n',
+        : io.argv.includes('-m')
+          ? 'x86_64\n'
+          : io.argv.includes('-a')
+            ? `Linux ${env.hostname} ${r} #1 SMP x86_64 GNU/Linux\n`
+            : 'Linux\n',
     );
     return 0;
   },

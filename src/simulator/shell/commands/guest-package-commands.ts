@@ -31,7 +31,33 @@ function managersOf(distro: string): Manager[] {
 const REFRESH_SECONDS = 6;
 const PER_PACKAGE_SECONDS = 4;
 
-const installs = (vm: SimVm): Set<string> => new Set(vm.software ?? []);
+/** Where an operator's static binaries go: `/usr/local/bin/<program>` (copied over SFTP). */
+const STATIC_DIR = '/usr/local/bin/';
+
+/**
+ * A 64-bit little-endian ELF executable for x86-64, the simulated guests' machine (e_ident class 2,
+ * data 1; e_machine 0x3e at offset 18). Anything else in /usr/local/bin does not run, as on a real
+ * guest ("Exec format error"): an aarch64 build or a text file is no fio.
+ */
+function runsHere(file: Buffer | undefined): boolean {
+  return (
+    !!file &&
+    file.length >= 20 &&
+    file.readUInt32BE(0) === 0x7f454c46 &&
+    file[4] === 2 &&
+    file[5] === 1 &&
+    file.readUInt16LE(18) === 0x3e
+  );
+}
+
+/** Programs the guest has: installed by its package manager, or a static binary for its machine. */
+function installs(vm: SimVm): Set<string> {
+  const have = new Set(vm.software ?? []);
+  for (const program of INSTALLABLE_PROGRAMS) {
+    if (runsHere(vm.guest.files.get(`${STATIC_DIR}${program}`))) have.add(program);
+  }
+  return have;
+}
 
 function notFound(manager: Manager, name: string): string {
   switch (manager) {
@@ -101,7 +127,7 @@ function manager(name: Manager): CommandHandler {
       io.err(unknown.map((u) => notFound(name, u)).join(''));
       return name === 'apt-get' ? 100 : 1;
     }
-    const have = installs(vm);
+    const have = new Set(vm.software ?? []);
     const fresh = wanted.filter((w) => !have.has(w));
     await env.model.clock.wait(REFRESH_SECONDS + PER_PACKAGE_SECONDS * fresh.length, io.signal);
     vm.software = [...new Set([...have, ...fresh])].sort();
