@@ -43,7 +43,7 @@ describe("xapi's HTTP and HTTPS listeners on a simulated host", () => {
   let lab: SimulatedLab;
   let keyFile: string;
   let host: { name: string; address: string; port: number };
-  let web: { http: number; https: number };
+  let web: { http: number; https: number; netdata: number };
   const ssh = (command: string) => openssh(host.address, host.port, keyFile, command);
 
   beforeAll(async () => {
@@ -111,5 +111,28 @@ describe("xapi's HTTP and HTTPS listeners on a simulated host", () => {
     expect(await hsts()).toEqual(['strict-transport-security: max-age=63072000']);
     await ssh('rm -f /etc/xapi.conf.d/00-hsts.conf && xe-toolstack-restart');
     expect(await hsts()).toEqual([]);
+  });
+
+  it('netdata answers on its port only while it runs; netdata.conf only to the host itself; the dashboard with netdata-ui', async () => {
+    const status = (url: string): Promise<string> =>
+      new Promise((resolve) =>
+        execFile('curl', ['-s', '-XGET', '-k', '-I', url], { timeout: 20000, encoding: 'utf8' }, (err, stdout) =>
+          resolve(err ? `curl exit ${String(err.code)}` : (stdout.split(/\r?\n/)[0] ?? '')),
+        ),
+      );
+    const base = `http://${host.address}:${web.netdata}`;
+    expect(await status(base)).toMatch(/^curl exit (52|56)$/); // nothing answers
+    const install = await ssh('yum install -y netdata-ui');
+    expect(install.code).toBe(0);
+    expect(install.stdout).toMatch(
+      /\nInstalling:\n netdata-ui +noarch .*\nInstalling for dependencies:\n netdata +x86_64 /,
+    );
+    expect((await ssh('systemctl is-active netdata.service')).stdout).toBe('active\n');
+    expect(await status(base)).toBe('HTTP/1.1 200 OK');
+    expect(await status(`${base}/netdata.conf`)).toBe('HTTP/1.1 403 Forbidden');
+    const local = await ssh(`curl -XGET -k -I -s localhost:${web.netdata}/netdata.conf`);
+    expect(local.stdout.split(/\r?\n/)[0]).toBe('HTTP/1.1 200 OK');
+    expect((await ssh('yum remove -y netdata-ui netdata')).code).toBe(0);
+    expect(await status(base)).toMatch(/^curl exit (52|56)$/);
   });
 });

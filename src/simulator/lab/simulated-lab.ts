@@ -37,6 +37,7 @@ import { runShell } from 'src/simulator/shell/shell-runner';
 import { CommandTable, ShellEnv, Vfs } from 'src/simulator/shell/shell-types';
 import { SftpFiles } from 'src/simulator/ssh/sftp-server';
 import { loadOrCreateHostCertificate } from 'src/simulator/lab/host-certificate';
+import { NETDATA_PORT } from 'src/simulator/lab/netdata-http';
 import { startXapiConfig, XapiListeners } from 'src/simulator/lab/xapi-http';
 import { registerServerCertificate } from 'src/simulator/xe/commands/certificate-commands';
 import { FolderVfs, MemoryVfs } from 'src/simulator/shell/vfs';
@@ -107,7 +108,7 @@ export interface SimulatedLab {
   /** non-template, non-dom0 VMs resident on (or, halted, with disks on local SRs of) the host */
   vmsOn(hostName: string): VmView[];
   /** where the host's xapi listens for HTTP and HTTPS (80 and 443 on a lab with real ports) */
-  xapiPorts(hostName: string): { http: number; https: number };
+  xapiPorts(hostName: string): { http: number; https: number; netdata: number };
   stop(): Promise<void>;
 }
 
@@ -293,6 +294,7 @@ class Lab implements SimulatedLab {
       vfs,
       httpPort: real ? 80 : 0,
       httpsPort: real ? 443 : 0,
+      netdataPort: real ? NETDATA_PORT : 0,
       key: tls.key,
       cert: tls.cert,
     });
@@ -306,7 +308,7 @@ class Lab implements SimulatedLab {
     });
   }
 
-  xapiPorts(hostName: string): { http: number; https: number } {
+  xapiPorts(hostName: string): { http: number; https: number; netdata: number } {
     const host = this.model.hostByName(hostName);
     const web = host ? this.webListeners.get(host.uuid) : undefined;
     if (!host || !web) throw new SimulatorError(`no simulated host ${hostName}`, SimulatorErrorCode.UnknownHost);

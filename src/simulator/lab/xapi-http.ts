@@ -2,6 +2,7 @@ import { createServer as createHttpServer, IncomingMessage, Server, ServerRespon
 import { createServer as createHttpsServer } from 'node:https';
 import { Socket } from 'node:net';
 import { posix } from 'node:path';
+import { onNetdataConnection, onNetdataRequest } from 'src/simulator/lab/netdata-http';
 import { SimHost } from 'src/simulator/model/types';
 import { Vfs } from 'src/simulator/shell/shell-types';
 
@@ -148,6 +149,8 @@ interface XapiListenersOptions {
   /** 80 and 443 when the lab uses real ports, 0 (ephemeral) otherwise */
   httpPort: number;
   httpsPort: number;
+  /** netdata's port, 19999 on real ports (its listener answers only while netdata runs) */
+  netdataPort: number;
   /** PEM of the host's server certificate and key (/etc/xensource/xapi-ssl.pem) */
   key: string;
   cert: string;
@@ -157,7 +160,7 @@ interface XapiListenersOptions {
 export class XapiListeners {
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Socket>();
-  readonly ports = { http: 0, https: 0 };
+  readonly ports = { http: 0, https: 0, netdata: 0 };
 
   constructor(private readonly opts: XapiListenersOptions) {}
 
@@ -174,6 +177,9 @@ export class XapiListeners {
     });
     this.ports.http = await this.listen(http, this.opts.httpPort);
     this.ports.https = await this.listen(https, this.opts.httpsPort);
+    const netdata = createHttpServer((req, res) => onNetdataRequest(host, req, res));
+    netdata.on('connection', (s: Socket) => onNetdataConnection(host, s));
+    this.ports.netdata = await this.listen(netdata, this.opts.netdataPort);
   }
 
   private async listen(server: Server, port: number): Promise<number> {

@@ -29,6 +29,10 @@ export interface PackageBuild {
   sizeKib: number;
   /** systemd units the package ships (what has to be restarted after an update) */
   services?: string[];
+  /** its %post starts those units (netdata in XCP-ng's build) */
+  startsServices?: boolean;
+  /** names of packages it requires (yum installs them as dependencies) */
+  requires?: string[];
   module?: ModuleSpec;
 }
 
@@ -87,6 +91,8 @@ interface Line {
   summary: string;
   sizeKib: number;
   services?: string[];
+  startsServices?: boolean;
+  requires?: string[];
   module?: Omit<ModuleSpec, 'version'> & { v82: string; v83: string; t82?: string; t83?: string };
 }
 
@@ -227,6 +233,17 @@ const AVAILABLE: Line[] = [
     summary: 'Real-time performance monitoring',
     sizeKib: 12800,
     services: ['netdata'],
+    startsServices: true,
+  },
+  {
+    // netdata's web dashboard, packaged apart by XCP-ng; netdata serves it on port 19999
+    name: 'netdata-ui',
+    v82: '1.19.0-3.xcpng8.2',
+    v83: '1.44.3-1.xcpng8.3',
+    arch: 'noarch',
+    summary: 'Web UI for netdata',
+    sizeKib: 5400,
+    requires: ['netdata'],
   },
   // XCP-ng's test package: two releases in the base repository (the updater plugin test installs the first, then updates)
   { name: 'dummypkg', v82: '1.0-1.xcpng8.2', v83: '1.0-1.xcpng8.3', summary: 'Dummy package for tests', sizeKib: 8 },
@@ -299,6 +316,8 @@ function build(line: Line, version: XcpVersion, testing: boolean, repo: string):
     summary: line.summary,
     sizeKib: line.sizeKib,
     ...(line.services ? { services: line.services } : {}),
+    ...(line.startsServices ? { startsServices: true } : {}),
+    ...(line.requires ? { requires: line.requires } : {}),
     ...(m && moduleVersion
       ? {
           module: {

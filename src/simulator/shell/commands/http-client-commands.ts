@@ -69,6 +69,7 @@ async function fetchOnce(
       {
         host: target,
         port,
+        ...(from.self ? { localAddress: from.self } : {}), // the machine's own address, as a server sees it
         method: opts.method,
         path: `${url.pathname}${url.search}`,
         headers: { Host: url.host, 'User-Agent': 'curl/7.29.0', Accept: '*/*', ...opts.headers },

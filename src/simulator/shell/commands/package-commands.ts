@@ -98,6 +98,8 @@ async function transaction(
   kind: 'Updating' | 'Installing' | 'Removing',
   builds: PackageBuild[],
   opts: YumOptions,
+  /** how many of `builds`, at its end, are there as dependencies of the others */
+  dependencies = 0,
 ): Promise<number> {
   const verb = { Updating: 'update', Installing: 'install', Removing: 'erase' }[kind];
   io.out('Resolving Dependencies\n--> Running transaction check\n');
@@ -109,18 +111,19 @@ async function transaction(
     );
   }
   io.out('--> Finished Dependency Resolution\n\nDependencies Resolved\n\n');
-  const rows: Array<[string, string, string, string, string]> = [
-    ['Package', 'Arch', 'Version', 'Repository', 'Size'],
-    ...builds.map((b): [string, string, string, string, string] => [
-      b.name,
-      b.arch,
-      evr(b),
-      kind === 'Removing' ? '@xcp-ng-base' : b.repo,
-      `${(b.sizeKib / 1024).toFixed(1)} M`,
-    ]),
+  const row = (b: PackageBuild): [string, string, string, string, string] => [
+    b.name,
+    b.arch,
+    evr(b),
+    kind === 'Removing' ? '@xcp-ng-base' : b.repo,
+    `${(b.sizeKib / 1024).toFixed(1)} M`,
   ];
-  const [head, ...body] = table(rows).split('\n');
-  io.out(`${RULE}\n${head}\n${RULE}\n${kind}:\n${body.join('\n')}\n\nTransaction Summary\n${RULE}\n`);
+  const asked = builds.length - dependencies;
+  const [head, ...body] = table([['Package', 'Arch', 'Version', 'Repository', 'Size'], ...builds.map(row)]).split('\n');
+  const deps = dependencies ? `\n${kind} for dependencies:\n${body.slice(asked).join('\n')}` : '';
+  io.out(
+    `${RULE}\n${head}\n${RULE}\n${kind}:\n${body.slice(0, asked).join('\n')}${deps}\n\nTransaction Summary\n${RULE}\n`,
+  );
   const count = `${builds.length} Package${builds.length === 1 ? '' : 's'}`;
   io.out(`${kind === 'Updating' ? 'Upgrade' : kind === 'Installing' ? 'Install' : 'Remove'}  ${count}\n\n`);
   if (kind !== 'Removing') {
@@ -154,6 +157,7 @@ async function transaction(
       if (old) await syncModuleFile(env, old, false);
       pk.installed.set(b.name, b);
       await syncModuleFile(env, b, true);
+      if (b.startsServices) for (const u of b.services ?? []) pk.serviceStarts.set(u, env.model.clock.now());
       if (old && kind === 'Updating') line('Cleanup', old);
     }
     done.push(`${b.name}.${b.arch} 0:${evr(b)}`);
@@ -226,7 +230,20 @@ async function yum(io: CommandIo, env: ShellEnv): Promise<number> {
         io.err('Error: Nothing to do\n');
         return 1;
       }
-      return transaction(io, env, pk, 'Installing', wanted, opts);
+      // what they require and is not installed yet comes along, listed as dependencies
+      const needed: PackageBuild[] = [];
+      for (const b of wanted) {
+        for (const r of b.requires ?? []) {
+          if (pk.installed.has(r) || [...wanted, ...needed].some((w) => w.name === r)) continue;
+          const dep = pk.candidates(r, opts.repos, offered)[0];
+          if (!dep) {
+            io.err(`Error: Package: ${fullName(b)} (${b.repo})\n           Requires: ${r}\n`);
+            return 1;
+          }
+          needed.push(dep);
+        }
+      }
+      return transaction(io, env, pk, 'Installing', [...wanted, ...needed], opts, needed.length);
     }
     case 'remove':
     case 'erase': {
