@@ -32,6 +32,8 @@ interface AttemptScope {
   signal: AbortSignal;
   /** The operator's static binaries for guests without repositories. */
   guestBinaries?: GuestBinaries | null;
+  /** One holder at a time per name, across workers (a PostgreSQL advisory lock). */
+  exclusive?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 interface OpenStep {
@@ -163,6 +165,10 @@ export class AttemptContext implements ScenarioContext {
     } finally {
       this.current = outer;
     }
+  }
+
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.scope.exclusive ? this.scope.exclusive(name, fn) : fn();
   }
 
   async track(kind: CreatedKind, ref: string, host: HostHandle, label?: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { CommandRunner } from 'src/remote/exec-result';
+import { withNamedLock } from 'src/database/named-lock';
 import type { GuestBinaries } from 'src/config/guest-binaries';
 import { SshPool } from 'src/remote/ssh-pool';
 import { ArtifactStore } from 'src/results/artifact-store';
@@ -123,6 +124,7 @@ export class CaseExecutor {
         simulated: lab.simulated,
         signal: handle.controller.signal,
         guestBinaries: this.deps.guestBinaries ?? null,
+        exclusive: (name, fn) => withNamedLock(this.deps.db, name, fn, handle.controller.signal),
       },
       repo,
       this.deps.ssh,

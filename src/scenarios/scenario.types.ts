@@ -119,6 +119,12 @@ export interface ScenarioContext {
   step<T>(name: string, fn: () => Promise<T>, options?: { phase?: StepPhase; timeoutMs?: number }): Promise<T>;
   /** Records an object created on a host before using it, so teardown removes it whatever happens. */
   track(kind: CreatedKind, ref: string, host: HostHandle, label?: string): Promise<void>;
+  /**
+   * Runs `fn` alone among every case of every worker that asks with the same `name` (the others wait
+   * for it): one build of a shared object, such as a pool's prepared template. Absent: no other case
+   * runs concurrently (a single-case harness).
+   */
+  exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Software was installed into a guest for this case: counted on the run, per pool and template. */
   recordGuestInstall(install: GuestInstall): Promise<void>;
   /** The scenario removed it itself. */

@@ -58,6 +58,8 @@ export class ScenarioHarness implements ScenarioContext {
   readonly installs: GuestInstall[] = [];
   /** The operator's static binaries (SHAKEDOWN_GUEST_BINARIES_DIR), when the test gives some. */
   guestBinaries: GuestBinaries | null = null;
+  /** One holder per name, when the test shares a lock between contexts (e.g. a PostgreSQL one). */
+  exclusive?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
   readonly commands: Array<{ host: string; command: string; exitCode: number | null }> = [];
   private readonly abort = new AbortController();
   private seq = 0;

@@ -105,8 +105,21 @@ export async function preparedTemplate(
 ): Promise<PreparedTemplate> {
   const base = await ops.templateFor(kind, opts.templates);
   const software = [...new Set(programs)].sort().join(',');
-  const existing = await findPrepared(ops, base, software);
-  if (existing) return existing;
+  // Two cases (on any workers) needing the same template build it once: the second waits, then finds it.
+  const build = async (): Promise<PreparedTemplate> =>
+    (await findPrepared(ops, base, software)) ?? buildPrepared(ops, kind, programs, base, software, opts);
+  const name = `shakedown prepared template: ${ops.pool.name} / ${base} / ${software}`;
+  return ops.ctx.exclusive ? ops.ctx.exclusive(name, build) : build();
+}
+
+async function buildPrepared(
+  ops: PoolOps,
+  kind: VmKind,
+  programs: readonly string[],
+  base: string,
+  software: string,
+  opts: { srUuid: string; templates?: Record<string, string> },
+): Promise<PreparedTemplate> {
   const label = objectLabel(ops.ctx, 'prepare');
   const vm = await ops.installVm(kind, label, { srUuid: opts.srUuid, templates: opts.templates });
   await ops.start(vm);
