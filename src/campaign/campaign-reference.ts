@@ -184,7 +184,7 @@ export function campaignReference(scenarioTable: string): string {
     'kind at a local one, is refused; the lab must offer the kinds named (in the source pool for `sr_from`, in',
     'the destination pool for `sr_to`). The release campaign makes them axes of its migration suites (the',
     "plan's storage combos), with constraints that keep a network kind at a network end and a local kind at a",
-    'local one; it puts no SR kind in `requires_when`, which would ask every pool for both ends\' kinds.',
+    "local one; it puts no SR kind in `requires_when`, which would ask every pool for both ends' kinds.",
     '',
     '<a id="scenarios"></a>',
     '',
