@@ -3,7 +3,8 @@ import { SimVm } from 'src/simulator/model/types';
 import { EchoSender } from 'src/simulator/network/icmp-echo';
 import { ping } from 'src/simulator/network/ping';
 import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
-import { CommandIo, ShellEnv } from 'src/simulator/shell/shell-types';
+import { ShellEnv } from 'src/simulator/shell/shell-types';
+import { runCommand } from 'src/simulator/testing/run-command';
 import { XeHarness } from 'src/simulator/testing/xe-harness';
 
 const DEFAULT_LAB = join(__dirname, '..', 'labs', 'default-lab.yaml');
@@ -28,20 +29,8 @@ describe('ping over the simulated network', () => {
     });
     return { stdout, stderr, code };
   };
-  const inGuest = async (vm: SimVm, name: 'ip' | 'ifconfig', ...argv: string[]): Promise<Run> => {
-    let stdout = '';
-    let stderr = '';
-    const io: CommandIo = {
-      argv,
-      stdin: Buffer.alloc(0),
-      out: (c) => void (stdout += c.toString()),
-      err: (c) => void (stderr += c),
-      signal: new AbortController().signal,
-    };
-    const env = { kind: 'guest', model: lab.model, vm } as unknown as ShellEnv;
-    const code = await GUEST_IP_COMMANDS[name]!(io, env);
-    return { stdout, stderr, code };
-  };
+  const inGuest = (vm: SimVm, name: 'ip' | 'ifconfig', ...argv: string[]): Promise<Run> =>
+    runCommand(GUEST_IP_COMMANDS, name, { kind: 'guest', model: lab.model, vm } as unknown as ShellEnv, argv);
   const vmNamed = (name: string): SimVm => lab.model.state.vms.get(lab.vmUuid(name))!;
   const outside: EchoSender = { kind: 'outside' };
 

@@ -1,23 +1,12 @@
 import { join } from 'node:path';
 import { GUEST_IP_COMMANDS } from 'src/simulator/shell/commands/guest-ip-command';
-import { CommandIo, ShellEnv } from 'src/simulator/shell/shell-types';
+import { ShellEnv } from 'src/simulator/shell/shell-types';
+import { CommandRun, runCommand } from 'src/simulator/testing/run-command';
 import { XeHarness } from 'src/simulator/testing/xe-harness';
 
 const DEFAULT_LAB = join(__dirname, '..', '..', 'labs', 'default-lab.yaml');
 
-async function ip(env: ShellEnv, ...argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    argv,
-    stdin: Buffer.alloc(0),
-    out: (c) => void (stdout += c.toString()),
-    err: (c) => void (stderr += c),
-    signal: new AbortController().signal,
-  };
-  const code = await GUEST_IP_COMMANDS['ip']!(io, env);
-  return { stdout, stderr, code };
-}
+const ip = (env: ShellEnv, ...argv: string[]): Promise<CommandRun> => runCommand(GUEST_IP_COMMANDS, 'ip', env, argv);
 
 describe('ip in a simulated Linux guest', () => {
   it('shows lo and one eth per plugged VIF, as vif-create/plug/unplug change them', async () => {

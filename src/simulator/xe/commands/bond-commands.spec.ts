@@ -1,30 +1,11 @@
 import { loadLabConfig } from 'src/simulator/config/lab-config';
 import { join } from 'node:path';
 import { OVS_COMMANDS, TCPDUMP_COMMANDS } from 'src/simulator/shell/commands/network-tool-commands';
-import { CommandIo, CommandTable, ShellEnv } from 'src/simulator/shell/shell-types';
+import { ShellEnv } from 'src/simulator/shell/shell-types';
+import { runCommand as run } from 'src/simulator/testing/run-command';
 import { XeHarness } from 'src/simulator/testing/xe-harness';
 
 const DEFAULT_LAB = join(__dirname, '..', '..', 'labs', 'default-lab.yaml');
-
-async function run(
-  table: CommandTable,
-  name: string,
-  env: ShellEnv,
-  argv: string[],
-  signal = new AbortController().signal,
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    argv,
-    stdin: Buffer.alloc(0),
-    out: (c) => void (stdout += c.toString()),
-    err: (c) => void (stderr += c),
-    signal,
-  };
-  const code = await table[name]!(io, env);
-  return { stdout, stderr, code };
-}
 
 /** Transcripts of bond-create/destroy/param, ovs-appctl bond/show and tcpdump on both releases. */
 describe.each([
